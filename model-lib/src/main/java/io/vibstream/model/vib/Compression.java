@@ -1,0 +1,39 @@
+package io.vibstream.model.vib;
+
+import io.vibstream.model.data.SequenceDataset;
+import io.vibstream.model.lstm.CompressedLstm;
+
+/**
+ * The VIB-LSTM compression schedule after the baseline: VIB training on the baseline's weights,
+ * pruning to a dense model, then (optionally) fine-tuning the sliced model with its masks frozen
+ * at their means, and slicing again.
+ */
+public final class Compression {
+  private Compression() {}
+
+  /** What compression produced: the final model and the size right after the VIB phase. */
+  public record Outcome(CompressedLstm model, int vibInputs, int vibHidden) {}
+
+  /**
+   * Compresses a copy of {@code baseline} (which is left unchanged).
+   *
+   * @param vib schedule of the VIB phase (betas, mask learning rate, warm-up)
+   * @param fineTune schedule of the fine-tuning phase; 0 epochs skips it
+   * @param threshold log alpha pruning threshold (0 in the paper)
+   */
+  public static Outcome compress(VibLstm baseline, SequenceDataset train, TrainingSchedule vib,
+      TrainingSchedule fineTune, double threshold, TrainingListener listener) {
+    CompressedLstm pruned;
+    try (VibLstm masked = baseline.withVibMasks(threshold, vib.seed())) {
+      VibTrainer.train(masked, train, vib, "vib", listener);
+      pruned = Pruner.prune(masked);
+    }
+    if (fineTune.epochs() == 0) {
+      return new Outcome(pruned, pruned.inputSize(), pruned.hiddenSize());
+    }
+    try (VibLstm sliced = VibLstm.frozen(baseline.parentManager(), pruned)) {
+      VibTrainer.train(sliced, train, fineTune, "fine-tune", listener);
+      return new Outcome(Pruner.prune(sliced), pruned.inputSize(), pruned.hiddenSize());
+    }
+  }
+}
