@@ -43,6 +43,7 @@ import java.util.Map;
  */
 public final class ModelArtifacts {
   private static final byte[] MAGIC = "VIBLSTM\0".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION_END = 12;
   private static final int PREFIX = 16;
   private static final int SHA_BYTES = 32;
   private static final int MIN_LENGTH = PREFIX + 8 + SHA_BYTES;
@@ -142,7 +143,7 @@ public final class ModelArtifacts {
       if (!Arrays.equals(bytes, 0, Math.min(length, MAGIC.length), MAGIC, 0, Math.min(length, MAGIC.length))) {
         throw fail("not a .vib model file (bad magic)");
       }
-      if (length < PREFIX - 4) {
+      if (length < VERSION_END) {
         throw truncated(MIN_LENGTH);
       }
       long formatVersion = Integer.toUnsignedLong(in.getInt(8));
@@ -193,9 +194,9 @@ public final class ModelArtifacts {
     private ModelManifest manifest(int manifestLength) {
       JsonFields json;
       try {
-        json = JsonFields.parse(bytes, PREFIX, manifestLength);
+        json = JsonFields.parse(bytes, PREFIX, manifestLength, "manifest JSON");
       } catch (FormatException e) {
-        throw fail(e.getMessage().replaceFirst("^malformed JSON", "malformed manifest JSON"), e);
+        throw fail(e.getMessage(), e);
       }
       try {
         return ManifestJson.read(json);

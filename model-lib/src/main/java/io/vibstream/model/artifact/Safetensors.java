@@ -67,10 +67,12 @@ public final class Safetensors {
       return new Tensor(Dtype.I32, shape.clone(), null, data.clone());
     }
 
+    /** The element type. */
     public Dtype dtype() {
       return dtype;
     }
 
+    /** A copy of the shape; empty for a scalar. */
     public long[] shape() {
       return shape.clone();
     }
@@ -208,7 +210,7 @@ public final class Safetensors {
     if (headerLength == 0 || bytes[offset + 8] != '{') {
       throw new FormatException("header does not start with '{'");
     }
-    JsonFields header = JsonFields.parse(bytes, offset + 8, (int) headerLength);
+    JsonFields header = JsonFields.parse(bytes, offset + 8, (int) headerLength, "header JSON");
     int dataStart = offset + 8 + (int) headerLength;
     long dataLength = length - 8 - headerLength;
 

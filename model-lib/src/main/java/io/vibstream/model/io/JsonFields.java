@@ -36,18 +36,22 @@ public final class JsonFields {
     this.path = path;
   }
 
-  /** Parses {@code length} bytes of JSON (UTF-8) at {@code offset}; the document must be an object. */
-  public static JsonFields parse(byte[] bytes, int offset, int length) {
+  /**
+   * Parses {@code length} bytes of JSON (UTF-8) at {@code offset}; the document must be an object.
+   *
+   * @param what names the document in messages, e.g. "manifest JSON" gives "malformed manifest JSON: ..."
+   */
+  public static JsonFields parse(byte[] bytes, int offset, int length, String what) {
     JsonNode root;
     try {
       root = MAPPER.readTree(bytes, offset, length);
     } catch (JsonProcessingException e) {
-      throw new FormatException("malformed JSON: " + describe(e), e);
+      throw new FormatException("malformed " + what + ": " + describe(e), e);
     } catch (IOException e) {
-      throw new FormatException("malformed JSON: " + oneLine(e.getMessage()), e);
+      throw new FormatException("malformed " + what + ": " + oneLine(e.getMessage()), e);
     }
     if (root == null || !root.isObject()) {
-      throw new FormatException("malformed JSON: the document is not a JSON object");
+      throw new FormatException("malformed " + what + ": the document is not a JSON object");
     }
     return new JsonFields(root, "");
   }

@@ -68,9 +68,9 @@ class SafetensorsTest {
     ByteBuffer.wrap(tooLong).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1000);
     assertRejected(tooLong, "header length 1000 exceeds the 2 bytes that follow it");
     assertRejected(file("[1, 2]", 0), "header does not start with '{'");
-    assertRejected(file("{\"x\": ", 0), "malformed JSON");
-    assertRejected(file("{\"x\":1,\"x\":2}", 0), "malformed JSON: Duplicate field 'x'");
-    assertRejected(file("{} []", 0), "malformed JSON");
+    assertRejected(file("{\"x\": ", 0), "malformed header JSON");
+    assertRejected(file("{\"x\":1,\"x\":2}", 0), "malformed header JSON: Duplicate field 'x'");
+    assertRejected(file("{} []", 0), "malformed header JSON");
     assertRejected(file(tensor("x", "F16", "[1]", "[0,4]"), 4), "tensor 'x': unsupported dtype 'F16'");
     assertRejected(file("{\"x\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", 4), "missing field 'x.shape'");
     assertRejected(file(tensor("x", "F32", "[1.5]", "[0,4]"), 4), "field 'x.shape[0]' must be an integer");
