@@ -1,0 +1,152 @@
+package io.vibstream.model.artifact;
+
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything a {@code .vib} artifact says about its model besides the weights. Immutable; the
+ * constructor checks every field on its own (agreement with the weights is checked by
+ * {@link ModelArtifact}).
+ *
+ * @param formatVersion artifact format version, {@link #CURRENT_FORMAT_VERSION} for files written now
+ * @param version model version, >= 1
+ * @param createdAt ISO-8601 date-time with offset, e.g. {@code 2025-06-01T12:00:00Z}
+ * @param labels class names indexed by class, non-blank and distinct
+ * @param backbone the feature extractor whose outputs the model reads
+ * @param clipLength T, frames per clip the model was trained on, >= 1
+ * @param keptInputs ascending indices in {@code [0, backbone.dimension)} the pruned model reads
+ * @param hiddenSize H', hidden size after pruning
+ * @param originalInputSize D, input size before pruning; equals {@code backbone.dimension}
+ * @param originalHiddenSize H, hidden size before pruning, >= hiddenSize
+ * @param metrics named finite measurements, e.g. {@code accuracy}, {@code lstm_params}; kept sorted by name
+ * @param lineage where the model came from
+ */
+public record ModelManifest(
+    int formatVersion,
+    long version,
+    String createdAt,
+    List<String> labels,
+    Backbone backbone,
+    int clipLength,
+    int[] keptInputs,
+    int hiddenSize,
+    int originalInputSize,
+    int originalHiddenSize,
+    Map<String, Double> metrics,
+    Lineage lineage) {
+
+  /** The artifact format version this library writes and reads. */
+  public static final int CURRENT_FORMAT_VERSION = 1;
+
+  /** The feature extractor: an identifier and its output dimension D. */
+  public record Backbone(String id, int dimension) {
+    public Backbone {
+      require(id != null && !id.isBlank(), "backbone.id must be a non-blank string");
+      require(dimension >= 1, "backbone.dimension must be >= 1, got " + dimension);
+    }
+  }
+
+  /**
+   * Provenance of a model.
+   *
+   * @param parentVersion version of the model this one was derived from, or {@code null}
+   * @param data the data it was trained on, e.g. a data spec such as {@code idx:/data/fashion-mnist}
+   * @param beta VIB weight of the hidden-state masks, >= 0
+   * @param betaInput VIB weight of the input mask, >= 0
+   * @param training free text on the training run: phases, epochs, ...
+   */
+  public record Lineage(Long parentVersion, String data, double beta, double betaInput, String training) {
+    public Lineage {
+      require(parentVersion == null || parentVersion >= 1, "lineage.parentVersion must be >= 1 or null, got "
+          + parentVersion);
+      require(data != null, "lineage.data must not be null");
+      require(training != null, "lineage.training must not be null");
+      require(Double.isFinite(beta) && beta >= 0, "lineage.beta must be finite and >= 0, got " + beta);
+      require(Double.isFinite(betaInput) && betaInput >= 0, "lineage.betaInput must be finite and >= 0, got "
+          + betaInput);
+    }
+  }
+
+  /** Checks every field; see the parameter descriptions. Copies the list, array and map. */
+  public ModelManifest {
+    require(formatVersion >= 1, "formatVersion must be >= 1, got " + formatVersion);
+    require(version >= 1, "version must be >= 1, got " + version);
+    require(createdAt != null, "createdAt must not be null");
+    try {
+      DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(createdAt);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("createdAt must be an ISO-8601 date-time with offset, e.g. "
+          + "2025-06-01T12:00:00Z, got '" + createdAt + "'");
+    }
+    require(labels != null && !labels.isEmpty(), "labels must hold at least one class name");
+    for (String label : labels) {
+      require(label != null && !label.isBlank(), "labels must be non-blank strings, found '" + label + "'");
+    }
+    require(new HashSet<>(labels).size() == labels.size(), "labels must be distinct, got " + labels);
+    labels = List.copyOf(labels);
+    require(backbone != null, "backbone must not be null");
+    require(clipLength >= 1, "clipLength must be >= 1, got " + clipLength);
+    require(keptInputs != null && keptInputs.length >= 1, "keptInputs must hold at least one index");
+    keptInputs = keptInputs.clone();
+    int previous = -1;
+    for (int k : keptInputs) {
+      require(k > previous && k < backbone.dimension(), "keptInputs must be ascending indices in [0, "
+          + backbone.dimension() + "), found " + k + " after " + previous);
+      previous = k;
+    }
+    require(hiddenSize >= 1, "hiddenSize must be >= 1, got " + hiddenSize);
+    require(originalInputSize == backbone.dimension(), "originalInputSize " + originalInputSize
+        + " must equal backbone.dimension " + backbone.dimension());
+    require(originalHiddenSize >= hiddenSize, "originalHiddenSize " + originalHiddenSize
+        + " must be >= hiddenSize " + hiddenSize);
+    require(metrics != null, "metrics must not be null");
+    for (Map.Entry<String, Double> metric : metrics.entrySet()) {
+      require(metric.getKey() != null && metric.getValue() != null && Double.isFinite(metric.getValue()),
+          "metrics must map names to finite numbers, found " + metric.getKey() + "=" + metric.getValue());
+    }
+    metrics = Collections.unmodifiableMap(new TreeMap<>(metrics));
+    require(lineage != null, "lineage must not be null");
+  }
+
+  /** A copy of the kept input indices. */
+  @Override
+  public int[] keptInputs() {
+    return keptInputs.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelManifest m && formatVersion == m.formatVersion && version == m.version
+        && createdAt.equals(m.createdAt) && labels.equals(m.labels) && backbone.equals(m.backbone)
+        && clipLength == m.clipLength && Arrays.equals(keptInputs, m.keptInputs) && hiddenSize == m.hiddenSize
+        && originalInputSize == m.originalInputSize && originalHiddenSize == m.originalHiddenSize
+        && metrics.equals(m.metrics) && lineage.equals(m.lineage);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(formatVersion, version, createdAt, labels, backbone, clipLength,
+        Arrays.hashCode(keptInputs), hiddenSize, originalInputSize, originalHiddenSize, metrics, lineage);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelManifest[formatVersion=" + formatVersion + ", version=" + version + ", createdAt=" + createdAt
+        + ", labels=" + labels + ", backbone=" + backbone + ", clipLength=" + clipLength + ", keptInputs="
+        + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize=" + originalInputSize
+        + ", originalHiddenSize=" + originalHiddenSize + ", metrics=" + metrics + ", lineage=" + lineage + "]";
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

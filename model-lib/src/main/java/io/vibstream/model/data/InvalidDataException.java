@@ -1,0 +1,14 @@
+package io.vibstream.model.data;
+
+/** Training data that cannot be loaded. The message is one line naming the file or spec and the problem. */
+public final class InvalidDataException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  InvalidDataException(String message) {
+    super(message);
+  }
+
+  InvalidDataException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,16 @@
+package io.vibstream.model.io;
+
+/** Content that does not follow its file format. The message is one line naming the problem. */
+public class FormatException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** A format error described by {@code message} (one line). */
+  public FormatException(String message) {
+    super(message);
+  }
+
+  /** A format error described by {@code message} (one line), caused by {@code cause}. */
+  public FormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,77 @@
+package io.vibstream.model.artifact;
+
+import io.vibstream.model.lstm.CompressedLstm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** A small artifact and tools to take .vib bytes apart and put them back together with a valid checksum. */
+final class ArtifactFixtures {
+  private ArtifactFixtures() {}
+
+  /** D = 5, kept inputs {0, 2, 3}, H' = 2, three classes; weights include -0 and a subnormal. */
+  static ModelArtifact artifact(Long parentVersion) {
+    int[] kept = {0, 2, 3};
+    int h = 2;
+    int c = 3;
+    Random random = new Random(7);
+    float[] w = values(random, 4 * h * kept.length);
+    w[0] = -0f;
+    w[1] = Float.MIN_VALUE;
+    CompressedLstm model = CompressedLstm.builder()
+        .featureDim(5)
+        .keptInputs(kept)
+        .hiddenSize(h)
+        .classes(c)
+        .weights(w, values(random, 4 * h * h), values(random, 4 * h))
+        .gateScales(values(random, 3 * h))
+        .classifier(values(random, c * h), values(random, c))
+        .build();
+    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 4, "2025-06-01T12:00:00.5Z",
+        List.of("walk", "run", "T-shirt/top"), new ModelManifest.Backbone("resnet18-gap", 5), 16, kept, h, 5, 8,
+        Map.of("accuracy", 0.8125, "lstm_params", (double) model.lstmParams()),
+        new ModelManifest.Lineage(parentVersion, "features:/data/ucf", 0.01, 0.001,
+            "phase1 20 epochs; phase2 10 epochs"));
+    return new ModelArtifact(manifest, model);
+  }
+
+  private static float[] values(Random random, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  /** The pieces of a .vib file. */
+  record Parts(int formatVersion, byte[] manifest, byte[] block) {}
+
+  static Parts split(byte[] vib) {
+    ByteBuffer in = ByteBuffer.wrap(vib).order(ByteOrder.LITTLE_ENDIAN);
+    int m = in.getInt(12);
+    int n = (int) in.getLong(16 + m);
+    return new Parts(in.getInt(8), Arrays.copyOfRange(vib, 16, 16 + m),
+        Arrays.copyOfRange(vib, 24 + m, 24 + m + n));
+  }
+
+  /** A .vib file of the given pieces with a correct SHA-256 trailer. */
+  static byte[] assemble(int formatVersion, byte[] manifest, byte[] block) {
+    ByteBuffer out = ByteBuffer.allocate(16 + manifest.length + 8 + block.length + 32).order(ByteOrder.LITTLE_ENDIAN);
+    out.put("VIBLSTM\0".getBytes(StandardCharsets.US_ASCII));
+    out.putInt(formatVersion).putInt(manifest.length).put(manifest).putLong(block.length).put(block);
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(out.array(), 0, out.position());
+      out.put(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return out.array();
+  }
+}
