@@ -103,7 +103,7 @@ public final class FeatureSequences {
     Index index = Index.read(dir);
     SequenceDataset train = index.load(TRAIN, clipLength);
     SequenceDataset test = index.load(TEST, clipLength);
-    return new DataSplit(train, test,
+    return new DataSplit(train, test, index.backboneId,
         "features:" + dir + " (" + index.backboneId + ", " + index.dimension + ")");
   }
 

@@ -51,7 +51,7 @@ public final class IdxDataset {
       throw new InvalidDataException(dir + ": test images are " + test.timeSteps() + "x" + test.featureDim()
           + " but train images are " + train.timeSteps() + "x" + train.featureDim());
     }
-    return new DataSplit(train, test, "idx:" + dir);
+    return new DataSplit(train, test, DataSplit.IDX_ROWS_BACKBONE, "idx:" + dir);
   }
 
   private static List<String> classNames(Path dir) {

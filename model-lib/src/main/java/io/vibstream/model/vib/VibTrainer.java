@@ -30,12 +30,10 @@ public final class VibTrainer {
           + model.featureDim());
     }
     Engine.getInstance().setRandomSeed((int) schedule.seed());
-    Optimizer weightOpt = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) schedule.learningRate()))
-        .build();
-    Optimizer maskOpt = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) schedule.maskLearningRate()))
-        .build();
     int batchSize = Math.min(schedule.batchSize(), data.size());
     int steps = data.size() / batchSize;
+    Optimizer weightOpt = adam(schedule.learningRate(), schedule.cosine(), steps * schedule.epochs());
+    Optimizer maskOpt = adam(schedule.maskLearningRate(), schedule.cosine(), steps * schedule.epochs());
     int[] inputs = model.inputIndices();
     float[] batchX = new float[batchSize * data.timeSteps() * inputs.length];
     float[] sequence = new float[data.timeSteps() * data.featureDim()];
@@ -112,6 +110,14 @@ public final class VibTrainer {
       }
     }
     return out;
+  }
+
+  private static Optimizer adam(double learningRate, boolean cosine, int totalSteps) {
+    Tracker tracker = cosine && totalSteps > 1
+        ? Tracker.cosine().setBaseValue((float) learningRate).optFinalValue((float) (0.05 * learningRate))
+            .setMaxUpdates(totalSteps).build()
+        : Tracker.fixed((float) learningRate);
+    return Optimizer.adam().optLearningRateTracker(tracker).build();
   }
 
   private static void gather(SequenceDataset data, int example, int[] inputs, float[] sequence, float[] dst, int k) {

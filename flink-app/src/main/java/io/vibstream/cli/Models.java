@@ -1,0 +1,25 @@
+package io.vibstream.cli;
+
+import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.lstm.CompressedLstm;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/** Builds model artifacts from what the CLI trained. */
+final class Models {
+  private Models() {}
+
+  /** A version-1 artifact with no parent for a model trained on {@code data}. */
+  static ModelArtifact artifact(CompressedLstm model, DataSplit data, int originalHidden, Map<String, Double> metrics,
+      double beta, double betaInput, String training) {
+    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 1,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), data.train().classNames(),
+        new ModelManifest.Backbone(data.backboneId(), model.featureDim()), data.train().timeSteps(),
+        model.keptInputs(), model.hiddenSize(), model.featureDim(), originalHidden, metrics,
+        new ModelManifest.Lineage(null, data.description(), beta, betaInput, training));
+    return new ModelArtifact(manifest, model);
+  }
+}

@@ -1,0 +1,84 @@
+package io.vibstream.cli;
+
+import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.experiment.Sweep;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vibstream sweep}: accuracy against LSTM size for several betas, as table and plot. */
+@Command(name = "sweep", description = {
+    "Train the uncompressed baseline, one VIB-compressed model per beta and a same-size LSTM from scratch;",
+    "write DIR/table.csv, DIR/table.md, DIR/plot.png and every model under DIR/models/."})
+final class SweepCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  TrainingOptions options;
+
+  @Option(names = "--betas", required = true, split = ",", paramLabel = "B1,B2,...", description = "gate KL weights")
+  List<Double> betas;
+
+  @Option(names = "--beta-input-ratio", description = "beta_input = ratio * beta (default: ${DEFAULT-VALUE})")
+  double betaInputRatio = 1;
+
+  @Option(names = "--tolerance", description = "accuracy points a compressed row may lose and still count (default: ${DEFAULT-VALUE})")
+  double tolerance = 1;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    for (double beta : betas) {
+      if (!(beta > 0)) {
+        throw new IllegalArgumentException("--betas must all be > 0, got " + beta);
+      }
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    DataSplit data = options.loadData();
+    stdout.printf("data: %s: %d train / %d test sequences, T=%d, D=%d%n", data.description(), data.train().size(),
+        data.test().size(), data.train().timeSteps(), data.train().featureDim());
+    Sweep.Settings settings = new Sweep.Settings(options.hidden, betas, betaInputRatio, options.baseline(),
+        options.vib(), options.fineTune(), options.threshold, tolerance);
+    Path models = out.resolve("models");
+    Files.createDirectories(models);
+    Sweep.Result result = Sweep.run(data, settings, new ProgressBar(System.err), row -> {
+      stdout.printf("%-16s D=%-5d H=%-5d lstm_params=%-9d accuracy=%.2f%%%n", row.model(), row.inputSize(),
+          row.hiddenSize(), row.lstmParams(), row.accuracy());
+      stdout.flush();
+      save(row, data, models.resolve(row.model() + ".vib"));
+    });
+    SweepReport.write(out, result, data.description());
+    Sweep.Row best = result.best();
+    stdout.printf("best: %s %.1fx fewer LSTM parameters at %+.2f points vs baseline; scratch control %.2f%%%n",
+        best.model(), result.baseline().lstmParams() / (double) best.lstmParams(),
+        best.accuracy() - result.baseline().accuracy(), result.scratch().accuracy());
+    stdout.printf("wrote %s, %s, %s%n", out.resolve("table.csv"), out.resolve("table.md"), out.resolve("plot.png"));
+    return 0;
+  }
+
+  private void save(Sweep.Row row, DataSplit data, Path file) {
+    try {
+      double beta = row.beta() == null ? 0 : row.beta();
+      ModelArtifacts.write(Models.artifact(row.compressed(), data, options.hidden,
+          Map.of("accuracy", row.accuracy(), "lstm_params", (double) row.lstmParams()), beta, beta * betaInputRatio,
+          row.training()), file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.vibstream.cli;
+
+import io.vibstream.model.data.DataSpec;
+import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.vib.TrainingSchedule;
+import picocli.CommandLine.Option;
+
+/** Data and schedule options shared by {@code train} and {@code sweep}. */
+final class TrainingOptions {
+  @Option(names = "--data", required = true, paramLabel = "SPEC",
+      description = "idx:DIR (MNIST-format IDX files) or features:DIR[:clipLength] (per-clip feature sequences)")
+  String data;
+
+  @Option(names = "--hidden", required = true, paramLabel = "H", description = "hidden size of the uncompressed LSTM")
+  int hidden;
+
+  @Option(names = "--epochs", paramLabel = "E", description = "baseline epochs (default: ${DEFAULT-VALUE})")
+  int epochs = 8;
+
+  @Option(names = "--vib-epochs", paramLabel = "N", description = "VIB (pruning) epochs (default: ${DEFAULT-VALUE})")
+  int vibEpochs = 1;
+
+  @Option(names = "--finetune-epochs", paramLabel = "N",
+      description = "fine-tuning epochs of the pruned model with frozen masks (default: same as --epochs)")
+  Integer fineTuneEpochs;
+
+  @Option(names = "--batch-size", description = "examples per Adam step (default: ${DEFAULT-VALUE})")
+  int batchSize = 128;
+
+  @Option(names = "--lr", description = "Adam learning rate of the weights (default: ${DEFAULT-VALUE})")
+  double learningRate = 1e-3;
+
+  @Option(names = "--mask-lr", description = "Adam learning rate of the VIB masks (default: ${DEFAULT-VALUE})")
+  double maskLearningRate = 5e-3;
+
+  /** How learning rates move within a phase. */
+  enum LrSchedule { constant, cosine }
+
+  @Option(names = "--lr-schedule", description = "constant, or cosine annealing to 5%% within each phase (default: ${DEFAULT-VALUE})")
+  LrSchedule lrSchedule = LrSchedule.cosine;
+
+  @Option(names = "--kl-warmup", paramLabel = "STEPS",
+      description = "steps over which the KL weight ramps up from 0 (default: ${DEFAULT-VALUE})")
+  int klWarmup = 0;
+
+  @Option(names = "--threshold", description = "log alpha pruning threshold (default: ${DEFAULT-VALUE})")
+  double threshold = 0;
+
+  @Option(names = "--max-train", paramLabel = "N", description = "use at most N training examples (a seeded sample)")
+  Integer maxTrain;
+
+  @Option(names = "--seed", description = "seed of initialisation, data order and mask noise (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  /** Checks the numbers and loads the data, sampling the training split when asked. */
+  DataSplit loadData() {
+    if (hidden < 1) {
+      throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+    }
+    if (epochs < 1 || vibEpochs < 0 || fineTuneEpochs() < 0) {
+      throw new IllegalArgumentException("--epochs must be >= 1, --vib-epochs and --finetune-epochs >= 0");
+    }
+    if (maxTrain != null && maxTrain < 1) {
+      throw new IllegalArgumentException("--max-train must be >= 1, got " + maxTrain);
+    }
+    DataSplit split = DataSpec.load(data);
+    if (maxTrain == null) {
+      return split;
+    }
+    return new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
+        split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
+  }
+
+  int fineTuneEpochs() {
+    return fineTuneEpochs == null ? epochs : fineTuneEpochs;
+  }
+
+  TrainingSchedule baseline() {
+    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, 0, 0, klWarmup, seed,
+        lrSchedule == LrSchedule.cosine);
+  }
+
+  TrainingSchedule vib() {
+    return baseline().withEpochs(vibEpochs);
+  }
+
+  TrainingSchedule fineTune() {
+    return baseline().withEpochs(fineTuneEpochs());
+  }
+}
