@@ -111,16 +111,27 @@ public final class Ucf11Dataset implements VideoDataset {
     Collections.sort(keys);
     if (keys.size() >= 2) {
       Collections.shuffle(keys, random);
-      int test = 0;
-      for (String k : keys) {
-        int size = groups.get(k).size();
-        if (test + size / 2.0 < target && testGroups.size() < keys.size() - 1) {
-          testGroups.add(k);
-          test += size;
+      // Subset sum over the shuffled groups: the test set closest to the target, both sides non-empty.
+      int grouped = total - loose.size();
+      int[] via = new int[grouped + 1];
+      java.util.Arrays.fill(via, -1);
+      via[0] = -2;
+      for (int i = 0; i < keys.size(); i++) {
+        int size = groups.get(keys.get(i)).size();
+        for (int sum = grouped; sum >= size; sum--) {
+          if (via[sum] == -1 && via[sum - size] != -1) {
+            via[sum] = i;
+          }
         }
       }
-      if (testGroups.isEmpty()) {
-        testGroups.add(keys.get(0));
+      int best = -1;
+      for (int sum = 1; sum < grouped; sum++) {
+        if (via[sum] >= 0 && (best < 0 || Math.abs(sum - target) < Math.abs(best - target))) {
+          best = sum;
+        }
+      }
+      for (int sum = best; sum > 0; sum -= groups.get(keys.get(via[sum])).size()) {
+        testGroups.add(keys.get(via[sum]));
       }
       for (String k : keys) {
         for (Path p : groups.get(k)) {
