@@ -1,0 +1,208 @@
+package io.vibstream.connectors.synth;
+
+import io.vibstream.connectors.datasets.SyntheticDataset;
+import io.vibstream.connectors.video.VideoFiles;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * Writes synthetic action data sets in the UCF layout: {@code <class>/<class>_gNN_cNN.avi} (MPEG-4
+ * part 2 in AVI, q:v 3), {@code classInd.txt}, {@code trainlist01.txt} ("class/file.avi label"),
+ * {@code testlist01.txt} ("class/file.avi") and {@code synth.properties}.
+ *
+ * <p>A group is an actor and a scene (looks, backdrop, static clutter, ground line) shared by clip
+ * {@code gNN} of <em>every</em> class, so the background never tells the class; each clip then
+ * draws its own view (zoom, yaw, camera jitter, lighting, noise, extra clutter, moving
+ * distractors, occluder), position, facing and action style (rate, start phase, amplitudes). The
+ * test list holds the first ~30% of the groups (at least one when there are two or more), as
+ * UCF101's split 1 does. The output is a function of the arguments only.
+ */
+public final class SyntheticVideos {
+  /** Reports progress after each clip is written. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Called after each clip.
+     *
+     * @param done clips written so far
+     * @param total clips to write
+     * @param clip the file just written
+     */
+    void clipWritten(int done, int total, Path clip);
+  }
+
+  private SyntheticVideos() {}
+
+  /** The first {@code classes} actions, in label order. */
+  public static List<Action> actions(int classes) {
+    Action[] all = Action.values();
+    if (classes < 1 || classes > all.length) {
+      throw new IllegalArgumentException("classes must be 1.." + all.length + ", got " + classes);
+    }
+    return List.of(all).subList(0, classes);
+  }
+
+  /** Number of groups for {@code clipsPerClass} clips: about 4 clips a group, 2 to 25 groups (1 for one clip). */
+  public static int groups(int clipsPerClass) {
+    return clipsPerClass < 2 ? 1 : Math.max(2, Math.min(25, (clipsPerClass + 3) / 4));
+  }
+
+  /** The group (1-based) of clip {@code index} (0-based) among {@code clipsPerClass}. */
+  public static int groupOf(int index, int clipsPerClass) {
+    return index * groups(clipsPerClass) / clipsPerClass + 1;
+  }
+
+  /** Whether group {@code group} (1-based) is in the test list. */
+  public static boolean isTestGroup(int group, int clipsPerClass) {
+    int g = groups(clipsPerClass);
+    return g >= 2 && group <= Math.max(1, (int) Math.round(0.3 * g));
+  }
+
+  /** The file name of clip {@code clip} (1-based) of group {@code group}, e.g. {@code walk_g02_c03.avi}. */
+  public static String fileName(Action action, int group, int clip) {
+    return String.format(Locale.ROOT, "%s_g%02d_c%02d.avi", action.label(), group, clip);
+  }
+
+  /** Same as {@link #write(Path, int, int, long, int, int, int, double, Progress)} without progress. */
+  public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, long seed, int width, int height,
+      int frames, double fps) throws IOException {
+    return write(outDir, classes, clipsPerClass, seed, width, height, frames, fps, null);
+  }
+
+  /**
+   * Writes {@code classes x clipsPerClass} clips and the split lists under {@code outDir}.
+   *
+   * @param width even, 16 to 4096
+   * @param height even, 16 to 4096
+   * @param progress called after each clip, or null
+   * @return the written data set
+   */
+  public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, long seed, int width, int height,
+      int frames, double fps, Progress progress) throws IOException {
+    List<Action> actions = actions(classes);
+    if (clipsPerClass < 1) {
+      throw new IllegalArgumentException("clips per class must be >= 1, got " + clipsPerClass);
+    }
+    checkSize(width, height, frames, fps);
+    if (width % 2 != 0 || height % 2 != 0) {
+      throw new IllegalArgumentException("video width and height must be even, got " + width + "x" + height);
+    }
+    Files.createDirectories(outDir);
+    List<String> classInd = new ArrayList<>();
+    List<String> train = new ArrayList<>();
+    List<String> test = new ArrayList<>();
+    int total = classes * clipsPerClass;
+    int done = 0;
+    for (int a = 0; a < actions.size(); a++) {
+      Action action = actions.get(a);
+      classInd.add((a + 1) + " " + action.label());
+      Path dir = Files.createDirectories(outDir.resolve(action.label()));
+      int inGroup = 0;
+      int lastGroup = 0;
+      for (int i = 0; i < clipsPerClass; i++) {
+        int group = groupOf(i, clipsPerClass);
+        inGroup = group == lastGroup ? inGroup + 1 : 1;
+        lastGroup = group;
+        String name = fileName(action, group, inGroup);
+        Path file = dir.resolve(name);
+        encode(file, render(action, group, inGroup, seed, width, height, frames, fps), fps);
+        String entry = action.label() + "/" + name;
+        if (isTestGroup(group, clipsPerClass)) {
+          test.add(entry);
+        } else {
+          train.add(entry + " " + (a + 1));
+        }
+        done++;
+        if (progress != null) {
+          progress.clipWritten(done, total, file);
+        }
+      }
+    }
+    Files.write(outDir.resolve("classInd.txt"), classInd);
+    Files.write(outDir.resolve("trainlist01.txt"), train);
+    Files.write(outDir.resolve("testlist01.txt"), test);
+    Files.write(outDir.resolve("synth.properties"), List.of(
+        "# written by io.vibstream.connectors.synth.SyntheticVideos",
+        "classes=" + classes, "clipsPerClass=" + clipsPerClass, "seed=" + seed, "width=" + width,
+        "height=" + height, "frames=" + frames, "fps=" + fps, "groups=" + groups(clipsPerClass)));
+    return new SyntheticDataset(outDir);
+  }
+
+  /**
+   * The frames (TYPE_3BYTE_BGR) of clip {@code clip} of group {@code group} of an action: what
+   * {@code write} encodes for it with the same seed and sizes.
+   */
+  public static List<BufferedImage> render(Action action, int group, int clip, long seed, int width, int height,
+      int frames, double fps) {
+    checkSize(width, height, frames, fps);
+    long sceneSeed = mix(seed, 0x5CE4EL, group);
+    long viewSeed = mix(seed, action.ordinal() + 1, group * 1000L + clip);
+    Stage stage = new Stage(sceneSeed, viewSeed, width, height);
+    Performer performer = new Performer(stage, new SplittableRandom(mix(viewSeed, 1, 0)));
+    performer.start(action, 0, frames / fps);
+    List<BufferedImage> images = new ArrayList<>(frames);
+    for (int i = 0; i < frames; i++) {
+      BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+      performer.render(img, i / fps, mix(viewSeed, 2, i));
+      images.add(img);
+    }
+    return images;
+  }
+
+  /** Encodes images as MPEG-4 part 2 in AVI at quality 3 (written to a temporary name, then moved). */
+  static void encode(Path file, List<BufferedImage> images, double fps) throws IOException {
+    VideoFiles.quietFfmpeg();
+    BufferedImage first = images.get(0);
+    Path part = file.resolveSibling(file.getFileName() + ".part");
+    try (Java2DFrameConverter converter = new Java2DFrameConverter();
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(part.toFile(), first.getWidth(), first.getHeight(), 0)) {
+      recorder.setFormat("avi");
+      recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+      recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+      recorder.setFrameRate(fps);
+      recorder.setVideoQuality(3);
+      recorder.setGopSize(12);
+      recorder.setVideoOption("threads", "1");
+      recorder.start();
+      for (BufferedImage img : images) {
+        recorder.record(converter.convert(img));
+      }
+      recorder.stop();
+    } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+      Files.deleteIfExists(part);
+      throw new IOException(file + ": cannot encode video (" + e.getMessage() + ")", e);
+    }
+    Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static void checkSize(int width, int height, int frames, double fps) {
+    if (width < 16 || height < 16 || width > 4096 || height > 4096) {
+      throw new IllegalArgumentException("video size must be 16..4096 pixels a side, got " + width + "x" + height);
+    }
+    if (frames < 1) {
+      throw new IllegalArgumentException("frames must be >= 1, got " + frames);
+    }
+    if (!(fps > 0 && fps <= 240)) {
+      throw new IllegalArgumentException("fps must be in (0, 240], got " + fps);
+    }
+  }
+
+  /** Mixes seeds (SplitMix64 finaliser). */
+  static long mix(long a, long b, long c) {
+    long z = a * 0x9E3779B97F4A7C15L + b;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L + c;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
