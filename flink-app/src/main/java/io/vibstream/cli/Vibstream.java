@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         TrainCommand.class,
         EvaluateCommand.class,
         SweepCommand.class,
+        SynthCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })
