@@ -170,6 +170,16 @@ public final class JsonFields {
     return out;
   }
 
+  /** A required array of finite numbers. */
+  public double[] doubles(String name) {
+    JsonNode array = array(name);
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = asDouble(array.get(i), qualify(name) + "[" + i + "]");
+    }
+    return out;
+  }
+
   /** A required object whose values are all finite numbers, in document order. */
   public Map<String, Double> numbers(String name) {
     JsonFields object = object(name);

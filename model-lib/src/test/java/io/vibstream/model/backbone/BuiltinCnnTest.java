@@ -1,0 +1,121 @@
+package io.vibstream.model.backbone;
+
+import static io.vibstream.model.backbone.ModelFileExtractorsTest.assertOneLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.Options;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trains the builtin CNN once on generated shapes, then checks the artifact and its extractor. */
+class BuiltinCnnTest {
+  @TempDir
+  static Path dir;
+
+  static BuiltinCnnArtifact artifact;
+  static LabelledFrames validation;
+  static int steps;
+  static double seconds;
+
+  @BeforeAll
+  static void train() {
+    LabelledFrames train = ShapeFrames.generate(192, 40, 1);
+    validation = ShapeFrames.generate(60, 40, 2);
+    AtomicInteger counter = new AtomicInteger();
+    long t0 = System.nanoTime();
+    artifact = BuiltinCnnTrainer.train(train, validation, ShapeFrames.LABELS,
+        Options.defaults().withSize(32).withEpochs(8).withBatchSize(16).withLearningRate(5e-3),
+        step -> counter.incrementAndGet());
+    seconds = (System.nanoTime() - t0) / 1e9;
+    steps = counter.get();
+  }
+
+  @Test
+  void trainsWellAboveChanceOnShapes() {
+    System.out.printf("builtin CNN: %d steps in %.1f s, metrics %s%n", steps, seconds, artifact.metrics());
+    assertThat(steps).isEqualTo(8 * 12);
+    assertThat(artifact.metrics().get("validation_accuracy")).as("chance is 1/3").isGreaterThan(0.75);
+    assertThat(artifact.id()).matches("builtin-cnn-v1:[0-9a-f]{12}");
+    assertThat(artifact.dimension()).isEqualTo(96);
+    assertThat(artifact.labels()).isEqualTo(ShapeFrames.LABELS);
+  }
+
+  @Test
+  void saveLoadRoundTripGivesIdenticalFeatures() throws IOException {
+    Path file = dir.resolve("shapes.cnn");
+    artifact.write(file);
+    BuiltinCnnArtifact loaded = BuiltinCnnArtifact.read(file);
+    assertThat(loaded).isEqualTo(artifact);
+    List<BufferedImage> frames = validation.frames().subList(0, 8);
+    try (FeatureExtractor direct = BuiltinExtractor.of(artifact);
+        FeatureExtractor reopened = FeatureExtractors.open("builtin:" + file)) {
+      assertThat(reopened.id()).isEqualTo(artifact.id());
+      assertThat(reopened.dimension()).isEqualTo(96);
+      assertThat(reopened.inputWidth()).isEqualTo(32);
+      float[][] a = direct.extract(frames);
+      float[][] b = reopened.extract(frames);
+      for (int i = 0; i < frames.size(); i++) {
+        assertThat(b[i]).containsExactly(a[i]);
+      }
+    }
+  }
+
+  @Test
+  void batchOfOneAndBatchOfEightGiveTheSameFeatures() {
+    List<BufferedImage> frames = validation.frames().subList(0, 16);
+    try (FeatureExtractor extractor = BuiltinExtractor.of(artifact)) {
+      float[][] single = extractor.extract(frames, 1);
+      float[][] eight = extractor.extract(frames, 8);
+      float[][] whole = extractor.extract(frames);
+      for (int i = 0; i < frames.size(); i++) {
+        assertThat(single[i]).hasSize(96);
+        for (int j = 0; j < 96; j++) {
+          assertThat(eight[i][j]).isCloseTo(single[i][j], within(1e-5f));
+          assertThat(whole[i][j]).isCloseTo(single[i][j], within(1e-5f));
+        }
+      }
+      assertThat(Arrays.stream(single).allMatch(f -> Arrays.equals(f, single[0]))).as("features vary").isFalse();
+    }
+  }
+
+  @Test
+  void corruptTruncatedAndForeignFilesFailWithOneClearLine() throws IOException {
+    byte[] good = artifact.toBytes();
+    Path flipped = dir.resolve("flipped.cnn");
+    byte[] bad = good.clone();
+    bad[bad.length - 100] ^= 0x10;
+    Files.write(flipped, bad);
+    assertOneLine(() -> BuiltinExtractor.open(flipped), flipped + ": invalid builtin CNN file: checksum mismatch");
+    Path truncated = dir.resolve("truncated.cnn");
+    Files.write(truncated, Arrays.copyOf(good, good.length / 2));
+    assertOneLine(() -> FeatureExtractors.open("builtin:" + truncated), truncated + ": invalid builtin CNN file: truncated");
+    Path foreign = dir.resolve("foreign.cnn");
+    Files.writeString(foreign, "hello, not a model");
+    assertOneLine(() -> BuiltinExtractor.open(foreign), foreign + ": invalid builtin CNN file: not a builtin CNN file");
+    Path empty = dir.resolve("empty.cnn");
+    Files.write(empty, new byte[0]);
+    assertOneLine(() -> BuiltinExtractor.open(empty), empty + ": invalid builtin CNN file");
+  }
+
+  @Test
+  void untrainedNetworkHasTheRequestedShape() {
+    BuiltinCnnArtifact random = BuiltinCnnTrainer.untrained(48, new int[] {8, 16, 24}, List.of("a", "b"), 5);
+    try (FeatureExtractor extractor = BuiltinExtractor.of(random)) {
+      List<BufferedImage> frames = new ArrayList<>(validation.frames().subList(0, 3));
+      float[][] features = extractor.extract(frames);
+      assertThat(extractor.dimension()).isEqualTo(24);
+      assertThat(features).hasDimensions(3, 24);
+    }
+  }
+}
