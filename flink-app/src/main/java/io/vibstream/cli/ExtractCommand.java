@@ -1,5 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.video.VideoClip;
+import io.vibstream.connectors.video.VideoDataset;
+import io.vibstream.connectors.video.VideoFiles;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
 import io.vibstream.model.data.FeatureSequences;
@@ -25,8 +28,8 @@ final class ExtractCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set")
-  Path dataset;
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
+  String dataset;
 
   @Option(names = "--backbone", required = true, paramLabel = "SPEC",
       description = "builtin:FILE, MODEL.pt or MODEL.onnx (with MODEL.json beside it)")
@@ -47,8 +50,8 @@ final class ExtractCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--batch and --frames must be >= 1");
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    BackboneData.Dataset data = BackboneData.openDataset(dataset);
-    List<BackboneData.Clip> clips = data.clips();
+    VideoDataset data = BackboneData.openDataset(dataset);
+    List<VideoClip> clips = data.clips();
     long extracted = 0;
     int written = 0;
     int empty = 0;
@@ -58,8 +61,8 @@ final class ExtractCommand implements Callable<Integer> {
             data.labels())) {
       ProgressLine bar = new ProgressLine(System.err, "extract", "clips");
       for (int i = 0; i < clips.size(); i++) {
-        BackboneData.Clip clip = clips.get(i);
-        List<BufferedImage> images = BackboneData.readFrames(clip.path(), extractor.inputWidth(),
+        VideoClip clip = clips.get(i);
+        List<BufferedImage> images = VideoFiles.readFrames(clip.path(), extractor.inputWidth(),
             extractor.inputHeight(), frames);
         if (images.isEmpty()) {
           empty++;
@@ -84,7 +87,8 @@ final class ExtractCommand implements Callable<Integer> {
 
   private String source(Path clip) {
     Path abs = clip.toAbsolutePath().normalize();
-    Path root = dataset.toAbsolutePath().normalize();
+    String dir = dataset.contains(":") ? dataset.split(":", 3)[1] : dataset;
+    Path root = Path.of(dir).toAbsolutePath().normalize();
     return abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
   }
 }

@@ -1,5 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.video.VideoClip;
+import io.vibstream.connectors.video.VideoDataset;
+import io.vibstream.connectors.video.VideoFiles;
 import io.vibstream.model.backbone.BuiltinCnn;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
@@ -30,8 +33,8 @@ final class TrainBackboneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set")
-  Path dataset;
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
+  String dataset;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "backbone file to write")
   Path out;
@@ -71,10 +74,10 @@ final class TrainBackboneCommand implements Callable<Integer> {
     BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, channels, epochs, batchSize,
         learningRate, seed, !noAugment);
     PrintWriter stdout = spec.commandLine().getOut();
-    BackboneData.Dataset data = BackboneData.openDataset(dataset);
+    VideoDataset data = BackboneData.openDataset(dataset);
     List<String> labels = data.labels();
-    List<BackboneData.Clip> trainClips = BackboneData.select(data, "train", maxClips);
-    List<BackboneData.Clip> testClips = BackboneData.select(data, "test", maxClips);
+    List<VideoClip> trainClips = BackboneData.select(data, "train", maxClips);
+    List<VideoClip> testClips = BackboneData.select(data, "test", maxClips);
     if (trainClips.isEmpty()) {
       throw new IllegalArgumentException(dataset + ": no clips in the train split");
     }
@@ -115,13 +118,13 @@ final class TrainBackboneCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LabelledFrames frames(List<BackboneData.Clip> clips, List<String> labels, int decode, ProgressLine progress,
+  private LabelledFrames frames(List<VideoClip> clips, List<String> labels, int decode, ProgressLine progress,
       int doneBefore, int total) throws Exception {
     List<BufferedImage> frames = new ArrayList<>();
     List<Integer> targets = new ArrayList<>();
     int done = doneBefore;
-    for (BackboneData.Clip clip : clips) {
-      List<BufferedImage> all = BackboneData.readFrames(clip.path(), decode, decode, MAX_DECODED);
+    for (VideoClip clip : clips) {
+      List<BufferedImage> all = VideoFiles.readFrames(clip.path(), decode, decode, MAX_DECODED);
       for (BufferedImage frame : sample(all, framesPerClip)) {
         frames.add(frame);
         targets.add(labels.indexOf(clip.label()));

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         SweepCommand.class,
         SynthCommand.class,
+        TrainBackboneCommand.class,
+        ExtractCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
     })

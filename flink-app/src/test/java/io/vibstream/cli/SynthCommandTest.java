@@ -15,17 +15,8 @@ class SynthCommandTest {
   @TempDir
   Path tmp;
 
-  /** Runs {@code synth} under the vibstream command line's error handling, as Vibstream will register it. */
   private static Cli run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine vibstream = Vibstream.commandLine();
-    CommandLine cli = vibstream.getSubcommands().containsKey("synth") ? vibstream
-        : vibstream.addSubcommand(new SynthCommand());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Cli(code, out.toString(), err.toString());
+    return Cli.run(args);
   }
 
   @Test

@@ -15,12 +15,18 @@ import ai.djl.ndarray.types.Shape;
  * </pre>
  *
  * Parameters are {@code mu} and {@code log sigma^2}, initialised as VIBNet does (mu near 1 with
- * spread 0.01, log sigma^2 near -9). The mask owns its two parameter arrays; they live in the
+ * spread 0.01, log sigma^2 near -9). Wherever it is used, log sigma^2 is clipped to
+ * [{@value #MIN_LOG_SIGMA2}, {@value #MAX_LOG_SIGMA2}]: the KL term drives the variance of pruned
+ * units up without bound, and unbounded noise overflows the cell state to NaN. The mask owns its two parameter arrays; they live in the
  * manager passed at construction.
  */
 public final class VibMask {
   /** Added to mu^2 before the log in log alpha. */
   public static final double LOG_ALPHA_EPS = 1e-8;
+  /** Lower clip of log sigma^2. */
+  public static final float MIN_LOG_SIGMA2 = -20f;
+  /** Upper clip of log sigma^2 (sigma about 148). */
+  public static final float MAX_LOG_SIGMA2 = 10f;
 
   private final int units;
   private final NDArray mu;
@@ -71,17 +77,21 @@ public final class VibMask {
   /** A reparameterised sample, one row per example: shape [batch, units]. */
   public NDArray sample(NDManager manager, int batch) {
     NDArray eps = manager.randomNormal(new Shape(batch, units));
-    return eps.mul(logSigma2.mul(0.5).exp()).add(mu);
+    return eps.mul(clippedLogSigma2().mul(0.5).exp()).add(mu);
   }
 
   /** The KL term {@code sum_j log(1 + mu_j^2 / sigma_j^2)} as a scalar array (differentiable). */
   public NDArray kl() {
-    return mu.square().mul(logSigma2.neg().exp()).add(1).log().sum();
+    return mu.square().mul(clippedLogSigma2().neg().exp()).add(1).log().sum();
   }
 
   /** {@code log alpha_j = log sigma_j^2 - log(mu_j^2 + 1e-8)}, shape [units]. */
   public NDArray logAlpha() {
-    return logSigma2.sub(mu.square().add(LOG_ALPHA_EPS).log());
+    return clippedLogSigma2().sub(mu.square().add(LOG_ALPHA_EPS).log());
+  }
+
+  private NDArray clippedLogSigma2() {
+    return logSigma2.clip(MIN_LOG_SIGMA2, MAX_LOG_SIGMA2);
   }
 
   /** Which units are kept: {@code log alpha_j < threshold}. */
