@@ -29,6 +29,11 @@ final class Performer {
     this.dir = random.nextBoolean() ? 1 : -1;
   }
 
+  /** The stage it performs on. */
+  Stage stage() {
+    return stage;
+  }
+
   /** The action being performed. */
   Action action() {
     return action;

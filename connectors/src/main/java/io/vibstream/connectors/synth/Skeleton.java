@@ -75,7 +75,22 @@ final class Skeleton {
     }
   }
 
+  /** Number of projected points (keypoints), in the order of {@link SyntheticPoses#JOINT_NAMES}. */
+  static final int KEYPOINTS = POINTS;
+
   private final double[][] pts = new double[POINTS][3];
+  private final double[] lastX = new double[POINTS];
+  private final double[] lastY = new double[POINTS];
+
+  /** Screen x of point {@code i} in the last {@link #draw} (before any translation of the graphics). */
+  double lastX(int i) {
+    return lastX[i];
+  }
+
+  /** Screen y of point {@code i} in the last {@link #draw}. */
+  double lastY(int i) {
+    return lastY[i];
+  }
 
   /**
    * Draws the figure in pose {@code q}.
@@ -101,6 +116,8 @@ final class Skeleton {
       sy[i] = groundY - p[1] * scale;
       depth[i] = p[2] * cos - p[0] * sin;
     }
+    System.arraycopy(sx, 0, lastX, 0, POINTS);
+    System.arraycopy(sy, 0, lastY, 0, POINTS);
     double b = actor.build();
     Color sleeve = actor.longSleeves() ? actor.shirt() : actor.skin();
     List<Seg> segs = new ArrayList<>(16);

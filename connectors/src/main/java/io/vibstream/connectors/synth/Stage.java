@@ -38,6 +38,8 @@ final class Stage {
   private final double flicker;
   private final double noise;
   private final Skeleton skeleton = new Skeleton();
+  private final float[] keypoints = new float[2 * Skeleton.KEYPOINTS];
+  private final boolean[] visible = new boolean[Skeleton.KEYPOINTS];
 
   Stage(long sceneSeed, long viewSeed, int width, int height) {
     this.width = width;
@@ -114,6 +116,17 @@ final class Stage {
         }
       }
       skeleton.draw(g, pose, actor, footX, groundY, scale, yaw, mirror);
+      for (int i = 0; i < Skeleton.KEYPOINTS; i++) {
+        double kx = skeleton.lastX(i);
+        double ky = skeleton.lastY(i);
+        boolean in = kx + dx >= 0 && kx + dx < width && ky + dy >= 0 && ky + dy < height;
+        for (Occluder o : occluders) {
+          in &= !(t >= o.t0 && t < o.t1 && o.box.contains(kx, ky));
+        }
+        keypoints[2 * i] = (float) ((kx + dx) / width);
+        keypoints[2 * i + 1] = (float) ((ky + dy) / height);
+        visible[i] = in;
+      }
       for (Distractor d : distractors) {
         if (d.front) {
           d.draw(g, t, width, height);
@@ -136,6 +149,19 @@ final class Stage {
       g.dispose();
     }
     sensor(img, t, frameSeed);
+  }
+
+  /**
+   * The figure's keypoints in the last rendered frame, {@code x0, y0, x1, y1, ...} in image
+   * coordinates normalised by width and height (camera jitter included), into {@code xy}.
+   */
+  void keypoints(float[] xy) {
+    System.arraycopy(keypoints, 0, xy, 0, keypoints.length);
+  }
+
+  /** Whether each keypoint of the last frame was inside the picture and not behind an occluding box, into {@code v}. */
+  void visible(boolean[] v) {
+    System.arraycopy(visible, 0, v, 0, visible.length);
   }
 
   /** Lighting (gain, offset, flicker) and sensor noise, on the raw bytes. */

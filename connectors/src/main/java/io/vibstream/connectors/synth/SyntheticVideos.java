@@ -27,6 +27,11 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * distractors, occluder), position, facing and action style (rate, start phase, amplitudes). The
  * test list holds the first ~30% of the groups (at least one when there are two or more), as
  * UCF101's split 1 does. The output is a function of the arguments only.
+ *
+ * <p>Next to each clip goes its pose file ({@code walk_g02_c03.pose}, see {@link SyntheticPoses}
+ * for the layout): per encoded frame, the 17 joints of the figure in image coordinates normalised
+ * to [0, 1] (camera jitter included, exactly where they were drawn) and a visibility flag, for
+ * pose-supervised backbone training. Readers that only want videos ignore it.
  */
 public final class SyntheticVideos {
   /** Reports progress after each clip is written. */
@@ -116,7 +121,9 @@ public final class SyntheticVideos {
         lastGroup = group;
         String name = fileName(action, group, inGroup);
         Path file = dir.resolve(name);
-        encode(file, render(action, group, inGroup, seed, width, height, frames, fps), fps);
+        Rendered clip = renderWithPoses(action, group, inGroup, seed, width, height, frames, fps);
+        encode(file, clip.frames(), fps);
+        clip.poses().write(file);
         String entry = action.label() + "/" + name;
         if (isTestGroup(group, clipsPerClass)) {
           test.add(entry);
@@ -145,6 +152,15 @@ public final class SyntheticVideos {
    */
   public static List<BufferedImage> render(Action action, int group, int clip, long seed, int width, int height,
       int frames, double fps) {
+    return renderWithPoses(action, group, clip, seed, width, height, frames, fps).frames();
+  }
+
+  /** Frames of a clip with the figure's keypoints in each. */
+  public record Rendered(List<BufferedImage> frames, SyntheticPoses poses) {}
+
+  /** {@link #render} and the keypoints {@code write} stores in the clip's pose file. */
+  public static Rendered renderWithPoses(Action action, int group, int clip, long seed, int width, int height,
+      int frames, double fps) {
     checkSize(width, height, frames, fps);
     long sceneSeed = mix(seed, 0x5CE4EL, group);
     long viewSeed = mix(seed, action.ordinal() + 1, group * 1000L + clip);
@@ -152,12 +168,16 @@ public final class SyntheticVideos {
     Performer performer = new Performer(stage, new SplittableRandom(mix(viewSeed, 1, 0)));
     performer.start(action, 0, frames / fps);
     List<BufferedImage> images = new ArrayList<>(frames);
+    float[][] xy = new float[frames][2 * SyntheticPoses.JOINTS];
+    boolean[][] visible = new boolean[frames][SyntheticPoses.JOINTS];
     for (int i = 0; i < frames; i++) {
       BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
       performer.render(img, i / fps, mix(viewSeed, 2, i));
+      stage.keypoints(xy[i]);
+      stage.visible(visible[i]);
       images.add(img);
     }
-    return images;
+    return new Rendered(images, new SyntheticPoses(width, height, xy, visible));
   }
 
   /** Encodes images as MPEG-4 part 2 in AVI at quality 3 (written to a temporary name, then moved). */
