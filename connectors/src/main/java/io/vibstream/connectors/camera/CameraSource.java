@@ -96,6 +96,7 @@ public final class CameraSource implements VideoSource, CorruptFrameCounter {
       grabber.setFormat(format);
     }
     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    grabber.setVideoOption("threads", Integer.toString(options.decoderThreads()));
     if (options.width() > 0) {
       grabber.setImageWidth(options.width());
       grabber.setImageHeight(options.height());

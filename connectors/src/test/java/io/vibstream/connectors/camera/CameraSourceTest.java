@@ -152,6 +152,15 @@ class CameraSourceTest {
     assertThatThrownBy(() -> ImageEncoder.jpeg("opencv", 80)).hasMessageContaining("unknown JPEG encoder");
   }
 
+  @Test
+  void ffmpegQualityFollowsLibjpegScaling() {
+    assertThat(FfmpegJpegEncoder.qscale(80)).isEqualTo(4);
+    assertThat(FfmpegJpegEncoder.qscale(90)).isEqualTo(2);
+    assertThat(FfmpegJpegEncoder.qscale(50)).isEqualTo(10);
+    assertThat(FfmpegJpegEncoder.qscale(1)).isEqualTo(31);
+    assertThat(FfmpegJpegEncoder.qscale(100)).isEqualTo(2);
+  }
+
   private static double meanAbsDiff(BufferedImage a, BufferedImage b) {
     long sum = 0;
     for (int y = 0; y < a.getHeight(); y++) {
