@@ -78,6 +78,6 @@ class CameraCommandTest {
     System.out.println(r.out());
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("| decode + scale + JPEG ffmpeg | 795 |", "| JPEG encode only, imageio (median of 3) | 795 |");
-    assertThat(r.lastLine()).matches("pipeline_fps=\\d+ fastest_jpeg=(ffmpeg|imageio)");
+    assertThat(r.lastLine()).matches("pipeline_fps=\\d+ fastest_jpeg_cpu=(ffmpeg|imageio) fastest_jpeg_wall=(ffmpeg|imageio)");
   }
 }

@@ -211,6 +211,12 @@ public final class CameraPublisher implements AutoCloseable {
         throw new IOException("camera " + cameraId + ": no metadata for topic '" + topic + "' within "
             + connectTimeout.toSeconds() + " s (Kafka unreachable, or the topic does not exist)");
       }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("camera " + cameraId + ": interrupted while waiting for Kafka", e);
+      }
     }
   }
 

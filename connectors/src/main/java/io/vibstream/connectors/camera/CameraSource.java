@@ -25,7 +25,7 @@ import org.bytedeco.javacv.FrameGrabber;
  * {@code lavfi:GRAPH} (FFmpeg's built-in test sources, e.g.
  * {@code lavfi:testsrc2=size=320x240:rate=25}; needs Debian's libpulse0, else FFmpeg has
  * no lavfi format). Live inputs always get FFmpeg's {@code timeout} and {@code rw_timeout}
- * (and {@code listen_timeout} for {@code rtsp://...?listen}): without them a dead camera
+ * (and {@code listen_timeout} with the FFmpeg option {@code rtsp_flags=listen}): without them a dead camera
  * blocks forever, and {@code FFmpegFrameGrabber.start()} holds a JVM-wide lock.
  *
  * <p>Frames come out scaled by FFmpeg's swscale to the requested size, as TYPE_3BYTE_BGR.
@@ -106,8 +106,8 @@ public final class CameraSource implements VideoSource, CorruptFrameCounter {
       grabber.setOption("timeout", micros);
       grabber.setOption("rw_timeout", micros);
       String lower = url.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("rtsp") && lower.contains("listen")) {
-        grabber.setOption("rtsp_flags", "listen");
+      if ("listen".equals(options.ffmpegOptions().get("rtsp_flags"))) {
+        // FFmpeg 8's RTSP listen mode waits forever unless listen_timeout (seconds) is set.
         grabber.setOption("listen_timeout", Long.toString(Math.max(1, options.timeout().toSeconds())));
       }
       if (lower.startsWith("udp:")) {
