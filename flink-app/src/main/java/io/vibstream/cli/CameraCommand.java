@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -67,6 +69,9 @@ public final class CameraCommand implements Callable<Integer> {
   @Option(names = "--realtime", description = "Pace files at their own frame rate, like a camera.")
   boolean realtime;
 
+  @Option(names = "--kafka-timeout-ms", description = "How long to wait for Kafka and the topic at start (default: ${DEFAULT-VALUE}).")
+  long kafkaTimeoutMs = 30_000;
+
   /** URL schemes the command knows; other VideoSource kinds are registered here. */
   static VideoSources videoSources() {
     return VideoSources.defaults();
@@ -81,8 +86,8 @@ public final class CameraCommand implements Callable<Integer> {
         wh = CameraOptions.parseSize(size);
         options = options.withSize(wh[0], wh[1]);
       }
-      if (fps < 0 || maxFrames < 0 || timeoutMs <= 0) {
-        throw new IllegalArgumentException("--fps and --max-frames must be >= 0, --timeout-ms > 0");
+      if (fps < 0 || maxFrames < 0 || timeoutMs <= 0 || kafkaTimeoutMs <= 0) {
+        throw new IllegalArgumentException("--fps and --max-frames must be >= 0, --timeout-ms and --kafka-timeout-ms > 0");
       }
       ImageEncoder.jpeg(encoder, quality).close();
     } catch (IllegalArgumentException e) {
@@ -94,16 +99,26 @@ public final class CameraCommand implements Callable<Integer> {
             new KafkaProducer<>(CameraPublisher.producerConfig(bootstrap), new StringSerializer(),
                 new AvroSerializer<Frame>()),
             topic, cameraId, ImageEncoder.jpeg(encoder, quality))) {
-      publisher.maxFps(fps).realtime(realtime);
+      publisher.maxFps(fps).realtime(realtime).connectTimeout(Duration.ofMillis(kafkaTimeoutMs));
       if (wh != null) {
         publisher.resizeTo(wh[0], wh[1]);
       }
-      Thread stopper = new Thread(publisher::stop, "camera-stop");
+      // Ctrl-C: stop after the current frame and let run() flush before the JVM exits.
+      CountDownLatch finished = new CountDownLatch(1);
+      Thread stopper = new Thread(() -> {
+        publisher.stop();
+        try {
+          finished.await(timeoutMs + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "camera-stop");
       Runtime.getRuntime().addShutdownHook(stopper);
       CameraPublisher.Stats s;
       try {
         s = publisher.run(source, maxFrames);
       } finally {
+        finished.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(stopper);
         } catch (IllegalStateException shuttingDown) {

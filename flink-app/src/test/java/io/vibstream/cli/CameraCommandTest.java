@@ -66,6 +66,12 @@ class CameraCommandTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("vibstream: error: cannot open no/such/clip.mp4: no such file" + System.lineSeparator());
 
+    Cli noKafka = run(new CameraCommand(), "--url", vtest().toString(), "--camera-id", "c", "--bootstrap",
+        "127.0.0.1:1", "--kafka-timeout-ms", "1000");
+    assertThat(noKafka.exitCode()).isEqualTo(1);
+    assertThat(noKafka.err()).isEqualTo("vibstream: error: camera c: no metadata for topic 'frames' within 1 s "
+        + "(Kafka unreachable, or the topic does not exist)" + System.lineSeparator());
+
     Cli size = run(new CameraCommand(), "--url", vtest().toString(), "--camera-id", "c", "--bootstrap",
         kafka.bootstrapServers(), "--size", "224");
     assertThat(size.exitCode()).isEqualTo(2);

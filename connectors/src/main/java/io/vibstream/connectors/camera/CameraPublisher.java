@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * with {@link #producerConfig}'s small {@code max.block.ms}, a full producer buffer fails the
  * send at once, and a frame still unsent after {@code delivery.timeout.ms} expires; both
  * count as {@link #dropped()} instead of stalling the camera. Other send errors count as
- * {@link #failed()}. Counters are logged every {@link #logEvery} interval and at the end.
+ * {@link #failed()}. Counters are logged every {@link #logEvery} interval and at the end, at
+ * WARN when frames were lost since the previous line, else at INFO.
  *
  * <p>Not thread-safe except {@link #stop()} and the counters.
  */
@@ -62,6 +63,7 @@ public final class CameraPublisher implements AutoCloseable {
   private Duration logEvery = Duration.ofSeconds(10);
   private Duration connectTimeout = Duration.ofSeconds(30);
   private volatile boolean stopped;
+  private long lossesLogged;
 
   /**
    * @param producer the producer (closed by {@link #close()}); see {@link #producerConfig}
@@ -209,7 +211,7 @@ public final class CameraPublisher implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new IOException("camera " + cameraId + ": no metadata for topic '" + topic + "' within "
-            + connectTimeout.toSeconds() + " s (Kafka unreachable, or the topic does not exist)");
+            + seconds(connectTimeout) + " (Kafka unreachable, or the topic does not exist)");
       }
       try {
         Thread.sleep(50);
@@ -218,6 +220,11 @@ public final class CameraPublisher implements AutoCloseable {
         throw new IOException("camera " + cameraId + ": interrupted while waiting for Kafka", e);
       }
     }
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
   private void publish(VideoFrame frame) throws IOException {
@@ -264,12 +271,22 @@ public final class CameraPublisher implements AutoCloseable {
     return dst;
   }
 
+  /** INFO normally; WARN when frames were dropped, failed or corrupt since the last line. */
   private void logStats(String phase) {
     Stats s = stats();
     Exception failure = lastFailure.get();
-    LOG.info("camera {} {}: captured {}, published {}, dropped {}, failed {}, corrupt {}{}", cameraId, phase,
+    long losses = s.dropped() + s.failed() + s.corrupt();
+    boolean worse = losses > lossesLogged;
+    lossesLogged = losses;
+    String line = String.format(java.util.Locale.ROOT,
+        "camera %s %s: captured %d, published %d, dropped %d, failed %d, corrupt %d%s", cameraId, phase,
         s.captured(), s.published(), s.dropped(), s.failed(), s.corrupt(),
         failure != null ? " (last failure: " + failure.getMessage() + ")" : "");
+    if (worse) {
+      LOG.warn(line);
+    } else {
+      LOG.info(line);
+    }
   }
 
   /** Asks {@link #run} to return after the current frame. Thread-safe. */

@@ -3,16 +3,22 @@ package io.vibstream.connectors.kafka;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads what {@link AvroSerializer} writes into records of one generated class. Null stays
- * null. A wrong format byte, truncated or corrupt Avro data or trailing bytes throw a
+ * Reads what {@link AvroSerializer} writes into records of one generated class: data written
+ * with the compiled schema's version directly, data of an older released version resolved
+ * against the compiled schema. Null stays null. An unknown version byte (e.g. a newer
+ * producer), truncated or corrupt Avro data, or trailing bytes throw a
  * {@link SerializationException} that names the topic and the record type.
  *
  * <p>Built with the record class, or with the no-argument constructor and the class named in
@@ -24,14 +30,25 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   /** Consumer config key: fully qualified generated class of the keys. */
   public static final String KEY_TYPE_CONFIG = "vibstream.avro.key.type";
 
+  private final SchemaHistory history;
+  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
   private Class<T> type;
-  private SpecificDatumReader<T> reader;
+  private Schema schema;
+  private int version;
 
   /** For Kafka's config-driven construction; {@link #configure} must name the type. */
-  public AvroDeserializer() {}
+  public AvroDeserializer() {
+    this.history = SchemaHistory.classpath();
+  }
 
-  /** A deserializer of records of {@code type}. */
+  /** A deserializer of records of {@code type}, versions from the class path. */
   public AvroDeserializer(Class<T> type) {
+    this(type, SchemaHistory.classpath());
+  }
+
+  /** A deserializer of records of {@code type} with an explicit schema history. */
+  public AvroDeserializer(Class<T> type, SchemaHistory history) {
+    this.history = Objects.requireNonNull(history, "history");
     bind(Objects.requireNonNull(type, "type"));
   }
 
@@ -59,7 +76,8 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
   private void bind(Class<T> t) {
     this.type = t;
-    this.reader = new SpecificDatumReader<>(t);
+    this.schema = SpecificData.get().getSchema(t);
+    this.version = history.versionOf(schema);
   }
 
   @Override
@@ -67,16 +85,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     if (data == null) {
       return null;
     }
-    if (reader == null) {
+    if (type == null) {
       throw new IllegalStateException("AvroDeserializer not configured with a record type");
     }
     if (data.length == 0) {
-      throw error(topic, "empty value (expected format byte 0x01 and an Avro record)", null);
+      throw error(topic, "empty value (expected a schema version byte and an Avro record)", null);
     }
-    if (data[0] != AvroSerde.FORMAT_V1) {
-      throw error(topic, String.format("unknown format byte 0x%02x (expected 0x%02x); not written by AvroSerializer?",
-          data[0], AvroSerde.FORMAT_V1), null);
-    }
+    int written = data[0] & 0xff;
+    SpecificDatumReader<T> reader = reader(topic, written);
     try {
       BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, null);
       T record = reader.read(null, decoder);
@@ -88,8 +104,28 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       if (e instanceof SerializationException s) {
         throw s;
       }
-      throw error(topic, "corrupt or truncated Avro data (" + data.length + " bytes): " + e, e);
+      throw error(topic, "corrupt or truncated Avro data (schema v" + written + ", " + data.length + " bytes): " + e, e);
     }
+  }
+
+  private SpecificDatumReader<T> reader(String topic, int written) {
+    SpecificDatumReader<T> reader = readers.get(written);
+    if (reader != null) {
+      return reader;
+    }
+    if (written == version) {
+      reader = new SpecificDatumReader<>(type);
+    } else {
+      Optional<Schema> writer = written == 0 ? Optional.empty() : history.release(schema.getName(), written);
+      if (writer.isEmpty()) {
+        throw error(topic, String.format("unknown schema version byte 0x%02x (this reader has %s v%d%s); "
+                + "newer producer, or not written by AvroSerializer?", written, schema.getName(), version,
+            version > 1 ? " and resolves v1-v" + (version - 1) : ""), null);
+      }
+      reader = new SpecificDatumReader<>(writer.get(), schema);
+    }
+    readers.put(written, reader);
+    return reader;
   }
 
   private SerializationException error(String topic, String what, Throwable cause) {

@@ -8,26 +8,30 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * Kafka serde for Avro specific records (the classes generated from {@code schemas}).
  *
- * <p>Wire format: one format byte {@link #FORMAT_V1}, then the record in Avro binary encoding
- * of the writer's compiled schema. No schema registry: readers use their compiled schema, and
- * schema changes must stay backward compatible (see schemas/README.md). A future wire format
- * gets a new format byte.
+ * <p>Wire format: one byte, the version of the writer's record schema in
+ * {@link SchemaHistory} (1 for the first release; 0 is never written), then the record in
+ * Avro binary encoding. No schema registry: the version byte names one of the committed schema
+ * copies that travel in the schemas jar, and the reader resolves older data against its
+ * compiled schema with Avro's schema resolution (what {@code SchemaCompatibilityTest} keeps
+ * possible). Data from a newer writer than the reader knows is rejected with a clear error.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
-  /** Format byte of version 1: Avro binary, writer schema = the reader's compiled schema. */
-  public static final byte FORMAT_V1 = 0x01;
-
   private final AvroSerializer<T> serializer;
   private final AvroDeserializer<T> deserializer;
 
-  private AvroSerde(Class<T> type) {
-    this.serializer = new AvroSerializer<>();
-    this.deserializer = new AvroDeserializer<>(type);
+  private AvroSerde(Class<T> type, SchemaHistory history) {
+    this.serializer = new AvroSerializer<>(history);
+    this.deserializer = new AvroDeserializer<>(type, history);
   }
 
-  /** A serde for records of the given generated class. */
+  /** A serde for records of the given generated class, versions from the class path. */
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-    return new AvroSerde<>(Objects.requireNonNull(type, "type"));
+    return of(type, SchemaHistory.classpath());
+  }
+
+  /** A serde with an explicit schema history. */
+  public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, SchemaHistory history) {
+    return new AvroSerde<>(Objects.requireNonNull(type, "type"), Objects.requireNonNull(history, "history"));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.vibstream.connectors.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
@@ -12,12 +13,24 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes {@link AvroSerde#FORMAT_V1} followed by the record in Avro binary encoding. Null
- * stays null (a tombstone). Thread-safe, as Kafka producers require. Has a no-argument
- * constructor, so it can be named in {@code value.serializer}.
+ * Writes the record schema's version byte ({@link SchemaHistory#versionOf}) followed by the
+ * record in Avro binary encoding; see {@link AvroSerde}. Null stays null (a tombstone).
+ * Thread-safe, as Kafka producers require. The no-argument constructor (for
+ * {@code value.serializer}) uses the class-path history.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+  private final SchemaHistory history;
   private final ConcurrentHashMap<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+  /** With the committed schema versions on the class path. */
+  public AvroSerializer() {
+    this(SchemaHistory.classpath());
+  }
+
+  /** With an explicit schema history. */
+  public AvroSerializer(SchemaHistory history) {
+    this.history = Objects.requireNonNull(history, "history");
+  }
 
   @Override
   public byte[] serialize(String topic, T data) {
@@ -25,17 +38,18 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return null;
     }
     Schema schema = data.getSchema();
-    SpecificDatumWriter<T> writer = writers.computeIfAbsent(schema, SpecificDatumWriter::new);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    out.write(AvroSerde.FORMAT_V1);
     try {
+      int version = history.versionOf(schema);
+      SpecificDatumWriter<T> writer = writers.computeIfAbsent(schema, SpecificDatumWriter::new);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+      out.write(version);
       BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
       writer.write(data, encoder);
       encoder.flush();
+      return out.toByteArray();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot serialize " + schema.getName() + " for topic '" + topic + "': "
           + e.getMessage(), e);
     }
-    return out.toByteArray();
   }
 }

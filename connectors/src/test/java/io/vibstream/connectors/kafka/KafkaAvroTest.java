@@ -7,7 +7,14 @@ import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import io.vibstream.schemas.LabelScore;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +57,7 @@ class KafkaAvroTest {
   void roundTripsAndRejectsForeignBytesNamingTheTopic() {
     AvroSerde<Frame> serde = AvroSerde.of(Frame.class);
     byte[] bytes = serde.serializer().serialize("frames", frame("cam", 4));
-    assertThat(bytes[0]).isEqualTo(AvroSerde.FORMAT_V1);
+    assertThat(bytes[0]).as("Frame schema version 1").isEqualTo((byte) 1);
     assertThat(serde.deserializer().deserialize("frames", bytes)).isEqualTo(frame("cam", 4));
     assertThat(serde.deserializer().deserialize("frames", null)).isNull();
 
@@ -59,7 +66,7 @@ class KafkaAvroTest {
     assertThatThrownBy(() -> serde.deserializer().deserialize("frames", wrongMarker))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("topic 'frames'")
-        .hasMessageContaining("format byte 0x00");
+        .hasMessageContaining("unknown schema version byte 0x00");
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 4);
     assertThatThrownBy(() -> serde.deserializer().deserialize("frames", truncated))
         .isInstanceOf(SerializationException.class)
@@ -72,6 +79,58 @@ class KafkaAvroTest {
     assertThatThrownBy(() -> serde.deserializer().deserialize("events", eventBytes))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("topic 'events'");
+  }
+
+  /** A Frame v1 without groundTruthLabel and encoding; the compiled Frame plays v2. */
+  @Test
+  void olderVersionsAreResolvedAndNewerOnesRejected() throws Exception {
+    Schema current = Frame.getClassSchema();
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field f : current.getFields()) {
+      if (!f.name().equals("groundTruthLabel") && !f.name().equals("encoding")) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    Schema v1 = Schema.createRecord("Frame", null, "io.vibstream.schemas", false, fields);
+    SchemaHistory history = SchemaHistory.of(Map.of("Frame", List.of(v1)));
+    assertThat(history.versionOf(current)).isEqualTo(2);
+
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("cameraId", "old-cam");
+    old.put("sequenceNumber", 3L);
+    old.put("captureTimestamp", 1_700_000_000_000L);
+    old.put("width", 2);
+    old.put("height", 1);
+    old.put("image", ByteBuffer.wrap(new byte[] {9}));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(1);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+    encoder.flush();
+
+    Frame read = new AvroDeserializer<>(Frame.class, history).deserialize("frames", out.toByteArray());
+    assertThat(read.getCameraId()).isEqualTo("old-cam");
+    assertThat(read.getSequenceNumber()).isEqualTo(3L);
+    assertThat(read.getEncoding()).isEqualTo(ImageEncoding.JPEG);
+    assertThat(read.getGroundTruthLabel()).isNull();
+
+    byte[] v2 = new AvroSerializer<Frame>(history).serialize("frames", frame("new-cam", 1));
+    assertThat(v2[0]).isEqualTo((byte) 2);
+    assertThat(new AvroDeserializer<>(Frame.class, history).deserialize("frames", v2)).isEqualTo(frame("new-cam", 1));
+    // A consumer that only knows the released v1 cannot read v2 data: a clear error, not garbage.
+    assertThatThrownBy(() -> new AvroDeserializer<>(Frame.class).deserialize("frames", v2))
+        .isInstanceOf(SerializationException.class)
+        .hasMessage("cannot deserialize Frame from topic 'frames': unknown schema version byte 0x02 "
+            + "(this reader has Frame v1); newer producer, or not written by AvroSerializer?");
+  }
+
+  @Test
+  void theSchemasJarCarriesTheReleasedVersions() {
+    for (Schema s : List.of(Frame.getClassSchema(), ActionEvent.getClassSchema(),
+        io.vibstream.schemas.ModelRelease.getClassSchema(), io.vibstream.schemas.LabeledClip.getClassSchema())) {
+      assertThat(SchemaHistory.classpath().releases(s.getName())).as(s.getName()).isNotEmpty();
+      assertThat(SchemaHistory.classpath().versionOf(s)).as(s.getName()).isEqualTo(1);
+    }
   }
 
   @Test
