@@ -1,0 +1,248 @@
+package io.vibstream.connectors.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller, {@link KafkaRaftServer}) in
+ * this JVM, for tests and demos. Both listeners bind 127.0.0.1; every replication factor is 1,
+ * and the transaction state log is set up for one broker (RF 1, min ISR 1), so transactional
+ * producers and {@code read_committed} consumers work. The log directory is formatted with
+ * {@link Formatter} first. Start-up takes a few seconds.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+ *   kafka.createTopic("frames", 4, false);
+ *   ... kafka.bootstrapServers() ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final String HOST = "127.0.0.1";
+  private static final int NODE_ID = 1;
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final KafkaRaftServer server;
+  private final Path logDir;
+  private final boolean deleteLogDir;
+  private final int port;
+  private boolean closed;
+
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDir, int port) {
+    this.server = server;
+    this.logDir = logDir;
+    this.deleteLogDir = deleteLogDir;
+    this.port = port;
+  }
+
+  /** Starts a broker on a free port with a temporary log directory (deleted on close). */
+  public static EmbeddedKafka start() throws IOException {
+    return start(0, null);
+  }
+
+  /**
+   * Starts a broker.
+   *
+   * @param port the client port on 127.0.0.1, or 0 for a free one
+   * @param logDir the log directory (created if missing, kept on close), or null for a temporary one
+   *     deleted on close
+   */
+  public static EmbeddedKafka start(int port, Path logDir) throws IOException {
+    boolean temporary = logDir == null;
+    Path dir = temporary ? Files.createTempDirectory("vibstream-kafka-") : Files.createDirectories(logDir);
+    try {
+      int clientPort = port > 0 ? port : freePort();
+      int controllerPort = freePort();
+      KafkaConfig config = new KafkaConfig(brokerProperties(dir, clientPort, controllerPort), false);
+      if (!Files.exists(dir.resolve("meta.properties"))) {
+        format(config, dir);
+      }
+      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+      EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, clientPort);
+      try {
+        server.startup();
+        kafka.awaitReady();
+      } catch (RuntimeException | IOException e) {
+        kafka.close();
+        throw e;
+      }
+      return kafka;
+    } catch (RuntimeException | IOException e) {
+      if (temporary) {
+        deleteRecursively(dir);
+      }
+      throw e;
+    }
+  }
+
+  private static Properties brokerProperties(Path dir, int clientPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dir.toAbsolutePath().toString());
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
+    p.put("background.threads", "2");
+    return p;
+  }
+
+  private static void format(KafkaConfig config, Path dir) throws IOException {
+    Formatter formatter = new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setClusterId(Uuid.randomUuid().toString())
+        .setNodeId(NODE_ID)
+        .setControllerListenerName("CONTROLLER")
+        .setMetadataLogDirectory(dir.toAbsolutePath().toString())
+        .setDirectories(List.of(dir.toAbsolutePath().toString()))
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+    try {
+      formatter.run();
+    } catch (Exception e) {
+      throw new IOException("cannot format Kafka log directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void awaitReady() throws IOException {
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IOException("embedded Kafka on " + bootstrapServers() + " not ready after " + STARTUP_TIMEOUT, e);
+          }
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for embedded Kafka", e);
+    }
+  }
+
+  /** {@code 127.0.0.1:PORT}, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return HOST + ":" + port;
+  }
+
+  /** The client port. */
+  public int port() {
+    return port;
+  }
+
+  /** The log directory. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** An admin client of this broker; the caller closes it. */
+  public Admin admin() {
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+  }
+
+  /**
+   * Creates a topic with replication factor 1 and waits until it exists.
+   *
+   * @param compacted {@code cleanup.policy=compact} (for latest-value topics such as model releases)
+   */
+  public void createTopic(String name, int partitions, boolean compacted) {
+    NewTopic topic = new NewTopic(name, partitions, (short) 1)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE));
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException("cannot create topic " + name + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Shuts the broker down and deletes a temporary log directory. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      if (deleteLogDir) {
+        deleteRecursively(logDir);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}
