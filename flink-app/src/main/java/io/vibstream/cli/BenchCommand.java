@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks.",
     mixinStandardHelpOptions = true,
-    subcommands = {LstmBenchCommand.class, ExtractBenchCommand.class})
+    subcommands = {LstmBenchCommand.class, ExtractBenchCommand.class, CameraBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

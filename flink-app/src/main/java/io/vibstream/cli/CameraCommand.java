@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
@@ -74,7 +75,7 @@ public final class CameraCommand implements Callable<Integer> {
 
   /** URL schemes the command knows; other VideoSource kinds are registered here. */
   static VideoSources videoSources() {
-    return VideoSources.defaults();
+    return VideoSources.defaults().register("synth", (url, options) -> SyntheticCamera.open(url));
   }
 
   @Override

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         SweepCommand.class,
         SynthCommand.class,
+        CameraCommand.class,
         TrainBackboneCommand.class,
         ExtractCommand.class,
         BenchCommand.class,
