@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.synth.SyntheticPoses;
 import io.vibstream.connectors.video.VideoClip;
 import io.vibstream.connectors.video.VideoDataset;
 import io.vibstream.connectors.video.VideoFiles;
@@ -9,6 +10,7 @@ import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,11 @@ import picocli.CommandLine.Spec;
  * {@code vibstream train-backbone}: trains the builtin CNN on frames sampled evenly from each clip
  * of a labelled video data set (frame label = clip label), validates on the test split's frames
  * and saves the artifact for {@code extract --backbone builtin:FILE}.
+ *
+ * <p>When every training clip has a pose file ({@link SyntheticPoses}, written by {@code synth}),
+ * the sampled frames also carry their keypoints and the CNN learns to regress them from its
+ * pooled features (loss {@code --action-weight * CE + --keypoint-weight * MSE}); it says on
+ * stdout which it uses. {@code --no-poses} trains on action labels only.
  */
 @Command(name = "train-backbone", mixinStandardHelpOptions = true,
     description = "Train the builtin CNN backbone on frames of a labelled video data set.")
@@ -63,6 +70,21 @@ final class TrainBackboneCommand implements Callable<Integer> {
   @Option(names = "--no-augment", description = "train without crop/flip/brightness augmentation")
   boolean noAugment;
 
+  @Option(names = "--no-poses", description = "ignore the data set's pose files: train on action labels only")
+  boolean noPoses;
+
+  @Option(names = "--action-weight", description = "weight of the action cross-entropy when training with poses "
+      + "(default: ${DEFAULT-VALUE})")
+  double actionWeight = BuiltinCnnTrainer.Options.DEFAULT_ACTION_WEIGHT;
+
+  @Option(names = "--keypoint-weight", description = "weight of the keypoint MSE, normalised image units "
+      + "(default: ${DEFAULT-VALUE})")
+  double keypointWeight = BuiltinCnnTrainer.Options.DEFAULT_KEYPOINT_WEIGHT;
+
+  @Option(names = "--flip-swaps-sides", description = "on horizontal flips also swap left and right joints (right "
+      + "for real footage; synthetic figures facing left are drawn mirrored with the same joints, so not there)")
+  boolean flipSwapsSides;
+
   @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
   long seed = 42;
 
@@ -72,7 +94,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frames-per-clip and --max-clips must be >= 1");
     }
     BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, channels, epochs, batchSize,
-        learningRate, seed, !noAugment);
+        learningRate, seed, !noAugment, actionWeight, keypointWeight);
     PrintWriter stdout = spec.commandLine().getOut();
     VideoDataset data = BackboneData.openDataset(dataset);
     List<String> labels = data.labels();
@@ -83,10 +105,21 @@ final class TrainBackboneCommand implements Callable<Integer> {
     }
     // Decode a little larger than the input: the trainer crops randomly.
     int decode = noAugment ? size : Math.round(size * 8f / 7f);
+    boolean poses = !noPoses && allHavePoses(trainClips);
+    if (poses) {
+      stdout.printf(Locale.ROOT, "poses: training with %d-joint keypoint targets from the clips' pose files "
+          + "(loss %.3g * action CE + %.3g * keypoint MSE, flip %s)%n", SyntheticPoses.JOINTS, actionWeight,
+          keypointWeight, flipSwapsSides ? "swaps left/right joints" : "mirrors x only");
+    } else {
+      stdout.println(noPoses ? "poses: off (--no-poses): training on action labels only"
+          : "poses: the data set has no pose files: training on action labels only");
+    }
+    stdout.flush();
     ProgressLine decoding = new ProgressLine(System.err, "decode", "clips");
-    LabelledFrames train = frames(trainClips, labels, decode, decoding, 0, trainClips.size() + testClips.size());
+    LabelledFrames train = frames(trainClips, labels, decode, decoding, 0, trainClips.size() + testClips.size(),
+        poses);
     LabelledFrames test = frames(testClips, labels, decode, decoding, trainClips.size(),
-        trainClips.size() + testClips.size());
+        trainClips.size() + testClips.size(), poses && allHavePoses(testClips));
     stdout.printf(Locale.ROOT, "data: %s: %d train clips (%d frames), %d test clips (%d frames), %d classes%n",
         dataset, trainClips.size(), train.size(), testClips.size(), test.size(), labels.size());
     stdout.flush();
@@ -98,6 +131,13 @@ final class TrainBackboneCommand implements Callable<Integer> {
             long done = (long) (s.epoch() - 1) * s.stepsPerEpoch() + s.step();
             bar.update(done, (long) s.epochs() * s.stepsPerEpoch(), String.format(Locale.ROOT,
                 "epoch %d/%d  loss %.4f  acc %5.1f%%", s.epoch(), s.epochs(), s.loss(), 100 * s.accuracy()));
+          }
+
+          @Override
+          public void onKeypoints(int epoch, int epochs, double trainMse, double validationError) {
+            bar.message(String.format(Locale.ROOT, "backbone  epoch %d/%d keypoints: train MSE %.5f%s", epoch,
+                epochs, trainMse, Double.isNaN(validationError) ? "" : String.format(Locale.ROOT,
+                    ", test mean error %.4f (normalised units)", validationError)));
           }
 
           @Override
@@ -114,34 +154,62 @@ final class TrainBackboneCommand implements Callable<Integer> {
         artifact.id(), out, artifact.dimension(), size, size, artifact.metrics().get("seconds"),
         100 * artifact.metrics().get("train_accuracy"),
         validation == null ? "" : String.format(Locale.ROOT, ", test frame accuracy %.2f%%", 100 * validation));
+    Double keypointError = artifact.metrics().get("validation_keypoint_error");
+    if (keypointError != null) {
+      stdout.printf(Locale.ROOT, "keypoints: test mean error %.4f (normalised image units), train MSE %.5f%n",
+          keypointError, artifact.metrics().get("train_keypoint_mse"));
+    }
     stdout.flush();
     return 0;
   }
 
   private LabelledFrames frames(List<VideoClip> clips, List<String> labels, int decode, ProgressLine progress,
-      int doneBefore, int total) throws Exception {
+      int doneBefore, int total, boolean poses) throws Exception {
     List<BufferedImage> frames = new ArrayList<>();
     List<Integer> targets = new ArrayList<>();
+    List<float[]> keypoints = new ArrayList<>();
     int done = doneBefore;
     for (VideoClip clip : clips) {
       List<BufferedImage> all = VideoFiles.readFrames(clip.path(), decode, decode, MAX_DECODED);
-      for (BufferedImage frame : sample(all, framesPerClip)) {
-        frames.add(frame);
+      float[][] xy = poses ? SyntheticPoses.keypoints(clip.path()) : null;
+      if (poses && (xy == null || xy.length != all.size())) {
+        throw new IllegalArgumentException(clip.path() + ": " + all.size() + " decoded frames but "
+            + (xy == null ? "no" : xy.length) + " pose frames (use --no-poses to ignore the pose files)");
+      }
+      for (int index : sampleIndices(all.size(), framesPerClip)) {
+        frames.add(all.get(index));
         targets.add(labels.indexOf(clip.label()));
+        if (poses) {
+          keypoints.add(xy[index]);
+        }
       }
       progress.update(++done, total, "");
     }
-    return new LabelledFrames(frames, targets.stream().mapToInt(Integer::intValue).toArray());
+    int[] y = targets.stream().mapToInt(Integer::intValue).toArray();
+    return poses ? new LabelledFrames(frames, y, keypoints.toArray(float[][]::new),
+        flipSwapsSides ? SyntheticPoses.FLIP_SWAP_SIDES : null) : new LabelledFrames(frames, y);
+  }
+
+  private static boolean allHavePoses(List<VideoClip> clips) {
+    return !clips.isEmpty() && clips.stream().allMatch(c -> Files.isRegularFile(SyntheticPoses.fileOf(c.path())));
   }
 
   /** {@code n} frames spread evenly over the clip (all of them if it has fewer). */
   static List<BufferedImage> sample(List<BufferedImage> frames, int n) {
-    if (frames.size() <= n) {
-      return frames;
+    return sampleIndices(frames.size(), n).stream().map(frames::get).toList();
+  }
+
+  /** Indices of {@code n} frames spread evenly over {@code size} (all of them if there are fewer). */
+  static List<Integer> sampleIndices(int size, int n) {
+    List<Integer> out = new ArrayList<>(Math.min(size, n));
+    if (size <= n) {
+      for (int i = 0; i < size; i++) {
+        out.add(i);
+      }
+      return out;
     }
-    List<BufferedImage> out = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
-      out.add(frames.get((int) ((2L * k + 1) * frames.size() / (2L * n))));
+      out.add((int) ((2L * k + 1) * size / (2L * n)));
     }
     return out;
   }

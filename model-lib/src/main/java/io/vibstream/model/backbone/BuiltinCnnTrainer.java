@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -29,6 +31,16 @@ import java.util.SplittableRandom;
  * {@code size x size} crop taken, flipped horizontally with probability 1/2 and scaled in
  * brightness by a factor in [0.75, 1.25]. Normalization mean/std are the per-channel statistics
  * of the training frames. Runs on the GPU if DJL's PyTorch engine sees one.
+ *
+ * <p><b>Pose supervision.</b> When the training frames carry keypoint targets
+ * ({@link LabelledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
+ * normalised to [0, 1]), a second linear head regresses them from the same pooled feature vector
+ * and the loss is {@code actionWeight * CE + keypointWeight * MSE} (MSE over all coordinates, in
+ * normalised units). The augmentations move the targets with the pixels ({@link #transformKeypoints}):
+ * the crop shifts and scales them, the flip mirrors x and permutes the joints by the frames'
+ * {@code flipPermutation}. The keypoint head is only used for training: the saved artifact holds
+ * the feature network and the classifier head, so extraction is unchanged and the pooled features
+ * are those the keypoint head reads linearly.
  */
 public final class BuiltinCnnTrainer {
   private BuiltinCnnTrainer() {}
@@ -40,8 +52,25 @@ public final class BuiltinCnnTrainer {
    * @param channels channel width per conv block; the last is the feature dimension
    */
   public record Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
-      boolean augment) {
+      boolean augment, double actionWeight, double keypointWeight) {
+    /** Default weight of the action cross-entropy when keypoint targets are present. */
+    public static final double DEFAULT_ACTION_WEIGHT = 0.1;
+    /** Default weight of the keypoint MSE (normalised units). */
+    public static final double DEFAULT_KEYPOINT_WEIGHT = 100;
+
+    /** Default loss weights. */
+    public Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
+        boolean augment) {
+      this(size, channels, epochs, batchSize, learningRate, seed, augment, DEFAULT_ACTION_WEIGHT,
+          DEFAULT_KEYPOINT_WEIGHT);
+    }
+
     public Options {
+      if (!(actionWeight >= 0) || !(keypointWeight >= 0) || actionWeight + keypointWeight == 0
+          || Double.isInfinite(actionWeight) || Double.isInfinite(keypointWeight)) {
+        throw new IllegalArgumentException("loss weights must be finite, >= 0 and not both 0, got action "
+            + actionWeight + ", keypoints " + keypointWeight);
+      }
       BuiltinCnn.checkChannels(channels);
       channels = channels.clone();
       if (size < BuiltinCnn.minimumSize(channels)) {
@@ -64,42 +93,93 @@ public final class BuiltinCnnTrainer {
     }
 
     public Options withSize(int value) {
-      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment);
+      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withChannels(int... value) {
-      return new Options(size, value, epochs, batchSize, learningRate, seed, augment);
+      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withEpochs(int value) {
-      return new Options(size, channels, value, batchSize, learningRate, seed, augment);
+      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withBatchSize(int value) {
-      return new Options(size, channels, epochs, value, learningRate, seed, augment);
+      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withLearningRate(double value) {
-      return new Options(size, channels, epochs, batchSize, value, seed, augment);
+      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withSeed(long value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, value, augment);
+      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight);
+    }
+
+    /** Weights of the action cross-entropy and the keypoint MSE (used when frames carry keypoints). */
+    public Options withLossWeights(double action, double keypoints) {
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints);
     }
 
     public Options withAugment(boolean value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, value);
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight);
     }
   }
 
-  /** Frames with their class indices into the label list. */
-  public record LabelledFrames(List<BufferedImage> frames, int[] labels) {
+  /**
+   * Frames with their class indices into the label list and, optionally, keypoint targets.
+   *
+   * @param keypoints null, or per frame {@code 2K} coordinates {@code x0, y0, ...} normalised to [0, 1]
+   * @param flipPermutation null (every joint maps to itself), or the joint a joint becomes when the
+   *     frame is flipped horizontally (length K)
+   */
+  public record LabelledFrames(List<BufferedImage> frames, int[] labels, float[][] keypoints, int[] flipPermutation) {
     public LabelledFrames {
       frames = List.copyOf(frames);
       labels = labels.clone();
       if (frames.size() != labels.length) {
         throw new IllegalArgumentException(frames.size() + " frames but " + labels.length + " labels");
       }
+      if (keypoints != null) {
+        if (keypoints.length != labels.length) {
+          throw new IllegalArgumentException(frames.size() + " frames but " + keypoints.length + " keypoint rows");
+        }
+        keypoints = Arrays.stream(keypoints).map(float[]::clone).toArray(float[][]::new);
+        int width = keypoints.length == 0 ? 2 : keypoints[0].length;
+        for (float[] row : keypoints) {
+          if (row.length != width || width < 2 || width % 2 != 0) {
+            throw new IllegalArgumentException("keypoint rows must all have the same even length, got "
+                + row.length + " and " + width);
+          }
+        }
+        int k = width / 2;
+        if (flipPermutation != null) {
+          flipPermutation = flipPermutation.clone();
+          boolean[] seen = new boolean[k];
+          if (flipPermutation.length != k) {
+            throw new IllegalArgumentException("flip permutation has " + flipPermutation.length + " entries, "
+                + "expected " + k);
+          }
+          for (int j : flipPermutation) {
+            if (j < 0 || j >= k || seen[j]) {
+              throw new IllegalArgumentException("not a permutation: " + Arrays.toString(flipPermutation));
+            }
+            seen[j] = true;
+          }
+        }
+      } else if (flipPermutation != null) {
+        throw new IllegalArgumentException("a flip permutation needs keypoints");
+      }
+    }
+
+    /** Frames with labels only. */
+    public LabelledFrames(List<BufferedImage> frames, int[] labels) {
+      this(frames, labels, null, null);
+    }
+
+    /** Number of keypoints per frame, 0 without keypoints. */
+    public int joints() {
+      return keypoints == null || keypoints.length == 0 ? 0 : keypoints[0].length / 2;
     }
 
     /** No frames. */
@@ -112,8 +192,12 @@ public final class BuiltinCnnTrainer {
     }
   }
 
-  /** One Adam step: loss and accuracy on the batch (training mode). */
-  public record Step(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double accuracy) {}
+  /**
+   * One Adam step: loss and accuracy on the batch (training mode); {@code keypointMse} is the
+   * unweighted keypoint MSE, NaN without keypoints.
+   */
+  public record Step(int epoch, int epochs, int step, int stepsPerEpoch, double loss, double accuracy,
+      double keypointMse) {}
 
   /** Receives training progress. */
   public interface Listener {
@@ -125,6 +209,12 @@ public final class BuiltinCnnTrainer {
      */
     default void onEpoch(int epoch, int epochs, double meanLoss, double trainAccuracy, double validationAccuracy) {}
 
+    /**
+     * After every epoch with keypoint targets, before {@link #onEpoch}: mean training MSE and the
+     * mean L2 keypoint error on the validation frames (NaN without them), in normalised units.
+     */
+    default void onKeypoints(int epoch, int epochs, double trainMse, double validationError) {}
+
     /** Ignores everything. */
     Listener NONE = step -> { };
   }
@@ -133,7 +223,10 @@ public final class BuiltinCnnTrainer {
    * Trains from scratch and returns the artifact. Metrics: {@code train_loss} and
    * {@code train_accuracy} (last epoch, augmented, training mode), {@code validation_accuracy} (if
    * {@code validation} has frames; inference mode, no augmentation), {@code epochs},
-   * {@code train_frames}, {@code validation_frames}, {@code seconds}.
+   * {@code train_frames}, {@code validation_frames}, {@code seconds}; with keypoint targets also
+   * {@code keypoint_joints}, {@code action_weight}, {@code keypoint_weight}, {@code train_keypoint_mse}
+   * (last epoch) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
+   * and true keypoints in normalised image units, on the validation frames, inference mode).
    *
    * @param labels class names; frame labels index into it
    */
@@ -150,6 +243,21 @@ public final class BuiltinCnnTrainer {
         }
       }
     }
+    boolean poses = train.keypoints() != null;
+    int joints = train.joints();
+    if (poses && validation.size() > 0 && validation.keypoints() != null && validation.joints() != joints) {
+      throw new IllegalArgumentException("validation frames have " + validation.joints() + " keypoints, training "
+          + "frames " + joints);
+    }
+    if (poses && options.keypointWeight() == 0 && options.actionWeight() == 0) {
+      throw new IllegalArgumentException("both loss weights are 0");
+    }
+    if (!poses && options.actionWeight() == 0) {
+      throw new IllegalArgumentException("action weight 0 needs keypoint targets");
+    }
+    double aw = poses ? options.actionWeight() : 1;
+    double kw = poses ? options.keypointWeight() : 0;
+    int[] perm = train.flipPermutation();
     long start = System.nanoTime();
     int s = options.size();
     int p = options.augment() ? Math.max(s, Math.round(s * 8f / 7f)) : s;
@@ -162,8 +270,16 @@ public final class BuiltinCnnTrainer {
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(DjlExtractor.device(TorchScriptExtractor.ENGINE),
         TorchScriptExtractor.ENGINE)) {
-      SequentialBlock net = BuiltinCnn.withHead(BuiltinCnn.features(options.channels()), classes);
+      SequentialBlock features = BuiltinCnn.features(options.channels());
+      SequentialBlock net = BuiltinCnn.withHead(features, classes);
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s));
+      Block classifier = net.getChildren().get(1).getValue();
+      int dim = options.channels()[options.channels().length - 1];
+      Block keypointHead = null;
+      if (poses) {
+        keypointHead = Linear.builder().setUnits(2L * joints).build();
+        keypointHead.initialize(manager, DataType.FLOAT32, new Shape(1, dim));
+      }
       ParameterStore store = new ParameterStore(manager, false);
       int batch = Math.min(options.batchSize(), train.size());
       int steps = train.size() / batch;
@@ -174,34 +290,59 @@ public final class BuiltinCnnTrainer {
       Optimizer adam = Optimizer.adam().optLearningRateTracker(tracker).build();
       float[] x = new float[batch * 3 * s * s];
       int[] y = new int[batch];
+      float[] kp = new float[poses ? batch * 2 * joints : 0];
       double lastLoss = 0;
       double lastAccuracy = 0;
+      double lastKeypointMse = Double.NaN;
       for (int epoch = 1; epoch <= options.epochs(); epoch++) {
         int[] order = shuffled(train.size(), rnd);
         double lossSum = 0;
+        double keypointSum = 0;
         long correct = 0;
         for (int step = 0; step < steps; step++) {
           for (int k = 0; k < batch; k++) {
             int i = order[step * batch + k];
-            fill(pixels[i], p, s, prep, options.augment() ? rnd : null, x, k);
+            boolean augment = options.augment();
+            int ox = augment ? rnd.nextInt(p - s + 1) : (p - s) / 2;
+            int oy = augment ? rnd.nextInt(p - s + 1) : (p - s) / 2;
+            boolean flip = augment && rnd.nextBoolean();
+            float gain = augment ? (float) rnd.nextDouble(0.75, 1.25) : 1f;
+            fill(pixels[i], p, s, prep, ox, oy, flip, gain, x, k);
             y[k] = train.labels()[i];
+            if (poses) {
+              float[] t = transformKeypoints(train.keypoints()[i], p, s, ox, oy, flip, perm);
+              System.arraycopy(t, 0, kp, k * 2 * joints, 2 * joints);
+            }
           }
           double loss;
+          double keypointMse = Double.NaN;
           int batchCorrect;
           try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray input = sub.create(x, new Shape(batch, 3, s, s));
             NDArray target = sub.create(y);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-              NDArray logits = net.forward(store, new NDList(input), true).singletonOrThrow();
+              NDArray feats = features.forward(store, new NDList(input), true).singletonOrThrow();
+              NDArray logits = classifier.forward(store, new NDList(feats), true).singletonOrThrow();
               NDArray total = logits.logSoftmax(1).mul(target.oneHot(classes)).sum(new int[] {1}).neg().mean();
+              if (poses) {
+                NDArray predicted = keypointHead.forward(store, new NDList(feats), true).singletonOrThrow();
+                NDArray mse = predicted.sub(sub.create(kp, new Shape(batch, 2L * joints))).square().mean();
+                total = total.mul((float) aw).add(mse.mul((float) kw));
+                keypointMse = mse.getFloat();
+              }
               collector.backward(total);
               loss = total.getFloat();
               batchCorrect = countCorrect(logits.argMax(1).toLongArray(), y);
             }
           }
           // Outside the scope: Adam's state arrays must outlive the step.
-          for (Pair<String, Parameter> e : net.getParameters()) {
+          List<Pair<String, Parameter>> params = new java.util.ArrayList<>();
+          net.getParameters().forEach(params::add);
+          if (poses) {
+            keypointHead.getParameters().forEach(params::add);
+          }
+          for (Pair<String, Parameter> e : params) {
             NDArray weight = e.getValue().getArray();
             if (weight.hasGradient()) {
               try (NDArray grad = weight.getGradient()) {
@@ -211,15 +352,25 @@ public final class BuiltinCnnTrainer {
             }
           }
           lossSum += loss;
+          keypointSum += poses ? keypointMse : 0;
           correct += batchCorrect;
-          listener.onStep(new Step(epoch, options.epochs(), step + 1, steps, loss, batchCorrect / (double) batch));
+          listener.onStep(new Step(epoch, options.epochs(), step + 1, steps, loss, batchCorrect / (double) batch,
+              keypointMse));
         }
         lastLoss = lossSum / steps;
         lastAccuracy = correct / (double) (steps * batch);
-        double validationAccuracy = validation.size() == 0 ? Double.NaN
-            : accuracy(net, store, manager, validation, prep, batch);
+        double[] eval = validation.size() == 0 ? new double[] {Double.NaN, Double.NaN}
+            : evaluate(features, classifier, poses ? keypointHead : null, store, manager, validation, prep, batch);
+        double validationAccuracy = eval[0];
         if (!Double.isNaN(validationAccuracy)) {
           metrics.put("validation_accuracy", validationAccuracy);
+        }
+        if (poses) {
+          lastKeypointMse = keypointSum / steps;
+          if (!Double.isNaN(eval[1])) {
+            metrics.put("validation_keypoint_error", eval[1]);
+          }
+          listener.onKeypoints(epoch, options.epochs(), lastKeypointMse, eval[1]);
         }
         listener.onEpoch(epoch, options.epochs(), lastLoss, lastAccuracy, validationAccuracy);
       }
@@ -228,6 +379,12 @@ public final class BuiltinCnnTrainer {
       metrics.put("epochs", (double) options.epochs());
       metrics.put("train_frames", (double) train.size());
       metrics.put("validation_frames", (double) validation.size());
+      if (poses) {
+        metrics.put("keypoint_joints", (double) joints);
+        metrics.put("action_weight", aw);
+        metrics.put("keypoint_weight", kw);
+        metrics.put("train_keypoint_mse", lastKeypointMse);
+      }
       metrics.put("seconds", (System.nanoTime() - start) / 1e9);
       return BuiltinCnnArtifact.create(options.channels(), prep, labels, metrics, BuiltinCnnArtifact.weightsOf(net));
     }
@@ -249,19 +406,64 @@ public final class BuiltinCnnTrainer {
     }
   }
 
-  private static double accuracy(SequentialBlock net, ParameterStore store, NDManager manager, LabelledFrames set,
-      Preprocessing prep, int batch) {
+  /** Accuracy and (with a keypoint head and targets) mean L2 keypoint error, inference mode, whole frames. */
+  private static double[] evaluate(Block features, Block classifier, Block keypointHead, ParameterStore store,
+      NDManager manager, LabelledFrames set, Preprocessing prep, int batch) {
     int correct = 0;
+    boolean poses = keypointHead != null && set.keypoints() != null;
+    double distance = 0;
+    long points = 0;
     for (int start = 0; start < set.size(); start += batch) {
       int end = Math.min(set.size(), start + batch);
       try (NDScope scope = new NDScope(); NDManager sub = manager.newSubManager()) {
         scope.suppressNotUsedWarning();
         NDArray input = sub.create(prep.toTensor(set.frames().subList(start, end)), new Shape(prep.shape(end - start)));
-        long[] predicted = net.forward(store, new NDList(input), false).singletonOrThrow().argMax(1).toLongArray();
+        NDArray feats = features.forward(store, new NDList(input), false).singletonOrThrow();
+        long[] predicted = classifier.forward(store, new NDList(feats), false).singletonOrThrow().argMax(1)
+            .toLongArray();
         correct += countCorrect(predicted, Arrays.copyOfRange(set.labels(), start, end));
+        if (poses) {
+          float[] kp = keypointHead.forward(store, new NDList(feats), false).singletonOrThrow().toFloatArray();
+          int width = set.keypoints()[0].length;
+          for (int n = start; n < end; n++) {
+            float[] truth = set.keypoints()[n];
+            for (int j = 0; j < width; j += 2) {
+              double dx = kp[(n - start) * width + j] - truth[j];
+              double dy = kp[(n - start) * width + j + 1] - truth[j + 1];
+              distance += Math.sqrt(dx * dx + dy * dy);
+              points++;
+            }
+          }
+        }
       }
     }
-    return correct / (double) set.size();
+    return new double[] {correct / (double) set.size(), poses ? distance / points : Double.NaN};
+  }
+
+  /**
+   * Keypoints of a frame after the training augmentation: the frame (resized to {@code p x p}) is
+   * cropped to {@code s x s} at {@code (ox, oy)} and then, if {@code flip}, mirrored horizontally.
+   * Coordinates are normalised image units: {@code x' = (x * p - ox) / s}, mirrored as
+   * {@code 1 - x'}; on a flip joint {@code j} takes the place of joint {@code flipPermutation[j]}
+   * (null: every joint keeps its place).
+   *
+   * @param xy {@code x0, y0, x1, y1, ...}
+   */
+  static float[] transformKeypoints(float[] xy, int p, int s, int ox, int oy, boolean flip, int[] flipPermutation) {
+    float[] out = new float[xy.length];
+    float scale = p / (float) s;
+    for (int j = 0; j < xy.length / 2; j++) {
+      float x = xy[2 * j] * scale - ox / (float) s;
+      float y = xy[2 * j + 1] * scale - oy / (float) s;
+      int to = j;
+      if (flip) {
+        x = 1 - x;
+        to = flipPermutation == null ? j : flipPermutation[j];
+      }
+      out[2 * to] = x;
+      out[2 * to + 1] = y;
+    }
+    return out;
   }
 
   /** Each frame resized to p x p, as planar RGB bytes [3][p][p]. */
@@ -308,12 +510,9 @@ public final class BuiltinCnnTrainer {
     return new float[][] {mean, std};
   }
 
-  /** Writes example k of the batch: a (random or centred) s x s crop, flip and brightness if rnd is set. */
-  private static void fill(byte[] src, int p, int s, Preprocessing prep, SplittableRandom rnd, float[] dst, int k) {
-    int ox = rnd == null ? (p - s) / 2 : rnd.nextInt(p - s + 1);
-    int oy = rnd == null ? (p - s) / 2 : rnd.nextInt(p - s + 1);
-    boolean flip = rnd != null && rnd.nextBoolean();
-    float gain = rnd == null ? 1f : (float) rnd.nextDouble(0.75, 1.25);
+  /** Writes example k of the batch: the s x s crop at (ox, oy), flipped if asked, brightness times gain. */
+  static void fill(byte[] src, int p, int s, Preprocessing prep, int ox, int oy, boolean flip, float gain,
+      float[] dst, int k) {
     float[] mean = prep.mean();
     float[] std = prep.std();
     int base = k * 3 * s * s;

@@ -1,0 +1,138 @@
+package io.vibstream.model.backbone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class BuiltinCnnPoseTest {
+  @Test
+  void cropShiftsAndScalesKeypoints() {
+    float[] xy = {0.5f, 0.25f, 0f, 1f};
+    float[] t = BuiltinCnnTrainer.transformKeypoints(xy, 80, 70, 4, 10, false, null);
+    assertThat(t[0]).isCloseTo((0.5f * 80 - 4) / 70, within(1e-6f));
+    assertThat(t[1]).isCloseTo((0.25f * 80 - 10) / 70, within(1e-6f));
+    assertThat(t[2]).isCloseTo(-4 / 70f, within(1e-6f));
+    assertThat(t[3]).isCloseTo((80 - 10) / 70f, within(1e-6f));
+    assertThat(BuiltinCnnTrainer.transformKeypoints(xy, 64, 64, 0, 0, false, null)).containsExactly(xy);
+  }
+
+  @Test
+  void flipMirrorsXAndPermutesJoints() {
+    float[] xy = {0.2f, 0.3f, 0.7f, 0.8f, 0.5f, 0.1f};
+    float[] same = BuiltinCnnTrainer.transformKeypoints(xy, 64, 64, 0, 0, true, null);
+    assertThat(same).containsExactly(new float[] {0.8f, 0.3f, 0.3f, 0.8f, 0.5f, 0.1f}, within(1e-6f));
+    // Joints 0 and 1 are a left/right pair: after the flip the left one is where the right one was mirrored.
+    float[] swapped = BuiltinCnnTrainer.transformKeypoints(xy, 64, 64, 0, 0, true, new int[] {1, 0, 2});
+    assertThat(swapped).containsExactly(new float[] {0.3f, 0.8f, 0.8f, 0.3f, 0.5f, 0.1f}, within(1e-6f));
+  }
+
+  @Test
+  void keypointTransformFollowsThePixels() {
+    int p = 20;
+    int s = 16;
+    Preprocessing prep = Preprocessing.rgb(s, s, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    for (boolean flip : new boolean[] {false, true}) {
+      for (int[] at : new int[][] {{5, 7}, {12, 3}, {19, 19}}) {
+        byte[] src = new byte[3 * p * p];
+        for (int c = 0; c < 3; c++) {
+          src[c * p * p + at[1] * p + at[0]] = (byte) 255;
+        }
+        float[] dst = new float[3 * s * s];
+        int ox = 3;
+        int oy = 2;
+        BuiltinCnnTrainer.fill(src, p, s, prep, ox, oy, flip, 1f, dst, 0);
+        float[] kp = BuiltinCnnTrainer.transformKeypoints(new float[] {(at[0] + 0.5f) / p, (at[1] + 0.5f) / p},
+            p, s, ox, oy, flip, null);
+        int col = (int) Math.floor(kp[0] * s);
+        int row = (int) Math.floor(kp[1] * s);
+        if (col >= 0 && col < s && row >= 0 && row < s) {
+          assertThat(dst[row * s + col]).as("bright pixel at %s flip %s", List.of(col, row), flip).isGreaterThan(0.9f);
+        } else {
+          for (float v : dst) {
+            assertThat(v).isLessThan(0.1f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void rejectsMismatchedKeypoints() {
+    List<BufferedImage> frames = List.of(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR));
+    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2, 3}}, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2}}, new int[] {1}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2}, {3, 4}}, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void keypointLossDecreasesAndTheArtifactStaysAPlainBackbone() {
+    LabelledFrames train = dots(192, 1);
+    LabelledFrames validation = dots(48, 2);
+    List<Double> mse = new ArrayList<>();
+    List<Double> error = new ArrayList<>();
+    BuiltinCnnArtifact artifact = BuiltinCnnTrainer.train(train, validation, List.of("a", "b"),
+        BuiltinCnnTrainer.Options.defaults().withSize(32).withChannels(8, 16, 32).withEpochs(6).withBatchSize(16)
+            .withLossWeights(0.1, 100),
+        new BuiltinCnnTrainer.Listener() {
+          @Override
+          public void onStep(BuiltinCnnTrainer.Step step) {
+            assertThat(step.keypointMse()).isFinite();
+          }
+
+          @Override
+          public void onKeypoints(int epoch, int epochs, double trainMse, double validationError) {
+            mse.add(trainMse);
+            error.add(validationError);
+          }
+        });
+    assertThat(mse).hasSize(6);
+    assertThat(mse.get(5)).isLessThan(mse.get(0) * 0.5);
+    assertThat(error.get(5)).isLessThan(error.get(0));
+    assertThat(artifact.metrics().get("validation_keypoint_error")).isEqualTo(error.get(5));
+    assertThat(artifact.metrics()).containsEntry("keypoint_joints", 2.0).containsKey("train_keypoint_mse");
+    BuiltinCnnArtifact back = BuiltinCnnArtifact.fromBytes(artifact.toBytes(), "mem");
+    assertThat(back.weights().keySet()).isEqualTo(artifact.weights().keySet());
+    try (var manager = ai.djl.ndarray.NDManager.newBaseManager(TorchScriptExtractor.ENGINE)) {
+      assertThat(back.buildNetwork(manager)).isNotNull();
+    }
+  }
+
+  /** A red dot (joint 0) and a green dot (joint 1) at random places on grey; label: red left of green. */
+  private static LabelledFrames dots(int count, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int size = 37;
+    List<BufferedImage> frames = new ArrayList<>();
+    int[] labels = new int[count];
+    float[][] kp = new float[count][4];
+    for (int n = 0; n < count; n++) {
+      BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = img.createGraphics();
+      g.setColor(Color.GRAY);
+      g.fillRect(0, 0, size, size);
+      for (int j = 0; j < 2; j++) {
+        int x = 4 + rnd.nextInt(size - 8);
+        int y = 4 + rnd.nextInt(size - 8);
+        g.setColor(j == 0 ? Color.RED : Color.GREEN);
+        g.fillOval(x - 4, y - 4, 8, 8);
+        kp[n][2 * j] = x / (float) size;
+        kp[n][2 * j + 1] = y / (float) size;
+      }
+      g.dispose();
+      frames.add(img);
+      labels[n] = kp[n][0] < kp[n][2] ? 0 : 1;
+    }
+    return new LabelledFrames(frames, labels, kp, null);
+  }
+}
