@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         SweepCommand.class,
         SynthCommand.class,
         CameraCommand.class,
+        BrokerCommand.class,
+        TailCommand.class,
         TrainBackboneCommand.class,
         ExtractCommand.class,
         BenchCommand.class,
