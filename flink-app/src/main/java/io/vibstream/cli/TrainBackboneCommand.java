@@ -81,6 +81,10 @@ final class TrainBackboneCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE})")
   double keypointWeight = BuiltinCnnTrainer.Options.DEFAULT_KEYPOINT_WEIGHT;
 
+  @Option(names = "--absolute-keypoints", description = "regress every joint in image coordinates (default: the "
+      + "pelvis in image coordinates and the other joints relative to it)")
+  boolean absoluteKeypoints;
+
   @Option(names = "--flip-swaps-sides", description = "on horizontal flips also swap left and right joints (right "
       + "for real footage; synthetic figures facing left are drawn mirrored with the same joints, so not there)")
   boolean flipSwapsSides;
@@ -94,7 +98,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frames-per-clip and --max-clips must be >= 1");
     }
     BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, channels, epochs, batchSize,
-        learningRate, seed, !noAugment, actionWeight, keypointWeight);
+        learningRate, seed, !noAugment, actionWeight, keypointWeight, absoluteKeypoints ? -1 : 0);
     PrintWriter stdout = spec.commandLine().getOut();
     VideoDataset data = BackboneData.openDataset(dataset);
     List<String> labels = data.labels();
@@ -156,8 +160,9 @@ final class TrainBackboneCommand implements Callable<Integer> {
         validation == null ? "" : String.format(Locale.ROOT, ", test frame accuracy %.2f%%", 100 * validation));
     Double keypointError = artifact.metrics().get("validation_keypoint_error");
     if (keypointError != null) {
-      stdout.printf(Locale.ROOT, "keypoints: test mean error %.4f (normalised image units), train MSE %.5f%n",
-          keypointError, artifact.metrics().get("train_keypoint_mse"));
+      stdout.printf(Locale.ROOT, "keypoints: test mean error %.4f, pelvis-relative %.4f (normalised image units), "
+          + "train MSE %.5f%n", keypointError, artifact.metrics().get("validation_pose_error"),
+          artifact.metrics().get("train_keypoint_mse"));
     }
     stdout.flush();
     return 0;

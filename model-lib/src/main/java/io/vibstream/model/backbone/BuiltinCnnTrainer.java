@@ -36,7 +36,10 @@ import java.util.SplittableRandom;
  * ({@link LabelledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
  * normalised to [0, 1]), a second linear head regresses them from the same pooled feature vector
  * and the loss is {@code actionWeight * CE + keypointWeight * MSE} (MSE over all coordinates, in
- * normalised units). The augmentations move the targets with the pixels ({@link #transformKeypoints}):
+ * normalised units). With {@link Options#keypointRoot} {@code r >= 0} the head regresses joint
+ * {@code r} in image coordinates and every other joint as its offset from joint {@code r}, so the
+ * figure's position counts once in the loss rather than once per joint and the pose itself
+ * (what tells the action) dominates. The augmentations move the targets with the pixels ({@link #transformKeypoints}):
  * the crop shifts and scales them, the flip mirrors x and permutes the joints by the frames'
  * {@code flipPermutation}. The keypoint head is only used for training: the saved artifact holds
  * the feature network and the classifier head, so extraction is unchanged and the pooled features
@@ -52,7 +55,7 @@ public final class BuiltinCnnTrainer {
    * @param channels channel width per conv block; the last is the feature dimension
    */
   public record Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
-      boolean augment, double actionWeight, double keypointWeight) {
+      boolean augment, double actionWeight, double keypointWeight, int keypointRoot) {
     /** Default weight of the action cross-entropy when keypoint targets are present. */
     public static final double DEFAULT_ACTION_WEIGHT = 0.1;
     /** Default weight of the keypoint MSE (normalised units). */
@@ -62,7 +65,7 @@ public final class BuiltinCnnTrainer {
     public Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
         boolean augment) {
       this(size, channels, epochs, batchSize, learningRate, seed, augment, DEFAULT_ACTION_WEIGHT,
-          DEFAULT_KEYPOINT_WEIGHT);
+          DEFAULT_KEYPOINT_WEIGHT, -1);
     }
 
     public Options {
@@ -93,36 +96,53 @@ public final class BuiltinCnnTrainer {
     }
 
     public Options withSize(int value) {
-      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     public Options withChannels(int... value) {
-      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     public Options withEpochs(int value) {
-      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     public Options withBatchSize(int value) {
-      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight);
+      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     public Options withLearningRate(double value) {
-      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight);
+      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     public Options withSeed(long value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight);
+      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight,
+          keypointRoot);
     }
 
     /** Weights of the action cross-entropy and the keypoint MSE (used when frames carry keypoints). */
     public Options withLossWeights(double action, double keypoints) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints);
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints,
+          keypointRoot);
+    }
+
+    /**
+     * Regress keypoints relative to joint {@code root} (the root itself absolute), or absolute
+     * coordinates if {@code root < 0}.
+     */
+    public Options withKeypointRoot(int root) {
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, actionWeight,
+          keypointWeight, root);
     }
 
     public Options withAugment(boolean value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight);
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight,
+          keypointRoot);
     }
   }
 
@@ -225,7 +245,8 @@ public final class BuiltinCnnTrainer {
    * {@code validation} has frames; inference mode, no augmentation), {@code epochs},
    * {@code train_frames}, {@code validation_frames}, {@code seconds}; with keypoint targets also
    * {@code keypoint_joints}, {@code action_weight}, {@code keypoint_weight}, {@code train_keypoint_mse}
-   * (last epoch) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
+   * (last epoch), {@code validation_pose_error} (the same with both poses moved to the same root
+   * joint: joint 0 unless {@code keypointRoot} is set) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
    * and true keypoints in normalised image units, on the validation frames, inference mode).
    *
    * @param labels class names; frame labels index into it
@@ -258,6 +279,10 @@ public final class BuiltinCnnTrainer {
     double aw = poses ? options.actionWeight() : 1;
     double kw = poses ? options.keypointWeight() : 0;
     int[] perm = train.flipPermutation();
+    int root = options.keypointRoot();
+    if (poses && root >= joints) {
+      throw new IllegalArgumentException("keypoint root " + root + " is not one of the " + joints + " joints");
+    }
     long start = System.nanoTime();
     int s = options.size();
     int p = options.augment() ? Math.max(s, Math.round(s * 8f / 7f)) : s;
@@ -310,7 +335,7 @@ public final class BuiltinCnnTrainer {
             fill(pixels[i], p, s, prep, ox, oy, flip, gain, x, k);
             y[k] = train.labels()[i];
             if (poses) {
-              float[] t = transformKeypoints(train.keypoints()[i], p, s, ox, oy, flip, perm);
+              float[] t = toRoot(transformKeypoints(train.keypoints()[i], p, s, ox, oy, flip, perm), root);
               System.arraycopy(t, 0, kp, k * 2 * joints, 2 * joints);
             }
           }
@@ -360,7 +385,8 @@ public final class BuiltinCnnTrainer {
         lastLoss = lossSum / steps;
         lastAccuracy = correct / (double) (steps * batch);
         double[] eval = validation.size() == 0 ? new double[] {Double.NaN, Double.NaN}
-            : evaluate(features, classifier, poses ? keypointHead : null, store, manager, validation, prep, batch);
+            : evaluate(features, classifier, poses ? keypointHead : null, root, store, manager, validation, prep,
+                batch);
         double validationAccuracy = eval[0];
         if (!Double.isNaN(validationAccuracy)) {
           metrics.put("validation_accuracy", validationAccuracy);
@@ -369,6 +395,7 @@ public final class BuiltinCnnTrainer {
           lastKeypointMse = keypointSum / steps;
           if (!Double.isNaN(eval[1])) {
             metrics.put("validation_keypoint_error", eval[1]);
+            metrics.put("validation_pose_error", eval[2]);
           }
           listener.onKeypoints(epoch, options.epochs(), lastKeypointMse, eval[1]);
         }
@@ -383,6 +410,7 @@ public final class BuiltinCnnTrainer {
         metrics.put("keypoint_joints", (double) joints);
         metrics.put("action_weight", aw);
         metrics.put("keypoint_weight", kw);
+        metrics.put("keypoint_root", (double) root);
         metrics.put("train_keypoint_mse", lastKeypointMse);
       }
       metrics.put("seconds", (System.nanoTime() - start) / 1e9);
@@ -407,11 +435,13 @@ public final class BuiltinCnnTrainer {
   }
 
   /** Accuracy and (with a keypoint head and targets) mean L2 keypoint error, inference mode, whole frames. */
-  private static double[] evaluate(Block features, Block classifier, Block keypointHead, ParameterStore store,
+  private static double[] evaluate(Block features, Block classifier, Block keypointHead, int root, ParameterStore store,
       NDManager manager, LabelledFrames set, Preprocessing prep, int batch) {
     int correct = 0;
     boolean poses = keypointHead != null && set.keypoints() != null;
     double distance = 0;
+    double relative = 0;
+    long relativePoints = 0;
     long points = 0;
     for (int start = 0; start < set.size(); start += batch) {
       int end = Math.min(set.size(), start + batch);
@@ -427,17 +457,56 @@ public final class BuiltinCnnTrainer {
           int width = set.keypoints()[0].length;
           for (int n = start; n < end; n++) {
             float[] truth = set.keypoints()[n];
+            float[] guess = fromRoot(Arrays.copyOfRange(kp, (n - start) * width, (n - start + 1) * width), root);
             for (int j = 0; j < width; j += 2) {
-              double dx = kp[(n - start) * width + j] - truth[j];
-              double dy = kp[(n - start) * width + j + 1] - truth[j + 1];
+              double dx = guess[j] - truth[j];
+              double dy = guess[j + 1] - truth[j + 1];
               distance += Math.sqrt(dx * dx + dy * dy);
               points++;
+              int r = 2 * Math.max(0, root);
+              if (j != r) {
+                double rx = dx - (guess[r] - truth[r]);
+                double ry = dy - (guess[r + 1] - truth[r + 1]);
+                relative += Math.sqrt(rx * rx + ry * ry);
+                relativePoints++;
+              }
             }
           }
         }
       }
     }
-    return new double[] {correct / (double) set.size(), poses ? distance / points : Double.NaN};
+    return new double[] {correct / (double) set.size(), poses ? distance / points : Double.NaN,
+        poses && relativePoints > 0 ? relative / relativePoints : Double.NaN};
+  }
+
+  /** Absolute keypoints to the head's targets: joint {@code root} as is, the others relative to it (none if root < 0). */
+  static float[] toRoot(float[] xy, int root) {
+    if (root < 0) {
+      return xy;
+    }
+    float[] out = xy.clone();
+    for (int j = 0; j < xy.length / 2; j++) {
+      if (j != root) {
+        out[2 * j] -= xy[2 * root];
+        out[2 * j + 1] -= xy[2 * root + 1];
+      }
+    }
+    return out;
+  }
+
+  /** Inverse of {@link #toRoot}. */
+  static float[] fromRoot(float[] head, int root) {
+    if (root < 0) {
+      return head;
+    }
+    float[] out = head.clone();
+    for (int j = 0; j < head.length / 2; j++) {
+      if (j != root) {
+        out[2 * j] += head[2 * root];
+        out[2 * j + 1] += head[2 * root + 1];
+      }
+    }
+    return out;
   }
 
   /**

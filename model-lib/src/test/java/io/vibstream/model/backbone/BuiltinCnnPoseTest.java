@@ -36,6 +36,15 @@ class BuiltinCnnPoseTest {
   }
 
   @Test
+  void rootRelativeTargetsRoundTrip() {
+    float[] xy = {0.2f, 0.3f, 0.7f, 0.8f, 0.5f, 0.1f};
+    float[] rel = BuiltinCnnTrainer.toRoot(xy, 1);
+    assertThat(rel).containsExactly(new float[] {-0.5f, -0.5f, 0.7f, 0.8f, -0.2f, -0.7f}, within(1e-6f));
+    assertThat(BuiltinCnnTrainer.fromRoot(rel, 1)).containsExactly(xy, within(1e-6f));
+    assertThat(BuiltinCnnTrainer.toRoot(xy, -1)).containsExactly(xy);
+  }
+
+  @Test
   void keypointTransformFollowsThePixels() {
     int p = 20;
     int s = 16;
@@ -84,7 +93,7 @@ class BuiltinCnnPoseTest {
     List<Double> error = new ArrayList<>();
     BuiltinCnnArtifact artifact = BuiltinCnnTrainer.train(train, validation, List.of("a", "b"),
         BuiltinCnnTrainer.Options.defaults().withSize(32).withChannels(8, 16, 32).withEpochs(6).withBatchSize(16)
-            .withLossWeights(0.1, 100),
+            .withLossWeights(0.1, 100).withKeypointRoot(0),
         new BuiltinCnnTrainer.Listener() {
           @Override
           public void onStep(BuiltinCnnTrainer.Step step) {
