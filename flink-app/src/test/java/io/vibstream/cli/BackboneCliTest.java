@@ -9,8 +9,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +20,6 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * train-backbone, extract and bench extract on generated MPEG-4 videos: class "circle" shows a
@@ -54,9 +51,9 @@ class BackboneCliTest {
   @Test
   void trainBackboneThenExtractWritesAFeatureDataset() throws IOException {
     Path model = tmp.resolve("shapes.cnn");
-    Result train = run("train-backbone", "--dataset", videos.toString(), "--out", model.toString(), "--size", "32",
+    Cli train = run("train-backbone", "--dataset", videos.toString(), "--out", model.toString(), "--size", "32",
         "--epochs", "10", "--frames-per-clip", "8", "--batch-size", "16", "--lr", "5e-3");
-    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.exitCode()).as(train.err()).isZero();
     assertThat(train.out()).contains("24 train clips (192 frames), 16 test clips (128 frames), 2 classes");
     BuiltinCnnArtifact artifact = BuiltinCnnArtifact.read(model);
     assertThat(artifact.labels()).containsExactly("circle", "square");
@@ -64,9 +61,9 @@ class BackboneCliTest {
     System.out.print(train.out());
 
     Path features = tmp.resolve("features");
-    Result extract = run("extract", "--dataset", videos.toString(), "--backbone", "builtin:" + model,
+    Cli extract = run("extract", "--dataset", videos.toString(), "--backbone", "builtin:" + model,
         "--out", features.toString(), "--batch", "8", "--frames", "10");
-    assertThat(extract.code()).as(extract.err()).isZero();
+    assertThat(extract.exitCode()).as(extract.err()).isZero();
     System.out.print(extract.out());
     FeatureSequences.Info info = FeatureSequences.readInfo(features);
     assertThat(info.backboneId()).isEqualTo(artifact.id());
@@ -83,20 +80,20 @@ class BackboneCliTest {
 
   @Test
   void extractReportsBadBackbonesAndDatasetsInOneLine() {
-    Result unknown = run("extract", "--dataset", videos.toString(), "--backbone", "resnet18",
+    Cli unknown = run("extract", "--dataset", videos.toString(), "--backbone", "resnet18",
         "--out", tmp.resolve("never").toString());
-    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err().strip()).startsWith("vibstream: error: unknown backbone spec 'resnet18'").doesNotContain("\n");
-    Result missing = run("extract", "--dataset", tmp.resolve("nothing").toString(), "--backbone", "builtin:x.cnn",
+    Cli missing = run("extract", "--dataset", tmp.resolve("nothing").toString(), "--backbone", "builtin:x.cnn",
         "--out", tmp.resolve("never").toString());
-    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err().strip()).endsWith("nothing: no such directory").doesNotContain("\n");
   }
 
   @Test
   void benchExtractPrintsATableForBatch1And8And32() {
-    Result bench = run("bench", "extract", "--size", "32", "--warmup-ms", "100", "--samples", "3", "--sample-ms", "20");
-    assertThat(bench.code()).as(bench.err()).isZero();
+    Cli bench = run("bench", "extract", "--size", "32", "--warmup-ms", "100", "--samples", "3", "--sample-ms", "20");
+    assertThat(bench.exitCode()).as(bench.err()).isZero();
     System.out.print(bench.out());
     assertThat(bench.out()).contains("random weights").contains("| batch | ms/batch | frames/s |");
     assertThat(bench.out().lines().filter(l -> l.matches("\\| (1|8|32) \\| [0-9.]+ \\| [0-9]+ \\|"))).hasSize(3);
@@ -111,18 +108,9 @@ class BackboneCliTest {
     assertThat(TrainBackboneCommand.sample(frames, 20)).isEqualTo(frames);
   }
 
-  /** Runs the CLI in-process. */
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Vibstream.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  static Cli run(String... args) {
+    return Cli.run(args);
   }
-
-  record Result(int code, String out, String err) {}
 
   private static void writeClip(Path file, String label, SplittableRandom rnd) throws IOException {
     int size = 48;
