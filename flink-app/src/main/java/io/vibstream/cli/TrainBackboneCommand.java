@@ -107,8 +107,8 @@ final class TrainBackboneCommand implements Callable<Integer> {
     if (trainClips.isEmpty()) {
       throw new IllegalArgumentException(dataset + ": no clips in the train split");
     }
-    // Decode a little larger than the input: the trainer crops randomly.
-    int decode = noAugment ? size : Math.round(size * 8f / 7f);
+    // Decode at the input size: the trainer pads and shifts (same scale as extraction).
+    int decode = size;
     boolean poses = !noPoses && allHavePoses(trainClips);
     if (poses) {
       stdout.printf(Locale.ROOT, "poses: training with %d-joint keypoint targets from the clips' pose files "

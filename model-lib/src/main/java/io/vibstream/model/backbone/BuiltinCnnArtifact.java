@@ -39,13 +39,15 @@ import java.util.Set;
  * <pre>
  *   offset   size  content
  *   0        8     magic "VIBCNN\0\0"
- *   8        4     u32 format version (1)
+ *   8        4     u32 format version (2; version 1 files, without "keypoint_joints", still load)
  *   12       4     u32 manifest length M
  *   16       M     manifest, UTF-8 JSON: {"format": "vib-backbone", "architecture": "builtin-cnn-v1",
- *                  "id", "channels", "dimension", "preprocessing" (see {@link Preprocessing}),
+ *                  "id", "channels", "dimension", "keypoint_joints" (K, 0 without a keypoint branch),
+ *                  "preprocessing" (see {@link Preprocessing}),
  *                  "labels", "metrics": {name: number}}
  *   16+M     8     u64 weights length N
- *   24+M     N     safetensors: every DJL parameter of {@link BuiltinCnn#withHead}, F32, by DJL name
+ *   24+M     N     safetensors: every DJL parameter of {@link BuiltinCnn#withHead} on
+ *                  {@link BuiltinCnn#features(int[], int)}, F32, by DJL name
  *   24+M+N   32    SHA-256 of bytes [0, 24+M+N)
  * </pre>
  * The id is {@code builtin-cnn-v1:} plus the first 12 hex digits of the SHA-256 of the weights
@@ -55,12 +57,12 @@ import java.util.Set;
  *
  * @param weights DJL parameter name to tensor
  */
-public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing preprocessing, List<String> labels,
-    Map<String, Double> metrics, Map<String, Tensor> weights) {
+public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, Preprocessing preprocessing,
+    List<String> labels, Map<String, Double> metrics, Map<String, Tensor> weights) {
   /** Architecture name, the prefix of every id. */
   public static final String ARCHITECTURE = "builtin-cnn-v1";
   /** Format version this class writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = "VIBCNN\0\0".getBytes(StandardCharsets.US_ASCII);
   private static final int PREFIX = 16;
   private static final int SHA_BYTES = 32;
@@ -68,6 +70,9 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
   public BuiltinCnnArtifact {
     BuiltinCnn.checkChannels(channels);
     channels = channels.clone();
+    if (keypointJoints < 0 || keypointJoints > 1024) {
+      throw new IllegalArgumentException("keypoint joints must be in [0, 1024], got " + keypointJoints);
+    }
     labels = List.copyOf(labels);
     metrics = Map.copyOf(metrics);
     weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
@@ -79,8 +84,14 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
   /** Builds an artifact whose id is derived from the weights. */
   public static BuiltinCnnArtifact create(int[] channels, Preprocessing preprocessing, List<String> labels,
       Map<String, Double> metrics, Map<String, Tensor> weights) {
+    return create(channels, 0, preprocessing, labels, metrics, weights);
+  }
+
+  /** Builds an artifact with a keypoint branch of {@code keypointJoints} joints; the id is derived from the weights. */
+  public static BuiltinCnnArtifact create(int[] channels, int keypointJoints, Preprocessing preprocessing,
+      List<String> labels, Map<String, Double> metrics, Map<String, Tensor> weights) {
     String id = idOf(Safetensors.toBytes(weights, Map.of()));
-    return new BuiltinCnnArtifact(id, channels, preprocessing, labels, metrics, weights);
+    return new BuiltinCnnArtifact(id, channels, keypointJoints, preprocessing, labels, metrics, weights);
   }
 
   @Override
@@ -88,9 +99,9 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
     return channels.clone();
   }
 
-  /** Feature dimension: the last channel width. */
+  /** Feature dimension: the last channel width plus {@code 2 * keypointJoints}. */
   public int dimension() {
-    return channels[channels.length - 1];
+    return channels[channels.length - 1] + 2 * keypointJoints;
   }
 
   /** The artifact as bytes. */
@@ -102,6 +113,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
     ArrayNode ch = manifest.putArray("channels");
     Arrays.stream(channels).forEach(ch::add);
     manifest.put("dimension", dimension());
+    manifest.put("keypoint_joints", keypointJoints);
     manifest.set("preprocessing", preprocessing.toJson());
     ArrayNode names = manifest.putArray("labels");
     labels.forEach(names::add);
@@ -163,8 +175,8 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
       throw new FormatException("truncated (" + bytes.length + " bytes)");
     }
     int version = in.getInt(8);
-    if (version != FORMAT_VERSION) {
-      throw new FormatException("unsupported format version " + version + " (this reader supports "
+    if (version != 1 && version != FORMAT_VERSION) {
+      throw new FormatException("unsupported format version " + version + " (this reader supports 1 to "
           + FORMAT_VERSION + ")");
     }
     long m = Integer.toUnsignedLong(in.getInt(12));
@@ -191,8 +203,13 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
     }
     int[] channels = manifest.integers("channels");
     int dimension = manifest.integer("dimension");
-    if (channels.length == 0 || dimension != channels[channels.length - 1]) {
-      throw new FormatException("dimension " + dimension + " does not match channels " + Arrays.toString(channels));
+    int joints = version == 1 ? 0 : manifest.integer("keypoint_joints");
+    if (joints < 0 || joints > 1024) {
+      throw new FormatException("keypoint_joints " + joints + " is outside [0, 1024]");
+    }
+    if (channels.length == 0 || dimension != channels[channels.length - 1] + 2 * joints) {
+      throw new FormatException("dimension " + dimension + " does not match channels " + Arrays.toString(channels)
+          + (joints > 0 ? " and " + joints + " keypoint joints" : ""));
     }
     Preprocessing preprocessing = Preprocessing.fromJson(manifest.object("preprocessing"));
     List<String> labels = manifest.strings("labels");
@@ -204,7 +221,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
     if (!id.equals(derived)) {
       throw new FormatException("id '" + id + "' does not match its weights (" + derived + ")");
     }
-    return new BuiltinCnnArtifact(id, channels, preprocessing, labels, metrics, weights);
+    return new BuiltinCnnArtifact(id, channels, joints, preprocessing, labels, metrics, weights);
   }
 
   private static String idOf(byte[] weightsBlock) {
@@ -217,7 +234,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
    * @throws BackboneException if a tensor is missing, unexpected, of the wrong shape or not finite
    */
   public SequentialBlock buildNetwork(NDManager manager) {
-    SequentialBlock net = BuiltinCnn.withHead(BuiltinCnn.features(channels), labels.size());
+    SequentialBlock net = BuiltinCnn.withHead(BuiltinCnn.features(channels, keypointJoints), labels.size());
     net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, preprocessing.height(), preprocessing.width()));
     Set<String> unused = new HashSet<>(weights.keySet());
     for (Pair<String, Parameter> p : net.getParameters()) {
@@ -258,6 +275,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
   @Override
   public boolean equals(Object o) {
     return o instanceof BuiltinCnnArtifact a && id.equals(a.id) && Arrays.equals(channels, a.channels)
+        && keypointJoints == a.keypointJoints
         && labels.equals(a.labels) && metrics.equals(a.metrics) && weights.equals(a.weights)
         && preprocessing.equals(a.preprocessing);
   }
@@ -269,7 +287,8 @@ public record BuiltinCnnArtifact(String id, int[] channels, Preprocessing prepro
 
   @Override
   public String toString() {
-    return id + " (channels " + Arrays.toString(channels) + ", " + preprocessing.width() + "x"
+    return id + " (channels " + Arrays.toString(channels) + (keypointJoints > 0 ? ", " + keypointJoints
+        + " keypoint joints" : "") + ", " + preprocessing.width() + "x"
         + preprocessing.height() + ", labels " + labels + ")";
   }
 }

@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
@@ -27,23 +27,26 @@ import java.util.SplittableRandom;
 /**
  * Trains a {@link BuiltinCnn} with its classifier head on labelled frames: Adam with a cosine
  * learning-rate schedule on mean cross-entropy, one {@link NDScope} per step and optimizer updates
- * outside it. Augmentations (if enabled): frames are resized to {@code size * 8 / 7} and a random
- * {@code size x size} crop taken, flipped horizontally with probability 1/2 and scaled in
- * brightness by a factor in [0.75, 1.25]. Normalization mean/std are the per-channel statistics
+ * outside it. Augmentations (if enabled): frames are resized to {@code size}, padded by
+ * {@code size / 8} pixels on every side (edge pixels repeated) and a random {@code size x size}
+ * window taken, so training sees the same scale as inference (whole frames) shifted by up to 1/8;
+ * flipped horizontally with probability 1/2; per-channel gain in [0.6, 1.4] and offset in
+ * [-0.1, 0.1], turned to grayscale with probability 1/5, plus pixel noise (std up to 0.04), so
+ * that unseen scenes and clothing colours look like seen ones. Normalization mean/std are the per-channel statistics
  * of the training frames. Runs on the GPU if DJL's PyTorch engine sees one.
  *
  * <p><b>Pose supervision.</b> When the training frames carry keypoint targets
  * ({@link LabelledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
  * normalised to [0, 1]), a second linear head regresses them from the same pooled feature vector
  * and the loss is {@code actionWeight * CE + keypointWeight * MSE} (MSE over all coordinates, in
- * normalised units). With {@link Options#keypointRoot} {@code r >= 0} the head regresses joint
+ * normalised units). The keypoint head is the spatial branch of {@link BuiltinCnn#features(int[], int)}:
+ * it reads the last conv map before pooling, and its outputs are the last {@code 2K} features,
+ * so extraction outputs them too (the artifact records {@code keypointJoints}). With {@link Options#keypointRoot} {@code r >= 0} the head regresses joint
  * {@code r} in image coordinates and every other joint as its offset from joint {@code r}, so the
  * figure's position counts once in the loss rather than once per joint and the pose itself
  * (what tells the action) dominates. The augmentations move the targets with the pixels ({@link #transformKeypoints}):
  * the crop shifts and scales them, the flip mirrors x and permutes the joints by the frames'
- * {@code flipPermutation}. The keypoint head is only used for training: the saved artifact holds
- * the feature network and the classifier head, so extraction is unchanged and the pooled features
- * are those the keypoint head reads linearly.
+ * {@code flipPermutation}.
  */
 public final class BuiltinCnnTrainer {
   private BuiltinCnnTrainer() {}
@@ -285,8 +288,9 @@ public final class BuiltinCnnTrainer {
     }
     long start = System.nanoTime();
     int s = options.size();
-    int p = options.augment() ? Math.max(s, Math.round(s * 8f / 7f)) : s;
-    byte[][] pixels = planar(train.frames(), p);
+    int pad = options.augment() ? Math.max(1, Math.round(s / 8f)) : 0;
+    int p = s + 2 * pad;
+    byte[][] pixels = planar(train.frames(), s, pad);
     float[][] stats = channelStats(pixels);
     Preprocessing prep = Preprocessing.rgb(s, s, stats[0], stats[1]);
     int classes = labels.size();
@@ -295,16 +299,13 @@ public final class BuiltinCnnTrainer {
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(DjlExtractor.device(TorchScriptExtractor.ENGINE),
         TorchScriptExtractor.ENGINE)) {
-      SequentialBlock features = BuiltinCnn.features(options.channels());
+      int branch = poses ? joints : 0;
+      SequentialBlock features = BuiltinCnn.features(options.channels(), branch);
       SequentialBlock net = BuiltinCnn.withHead(features, classes);
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s));
       Block classifier = net.getChildren().get(1).getValue();
       int dim = options.channels()[options.channels().length - 1];
-      Block keypointHead = null;
-      if (poses) {
-        keypointHead = Linear.builder().setUnits(2L * joints).build();
-        keypointHead.initialize(manager, DataType.FLOAT32, new Shape(1, dim));
-      }
+      NDIndex keypointColumns = new NDIndex(":, " + dim + ":");
       ParameterStore store = new ParameterStore(manager, false);
       int batch = Math.min(options.batchSize(), train.size());
       int steps = train.size() / batch;
@@ -316,6 +317,7 @@ public final class BuiltinCnnTrainer {
       float[] x = new float[batch * 3 * s * s];
       int[] y = new int[batch];
       float[] kp = new float[poses ? batch * 2 * joints : 0];
+      Appearance look = new Appearance();
       double lastLoss = 0;
       double lastAccuracy = 0;
       double lastKeypointMse = Double.NaN;
@@ -331,11 +333,12 @@ public final class BuiltinCnnTrainer {
             int ox = augment ? rnd.nextInt(p - s + 1) : (p - s) / 2;
             int oy = augment ? rnd.nextInt(p - s + 1) : (p - s) / 2;
             boolean flip = augment && rnd.nextBoolean();
-            float gain = augment ? (float) rnd.nextDouble(0.75, 1.25) : 1f;
-            fill(pixels[i], p, s, prep, ox, oy, flip, gain, x, k);
+            look.draw(augment, rnd);
+            fill(pixels[i], p, s, prep, ox, oy, flip, look, x, k);
             y[k] = train.labels()[i];
             if (poses) {
-              float[] t = toRoot(transformKeypoints(train.keypoints()[i], p, s, ox, oy, flip, perm), root);
+              float[] t = toRoot(transformKeypoints(padKeypoints(train.keypoints()[i], s, pad), p, s, ox, oy, flip,
+                  perm), root);
               System.arraycopy(t, 0, kp, k * 2 * joints, 2 * joints);
             }
           }
@@ -351,7 +354,7 @@ public final class BuiltinCnnTrainer {
               NDArray logits = classifier.forward(store, new NDList(feats), true).singletonOrThrow();
               NDArray total = logits.logSoftmax(1).mul(target.oneHot(classes)).sum(new int[] {1}).neg().mean();
               if (poses) {
-                NDArray predicted = keypointHead.forward(store, new NDList(feats), true).singletonOrThrow();
+                NDArray predicted = feats.get(keypointColumns);
                 NDArray mse = predicted.sub(sub.create(kp, new Shape(batch, 2L * joints))).square().mean();
                 total = total.mul((float) aw).add(mse.mul((float) kw));
                 keypointMse = mse.getFloat();
@@ -364,9 +367,6 @@ public final class BuiltinCnnTrainer {
           // Outside the scope: Adam's state arrays must outlive the step.
           List<Pair<String, Parameter>> params = new java.util.ArrayList<>();
           net.getParameters().forEach(params::add);
-          if (poses) {
-            keypointHead.getParameters().forEach(params::add);
-          }
           for (Pair<String, Parameter> e : params) {
             NDArray weight = e.getValue().getArray();
             if (weight.hasGradient()) {
@@ -385,7 +385,7 @@ public final class BuiltinCnnTrainer {
         lastLoss = lossSum / steps;
         lastAccuracy = correct / (double) (steps * batch);
         double[] eval = validation.size() == 0 ? new double[] {Double.NaN, Double.NaN}
-            : evaluate(features, classifier, poses ? keypointHead : null, root, store, manager, validation, prep,
+            : evaluate(features, classifier, poses ? keypointColumns : null, root, store, manager, validation, prep,
                 batch);
         double validationAccuracy = eval[0];
         if (!Double.isNaN(validationAccuracy)) {
@@ -414,7 +414,8 @@ public final class BuiltinCnnTrainer {
         metrics.put("train_keypoint_mse", lastKeypointMse);
       }
       metrics.put("seconds", (System.nanoTime() - start) / 1e9);
-      return BuiltinCnnArtifact.create(options.channels(), prep, labels, metrics, BuiltinCnnArtifact.weightsOf(net));
+      return BuiltinCnnArtifact.create(options.channels(), branch, prep, labels, metrics,
+          BuiltinCnnArtifact.weightsOf(net));
     }
   }
 
@@ -435,10 +436,11 @@ public final class BuiltinCnnTrainer {
   }
 
   /** Accuracy and (with a keypoint head and targets) mean L2 keypoint error, inference mode, whole frames. */
-  private static double[] evaluate(Block features, Block classifier, Block keypointHead, int root, ParameterStore store,
+  private static double[] evaluate(Block features, Block classifier, NDIndex keypointColumns, int root,
+      ParameterStore store,
       NDManager manager, LabelledFrames set, Preprocessing prep, int batch) {
     int correct = 0;
-    boolean poses = keypointHead != null && set.keypoints() != null;
+    boolean poses = keypointColumns != null && set.keypoints() != null;
     double distance = 0;
     double relative = 0;
     long relativePoints = 0;
@@ -453,7 +455,7 @@ public final class BuiltinCnnTrainer {
             .toLongArray();
         correct += countCorrect(predicted, Arrays.copyOfRange(set.labels(), start, end));
         if (poses) {
-          float[] kp = keypointHead.forward(store, new NDList(feats), false).singletonOrThrow().toFloatArray();
+          float[] kp = feats.get(keypointColumns).toFloatArray();
           int width = set.keypoints()[0].length;
           for (int n = start; n < end; n++) {
             float[] truth = set.keypoints()[n];
@@ -535,22 +537,73 @@ public final class BuiltinCnnTrainer {
     return out;
   }
 
-  /** Each frame resized to p x p, as planar RGB bytes [3][p][p]. */
-  private static byte[][] planar(List<BufferedImage> frames, int p) {
+  /**
+   * Keypoints of a frame resized to {@code s x s} and padded by {@code pad} pixels on every side,
+   * in normalised units of the padded frame: {@code (x * s + pad) / (s + 2 pad)}.
+   */
+  static float[] padKeypoints(float[] xy, int s, int pad) {
+    float[] out = new float[xy.length];
+    float p = s + 2f * pad;
+    for (int i = 0; i < xy.length; i++) {
+      out[i] = (xy[i] * s + pad) / p;
+    }
+    return out;
+  }
+
+  /**
+   * Each frame resized to s x s and padded by {@code pad} pixels on every side by repeating the
+   * edge pixels, as planar RGB bytes [3][p][p] with p = s + 2 pad.
+   */
+  static byte[][] planar(List<BufferedImage> frames, int s, int pad) {
     byte[][] out = new byte[frames.size()][];
-    int[] rgb = new int[p * p];
+    int[] rgb = new int[s * s];
+    int p = s + 2 * pad;
     int plane = p * p;
     for (int n = 0; n < out.length; n++) {
-      Preprocessing.resize(frames.get(n), p, p).getRGB(0, 0, p, p, rgb, 0, p);
+      Preprocessing.resize(frames.get(n), s, s).getRGB(0, 0, s, s, rgb, 0, s);
       byte[] b = new byte[3 * plane];
-      for (int i = 0; i < plane; i++) {
-        b[i] = (byte) (rgb[i] >> 16);
-        b[plane + i] = (byte) (rgb[i] >> 8);
-        b[2 * plane + i] = (byte) rgb[i];
+      for (int r = 0; r < p; r++) {
+        int sr = Math.min(s - 1, Math.max(0, r - pad));
+        for (int c = 0; c < p; c++) {
+          int v = rgb[sr * s + Math.min(s - 1, Math.max(0, c - pad))];
+          int i = r * p + c;
+          b[i] = (byte) (v >> 16);
+          b[plane + i] = (byte) (v >> 8);
+          b[2 * plane + i] = (byte) v;
+        }
       }
       out[n] = b;
     }
     return out;
+  }
+
+  /** One example's random appearance change: per-channel gain and offset, grayscale, pixel noise. */
+  static final class Appearance {
+    final float[] gain = {1, 1, 1};
+    final float[] offset = new float[3];
+    boolean gray;
+    float noise;
+    long state = 0x9E3779B97F4A7C15L;
+
+    /** Draws a new change, or the identity if {@code augment} is false. */
+    void draw(boolean augment, SplittableRandom rnd) {
+      float common = augment ? (float) rnd.nextDouble(0.75, 1.25) : 1f;
+      for (int c = 0; c < 3; c++) {
+        gain[c] = augment ? common * (float) rnd.nextDouble(0.8, 1.2) : 1f;
+        offset[c] = augment ? (float) rnd.nextDouble(-0.1, 0.1) : 0f;
+      }
+      gray = augment && rnd.nextInt(5) == 0;
+      noise = augment ? (float) rnd.nextDouble(0, 0.04) : 0f;
+      state = rnd.nextLong() | 1;
+    }
+
+    /** Uniform noise in [-noise * sqrt(3), noise * sqrt(3)] (std {@code noise}). */
+    float noise() {
+      state ^= state << 13;
+      state ^= state >>> 7;
+      state ^= state << 17;
+      return noise * 1.7320508f * (((state >>> 40) / (float) (1L << 24)) * 2 - 1);
+    }
   }
 
   /** Per-channel mean and std of the pixels in [0, 1]; std at least 1e-3. */
@@ -582,9 +635,55 @@ public final class BuiltinCnnTrainer {
   /** Writes example k of the batch: the s x s crop at (ox, oy), flipped if asked, brightness times gain. */
   static void fill(byte[] src, int p, int s, Preprocessing prep, int ox, int oy, boolean flip, float gain,
       float[] dst, int k) {
+    Appearance look = new Appearance();
+    java.util.Arrays.fill(look.gain, gain);
+    fill(src, p, s, prep, ox, oy, flip, look, dst, k);
+  }
+
+  /**
+   * Writes example k of the batch: the s x s crop at (ox, oy), flipped if asked, in [0, 1] turned
+   * gray (channel mean) if asked, times the channel gain plus offset plus noise, clamped to [0, 1].
+   */
+  static void fill(byte[] src, int p, int s, Preprocessing prep, int ox, int oy, boolean flip, Appearance look,
+      float[] dst, int k) {
     float[] mean = prep.mean();
     float[] std = prep.std();
     int base = k * 3 * s * s;
+    boolean plain = look.noise == 0 && !look.gray && look.offset[0] == 0 && look.offset[1] == 0
+        && look.offset[2] == 0;
+    if (plain && look.gain[0] == look.gain[1] && look.gain[1] == look.gain[2]) {
+      fillGain(src, p, s, mean, std, ox, oy, flip, look.gain[0], dst, base);
+      return;
+    }
+    int plane = p * p;
+    for (int r = 0; r < s; r++) {
+      int row = (oy + r) * p + ox;
+      for (int col = 0; col < s; col++) {
+        int at = row + (flip ? s - 1 - col : col);
+        float red = (src[at] & 0xff) / 255f;
+        float green = (src[plane + at] & 0xff) / 255f;
+        float blue = (src[2 * plane + at] & 0xff) / 255f;
+        if (look.gray) {
+          float g = 0.299f * red + 0.587f * green + 0.114f * blue;
+          red = g;
+          green = g;
+          blue = g;
+        }
+        float n = look.noise == 0 ? 0 : look.noise();
+        int out = base + r * s + col;
+        dst[out] = (clamp(red * look.gain[0] + look.offset[0] + n) - mean[0]) / std[0];
+        dst[out + s * s] = (clamp(green * look.gain[1] + look.offset[1] + n) - mean[1]) / std[1];
+        dst[out + 2 * s * s] = (clamp(blue * look.gain[2] + look.offset[2] + n) - mean[2]) / std[2];
+      }
+    }
+  }
+
+  private static float clamp(float v) {
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+
+  private static void fillGain(byte[] src, int p, int s, float[] mean, float[] std, int ox, int oy, boolean flip,
+      float gain, float[] dst, int base) {
     for (int c = 0; c < 3; c++) {
       float scale = gain / 255f / std[c];
       float shift = mean[c] / std[c];
