@@ -70,12 +70,12 @@ public final class ModelReleases {
       b.get(out);
       return out;
     }
+    if (reference.contains("://") && !reference.startsWith("file:")) {
+      throw new RefusedException(source + ": unsupported reference " + reference + " (inline bytes, file: URIs "
+          + "or local paths)", null);
+    }
     try {
       Path path = reference.startsWith("file:") ? Path.of(URI.create(reference)) : Path.of(reference);
-      if (reference.contains("://") && !reference.startsWith("file:")) {
-        throw new RefusedException(source + ": unsupported reference " + reference + " (inline bytes, file: URIs "
-            + "or local paths)", null);
-      }
       return Files.readAllBytes(path);
     } catch (IOException | RuntimeException e) {
       throw new RefusedException(source + ": cannot read " + reference + ": " + e, e);

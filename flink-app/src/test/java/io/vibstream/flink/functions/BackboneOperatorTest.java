@@ -8,7 +8,12 @@ import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
 import java.awt.Color;
+import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.io.TempDir;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,26 @@ class BackboneOperatorTest {
       assertThat(out.get(1).getValue().features()).containsExactly(0f, 0f, 1f, 1f / 3);
     }
     assertThat(MeanColorExtractor.OPEN.get()).isEqualTo(opened);
+  }
+
+  @Test
+  void runsTheBuiltinDjlBackboneFromASpec(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("cnn.bin");
+    BuiltinCnnTrainer.untrained(16, new int[] {4, 8}, List.of("a", "b"), 5).write(file);
+    BackboneFactory factory = InstantiationUtil.clone(BackboneFactory.spec("builtin:" + file));
+    BackboneIdentity identity = factory.identity();
+    assertThat(identity.dimension()).isEqualTo(8);
+    try (var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(factory, identity))) {
+      h.open();
+      h.processElement(new FrameBatch(new DecodedFrame[] {solid("a", 0, Color.RED), solid("b", 0, Color.BLUE)}), 1);
+      h.processElement(new FrameBatch(new DecodedFrame[] {solid("b", 1, Color.BLUE)}), 2);
+      List<FeatureFrame> out = h.extractOutputValues();
+      assertThat(out).hasSize(3);
+      assertThat(out.get(0).features()).hasSize(8);
+      // Inference-mode batch norm: a frame's features do not depend on its batch.
+      assertThat(out.get(2).features()).usingComparatorWithPrecision(1e-5f).containsExactly(out.get(1).features());
+    }
   }
 
   @Test
