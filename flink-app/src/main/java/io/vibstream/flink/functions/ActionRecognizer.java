@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Order.</b> Frames are buffered in keyed state and released in sequence order when the
  * watermark passes their capture time (an event-time timer per frame), so frames out of order
- * within the watermark's bound are reordered. A frame at or behind the watermark, or whose
- * sequence number was already passed, is dropped ({@code reason=late}).
+ * within the watermark's bound are reordered (by capture time, then sequence number). A frame at
+ * or behind the watermark, or whose sequence number and capture time were already passed, is
+ * dropped ({@code reason=late}).
  *
  * <p><b>Windows.</b> The last {@code clipLength} (from the model's manifest) feature vectors are
  * kept per camera; once full, one {@link ActionEvent} is emitted every {@code stride} frames with
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * version, window start/end, first/last sequence number and latency (processing time now minus
  * the capture time of the window's last frame). A sequence gap of more than
  * {@code maxSequenceGap} missing frames, or more than {@code maxTimeGapMs} between consecutive
- * frames, resets the camera's window (its frames counted {@code reason=gap_reset}).
+ * frames, resets the camera's window (its frames counted {@code reason=gap_reset}); so does a
+ * sequence number that goes back with a later capture time (a restarted camera).
  *
  * <p>All state has explicit type information (POJO/record serializers, no Kryo). Metrics:
  * {@code framesDropped} by reason, {@code events}, {@code lstmMs}, {@code latencyMs},
@@ -174,7 +176,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   public void processElement(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
     CameraCursor c = cursor.value();
     if (frame.captureTimestamp() <= ctx.timerService().currentWatermark()
-        || (c != null && frame.sequenceNumber() <= c.lastSequence())
+        || (c != null && frame.sequenceNumber() <= c.lastSequence() && frame.captureTimestamp() <= c.lastTimestamp())
         || pending.contains(frame.sequenceNumber())) {
       late.inc();
       return;
@@ -194,7 +196,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
         it.remove();
       }
     }
-    ready.sort(Comparator.comparingLong(FeatureFrame::sequenceNumber));
+    ready.sort(Comparator.comparingLong(FeatureFrame::captureTimestamp).thenComparingLong(FeatureFrame::sequenceNumber));
     ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
     long now = ctx.timerService().currentProcessingTime();
     for (FeatureFrame f : ready) {
@@ -205,13 +207,15 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   private void accept(FeatureFrame f, ServingModel serving, long now, String camera, Collector<ActionEvent> out)
       throws Exception {
     CameraCursor c = cursor.value();
-    if (c != null && f.sequenceNumber() <= c.lastSequence()) {
+    if (c != null && f.sequenceNumber() <= c.lastSequence() && f.captureTimestamp() <= c.lastTimestamp()) {
       late.inc();
       return;
     }
     int sinceEmit = c == null ? 0 : c.sinceEmit();
     boolean primed = c != null && c.primed();
-    if (c != null && (f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
+    // A sequence number that went back with a later capture time is a restarted camera: a gap.
+    if (c != null && (f.sequenceNumber() <= c.lastSequence()
+        || f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
         || f.captureTimestamp() - c.lastTimestamp() > settings.maxTimeGapMs())) {
       List<FeatureFrame> dropped = list(window.get());
       gapReset.inc(dropped.size());

@@ -191,6 +191,25 @@ class ActionRecognizerTest {
   }
 
   @Test
+  void aRestartedCameraStartsAFreshWindowInsteadOfBeingLate() throws Exception {
+    ActionRecognizer fn = recognizer(2);
+    try (var h = harness(fn)) {
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", range(0, 9));
+      h.processWatermark(ts(9));
+      for (long s = 0; s < 8; s++) { // sequence numbers from 0 again, 500 ms later
+        FeatureFrame f = new FeatureFrame("cam", s, ts(9) + 500 + s * 40, frame("cam", s).features());
+        h.processElement(f, f.captureTimestamp());
+      }
+      h.processWatermark(ts(9) + 500 + 7 * 40);
+      assertThat(fn.dropped(JobMetrics.LATE)).isZero();
+      assertThat(fn.dropped(JobMetrics.GAP_RESET)).isEqualTo(CLIP);
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L, 7L);
+      assertThat(events(h, "cam").get(2).getWindowStart().toEpochMilli()).isEqualTo(ts(9) + 500);
+    }
+  }
+
+  @Test
   void outOfOrderFramesWithinTheBoundAreReordered() throws Exception {
     List<ActionEvent> inOrder;
     try (var h = harness(recognizer(2))) {
