@@ -1,0 +1,323 @@
+package io.vibstream.flink.functions;
+
+import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.flink.records.CameraCursor;
+import io.vibstream.flink.records.FeatureFrame;
+import io.vibstream.flink.records.ModelStatus;
+import io.vibstream.flink.records.ServingModel;
+import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.runtime.LstmStream;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.LabelScore;
+import io.vibstream.schemas.ModelRelease;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-camera action recognition with the compressed LSTM, keyed by camera id; the broadcast
+ * input is the stream of {@link ModelRelease}s.
+ *
+ * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, artifact,
+ * backbone id and dimension) and, if newer than the serving one, stored in broadcast state; a
+ * refused release leaves the serving model in place. Each outcome goes to {@link #MODEL_STATUS}
+ * (from subtask 0 only, as every subtask sees every release). Until a model serves, frames are
+ * dropped ({@code reason=no_model}) and no events are produced.
+ *
+ * <p><b>Order.</b> Frames are buffered in keyed state and released in sequence order when the
+ * watermark passes their capture time (an event-time timer per frame), so frames out of order
+ * within the watermark's bound are reordered (by capture time, then sequence number). A frame at
+ * or behind the watermark, or whose sequence number and capture time were already passed, is
+ * dropped ({@code reason=late}).
+ *
+ * <p><b>Windows.</b> The last {@code clipLength} (from the model's manifest) feature vectors are
+ * kept per camera; once full, one {@link ActionEvent} is emitted every {@code stride} frames with
+ * the LSTM run over the window from a zero state: label, softmax confidence, top-k, the model
+ * version, window start/end, first/last sequence number and latency (processing time now minus
+ * the capture time of the window's last frame). A sequence gap of more than
+ * {@code maxSequenceGap} missing frames, or more than {@code maxTimeGapMs} between consecutive
+ * frames, resets the camera's window (its frames counted {@code reason=gap_reset}); so does a
+ * sequence number that goes back with a later capture time (a restarted camera).
+ *
+ * <p>All state has explicit type information (POJO/record serializers, no Kryo). Metrics:
+ * {@code framesDropped} by reason, {@code events}, {@code lstmMs}, {@code latencyMs},
+ * {@code modelVersion}.
+ */
+public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String, FeatureFrame, ModelRelease, ActionEvent> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRecognizer.class);
+  private static final String SERVING = "serving";
+
+  /** Broadcast state: the serving model under the key {@code "serving"}. */
+  public static final MapStateDescriptor<String, ServingModel> MODEL_STATE =
+      new MapStateDescriptor<>("model", Types.STRING, TypeInformation.of(ServingModel.class));
+
+  /** Side output: accepted and refused model releases. */
+  public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status",
+      TypeInformation.of(ModelStatus.class));
+
+  /** Settings of the recognizer. */
+  public record Settings(BackboneIdentity backbone, int strideFrames, int topK, long maxSequenceGap,
+      long maxTimeGapMs) implements java.io.Serializable {
+    /**
+     * @param backbone what releases must have been trained on
+     * @param strideFrames frames between events, or 0 for max(1, clipLength / 4)
+     * @param topK labels in each event's top-k, >= 1
+     * @param maxSequenceGap missing frames tolerated between consecutive frames, >= 0
+     * @param maxTimeGapMs capture-time gap tolerated between consecutive frames, >= 1
+     */
+    public Settings {
+      if (backbone == null || strideFrames < 0 || topK < 1 || maxSequenceGap < 0 || maxTimeGapMs < 1) {
+        throw new IllegalArgumentException("invalid recognizer settings: backbone=" + backbone + ", strideFrames="
+            + strideFrames + ", topK=" + topK + ", maxSequenceGap=" + maxSequenceGap + ", maxTimeGapMs=" + maxTimeGapMs);
+      }
+    }
+  }
+
+  private final Settings settings;
+
+  private transient MapState<Long, FeatureFrame> pending;
+  private transient ListState<FeatureFrame> window;
+  private transient ValueState<CameraCursor> cursor;
+  private transient long loadedVersion;
+  private transient ModelArtifact loaded;
+  private transient LstmStream lstm;
+  private transient volatile long servingVersion;
+  private transient Counter late;
+  private transient Counter noModel;
+  private transient Counter gapReset;
+  private transient Counter events;
+  private transient Histogram lstmMs;
+  private transient Histogram latencyMs;
+
+  public ActionRecognizer(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
+        TypeInformation.of(FeatureFrame.class)));
+    window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", TypeInformation.of(FeatureFrame.class)));
+    cursor = getRuntimeContext().getState(new ValueStateDescriptor<>("cursor", TypeInformation.of(CameraCursor.class)));
+    var group = getRuntimeContext().getMetricGroup();
+    late = JobMetrics.dropped(group, JobMetrics.LATE);
+    noModel = JobMetrics.dropped(group, JobMetrics.NO_MODEL);
+    gapReset = JobMetrics.dropped(group, JobMetrics.GAP_RESET);
+    events = group.counter("events");
+    lstmMs = JobMetrics.histogram(group, "lstmMs");
+    latencyMs = JobMetrics.histogram(group, "latencyMs");
+    group.gauge("modelVersion", () -> servingVersion);
+    loadedVersion = -1;
+  }
+
+  /** Frames dropped for {@code reason} ({@link JobMetrics}) by this instance. */
+  public long dropped(String reason) {
+    return switch (reason) {
+      case JobMetrics.LATE -> late.getCount();
+      case JobMetrics.NO_MODEL -> noModel.getCount();
+      case JobMetrics.GAP_RESET -> gapReset.getCount();
+      default -> throw new IllegalArgumentException("unknown drop reason " + reason);
+    };
+  }
+
+  @Override
+  public void processBroadcastElement(ModelRelease release, Context ctx, Collector<ActionEvent> out) throws Exception {
+    BroadcastState<String, ServingModel> state = ctx.getBroadcastState(MODEL_STATE);
+    ServingModel current = state.get(SERVING);
+    long currentVersion = current == null ? 0 : current.version();
+    ModelStatus status;
+    if (current != null && release.getVersion() <= current.version()) {
+      status = new ModelStatus(release.getVersion(), false, "version " + release.getVersion()
+          + " is not newer than the serving version " + current.version(), currentVersion);
+    } else {
+      try {
+        byte[] bytes = ModelReleases.validate(release, settings.backbone());
+        state.put(SERVING, new ServingModel(release.getVersion(), bytes));
+        servingVersion = release.getVersion();
+        status = new ModelStatus(release.getVersion(), true, "serving", release.getVersion());
+      } catch (ModelReleases.RefusedException e) {
+        status = new ModelStatus(release.getVersion(), false, e.getMessage(), currentVersion);
+      }
+    }
+    if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+      if (status.accepted()) {
+        LOG.info("model v{} now serving", status.version());
+      } else {
+        LOG.warn("model release v{} refused, v{} keeps serving: {}", status.version(), status.servingVersion(),
+            status.reason());
+      }
+      ctx.output(MODEL_STATUS, status);
+    }
+  }
+
+  @Override
+  public void processElement(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
+    CameraCursor c = cursor.value();
+    if (frame.captureTimestamp() <= ctx.timerService().currentWatermark()
+        || (c != null && frame.sequenceNumber() <= c.lastSequence() && frame.captureTimestamp() <= c.lastTimestamp())
+        || pending.contains(frame.sequenceNumber())) {
+      late.inc();
+      return;
+    }
+    pending.put(frame.sequenceNumber(), frame);
+    ctx.timerService().registerEventTimeTimer(frame.captureTimestamp());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionEvent> out) throws Exception {
+    List<FeatureFrame> ready = new ArrayList<>();
+    Iterator<Map.Entry<Long, FeatureFrame>> it = pending.iterator();
+    while (it.hasNext()) {
+      FeatureFrame f = it.next().getValue();
+      if (f.captureTimestamp() <= timestamp) {
+        ready.add(f);
+        it.remove();
+      }
+    }
+    ready.sort(Comparator.comparingLong(FeatureFrame::captureTimestamp).thenComparingLong(FeatureFrame::sequenceNumber));
+    ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
+    long now = ctx.timerService().currentProcessingTime();
+    for (FeatureFrame f : ready) {
+      accept(f, serving, now, ctx.getCurrentKey(), out);
+    }
+  }
+
+  private void accept(FeatureFrame f, ServingModel serving, long now, String camera, Collector<ActionEvent> out)
+      throws Exception {
+    CameraCursor c = cursor.value();
+    if (c != null && f.sequenceNumber() <= c.lastSequence() && f.captureTimestamp() <= c.lastTimestamp()) {
+      late.inc();
+      return;
+    }
+    int sinceEmit = c == null ? 0 : c.sinceEmit();
+    boolean primed = c != null && c.primed();
+    // A sequence number that went back with a later capture time is a restarted camera: a gap.
+    if (c != null && (f.sequenceNumber() <= c.lastSequence()
+        || f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
+        || f.captureTimestamp() - c.lastTimestamp() > settings.maxTimeGapMs())) {
+      List<FeatureFrame> dropped = list(window.get());
+      gapReset.inc(dropped.size());
+      window.clear();
+      sinceEmit = 0;
+      primed = false;
+    }
+    if (serving == null) {
+      noModel.inc();
+      cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), 0, false));
+      return;
+    }
+    ModelArtifact model = model(serving);
+    int clipLength = model.manifest().clipLength();
+    int stride = settings.strideFrames() > 0 ? settings.strideFrames() : Math.max(1, clipLength / 4);
+    List<FeatureFrame> frames = list(window.get());
+    frames.add(f);
+    if (frames.size() > clipLength) {
+      frames = new ArrayList<>(frames.subList(frames.size() - clipLength, frames.size()));
+    }
+    sinceEmit++;
+    if (frames.size() == clipLength && (!primed || sinceEmit >= stride)) {
+      out.collect(event(camera, frames, model, serving.version(), now));
+      sinceEmit = 0;
+      primed = true;
+    }
+    window.update(frames);
+    cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), sinceEmit, primed));
+  }
+
+  private ActionEvent event(String camera, List<FeatureFrame> frames, ModelArtifact model, long version, long now) {
+    long start = System.nanoTime();
+    lstm.reset();
+    for (FeatureFrame f : frames) {
+      lstm.step(f.features());
+    }
+    float[] p = softmax(lstm.logits());
+    lstmMs.update((System.nanoTime() - start) / 1_000_000);
+    List<String> labels = model.manifest().labels();
+    Integer[] order = new Integer[p.length];
+    for (int i = 0; i < p.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : p[a] != p[b] ? Float.compare(p[b], p[a]) : Integer.compare(a, b));
+    List<LabelScore> top = new ArrayList<>();
+    for (int i = 0; i < Math.min(settings.topK(), p.length); i++) {
+      top.add(new LabelScore(labels.get(order[i]), p[order[i]]));
+    }
+    FeatureFrame first = frames.get(0);
+    FeatureFrame last = frames.get(frames.size() - 1);
+    long latency = now - last.captureTimestamp();
+    latencyMs.update(latency);
+    events.inc();
+    return ActionEvent.newBuilder()
+        .setCameraId(camera)
+        .setWindowStart(Instant.ofEpochMilli(first.captureTimestamp()))
+        .setWindowEnd(Instant.ofEpochMilli(last.captureTimestamp()))
+        .setFirstSequenceNumber(first.sequenceNumber())
+        .setLastSequenceNumber(last.sequenceNumber())
+        .setLabel(labels.get(order[0]))
+        .setConfidence(p[order[0]])
+        .setTopK(top)
+        .setModelVersion(version)
+        .setLatencyMs(latency)
+        .build();
+  }
+
+  /** The parsed model for the serving bytes, cached per version. */
+  private ModelArtifact model(ServingModel serving) {
+    if (loaded == null || loadedVersion != serving.version()) {
+      loaded = ModelReleases.parse(serving.artifact(), "model v" + serving.version());
+      lstm = new LstmStream(loaded.model());
+      loadedVersion = serving.version();
+      servingVersion = serving.version();
+    }
+    return loaded;
+  }
+
+  /** Numerically stable softmax. */
+  static float[] softmax(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double[] e = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      e[i] = Math.exp(logits[i] - max);
+      sum += e[i];
+    }
+    float[] p = new float[logits.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = (float) (e[i] / sum);
+    }
+    return p;
+  }
+
+  private static List<FeatureFrame> list(Iterable<FeatureFrame> frames) {
+    List<FeatureFrame> out = new ArrayList<>();
+    if (frames != null) {
+      frames.forEach(out::add);
+    }
+    return out;
+  }
+}

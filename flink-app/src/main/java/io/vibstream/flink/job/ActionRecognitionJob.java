@@ -1,0 +1,258 @@
+package io.vibstream.flink.job;
+
+import io.vibstream.flink.functions.ActionRecognizer;
+import io.vibstream.flink.functions.BackboneFactory;
+import io.vibstream.flink.functions.BackboneOperator;
+import io.vibstream.flink.functions.DecodeFunction;
+import io.vibstream.flink.functions.FrameBatcher;
+import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.flink.records.DeadLetter;
+import io.vibstream.flink.records.DecodedFrame;
+import io.vibstream.flink.records.FeatureFrame;
+import io.vibstream.flink.records.FrameBatch;
+import io.vibstream.flink.records.ModelStatus;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ModelRelease;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The action recognition topology, independent of where frames, models and events live (see
+ * {@link KafkaWiring} for Kafka; tests wire their own sources and sinks):
+ *
+ * <pre>
+ * frames (event time = captureTimestamp, bounded out-of-orderness, idleness)
+ *   -> decode (corrupt -> dead letters) -> batch (maxBatch / maxWait) -> backbone (one extract per batch)
+ *   -> keyBy(cameraId) -> ActionRecognizer (broadcast: model releases) -> events
+ * </pre>
+ *
+ * Operator uids: {@code frames}, {@code models}, {@code decode}, {@code batch}, {@code backbone},
+ * {@code recognize}, {@code events-sink}, {@code dead-letter-sink}.
+ */
+public final class ActionRecognitionJob {
+  /**
+   * Job settings.
+   *
+   * @param backboneSpec {@link io.vibstream.model.backbone.FeatureExtractors#open} spec, e.g. {@code builtin:/models/cnn.bin}
+   * @param maxBatchSize frames per backbone call, >= 1
+   * @param maxBatchWaitMs longest a frame waits for its batch, >= 0
+   * @param outOfOrderness bound of the frames' watermark
+   * @param idleness a frames split without data this long stops holding the watermark back
+   * @param maxSequenceGap missing frames tolerated before a camera's window resets, >= 0
+   * @param maxTimeGap capture-time gap tolerated before a camera's window resets
+   * @param strideFrames frames between events per camera, or 0 for clipLength / 4
+   * @param topK labels in each event's top-k
+   * @param parallelism job parallelism, or 0 for the environment's
+   */
+  public record Config(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
+      Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism) {
+    public Config {
+      Objects.requireNonNull(outOfOrderness, "outOfOrderness");
+      Objects.requireNonNull(idleness, "idleness");
+      Objects.requireNonNull(maxTimeGap, "maxTimeGap");
+      if (maxBatchSize < 1 || maxBatchWaitMs < 0 || maxSequenceGap < 0 || strideFrames < 0 || topK < 1
+          || parallelism < 0 || outOfOrderness.isNegative() || idleness.isNegative() || maxTimeGap.toMillis() < 1) {
+        throw new IllegalArgumentException("invalid job config: maxBatchSize=" + maxBatchSize + ", maxBatchWaitMs="
+            + maxBatchWaitMs + ", outOfOrderness=" + outOfOrderness + ", idleness=" + idleness + ", maxSequenceGap="
+            + maxSequenceGap + ", maxTimeGap=" + maxTimeGap + ", strideFrames=" + strideFrames + ", topK=" + topK
+            + ", parallelism=" + parallelism);
+      }
+    }
+
+    /**
+     * Defaults: batches of 16 or 20 ms, 200 ms out-of-orderness, 5 s idleness, a window reset after
+     * more than 2 missing frames or 2 s without frames, stride clipLength / 4, top-3, the
+     * environment's parallelism.
+     */
+    public static Config defaults(String backboneSpec) {
+      return new Config(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
+          0, 3, 0);
+    }
+
+    public Config withBatching(int size, long waitMs) {
+      return new Config(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
+          strideFrames, topK, parallelism);
+    }
+
+    public Config withWatermarks(Duration bound, Duration idle) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
+          strideFrames, topK, parallelism);
+    }
+
+    public Config withGapLimits(long frames, Duration time) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
+          strideFrames, topK, parallelism);
+    }
+
+    public Config withStride(int frames) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+          maxTimeGap, frames, topK, parallelism);
+    }
+
+    public Config withParallelism(int p) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+          maxTimeGap, strideFrames, topK, p);
+    }
+  }
+
+  /** The streams of a built job, for callers that add sinks (e.g. of the model status). */
+  public record Topology(DataStream<ActionEvent> events, DataStream<DeadLetter> deadLetters,
+      DataStream<ModelStatus> modelStatus) {}
+
+  private final Source<Frame, ?, ?> frames;
+  private final Source<ModelRelease, ?, ?> models;
+  private final Sink<ActionEvent> events;
+  private final Sink<DeadLetter> deadLetters;
+  private final Config config;
+  private BackboneFactory backbone;
+
+  /** A job reading and writing the given sources and sinks, with the backbone of {@code config.backboneSpec}. */
+  public ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events,
+      Sink<DeadLetter> deadLetters, Config config) {
+    this.frames = Objects.requireNonNull(frames, "frames");
+    this.models = Objects.requireNonNull(models, "models");
+    this.events = Objects.requireNonNull(events, "events");
+    this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.config = Objects.requireNonNull(config, "config");
+    this.backbone = config.backboneSpec() == null ? null : BackboneFactory.spec(config.backboneSpec());
+  }
+
+  /** Uses {@code factory} instead of the config's backbone spec (e.g. a test extractor); returns this. */
+  public ActionRecognitionJob backbone(BackboneFactory factory) {
+    this.backbone = Objects.requireNonNull(factory, "factory");
+    return this;
+  }
+
+  /**
+   * Adds the topology to {@code env}. Opens the backbone once here to learn its id and
+   * dimension (model releases are checked against them; every subtask's backbone must match).
+   * Checkpointing is left to the caller.
+   */
+  public Topology build(StreamExecutionEnvironment env) {
+    if (backbone == null) {
+      throw new IllegalStateException("no backbone: set Config.backboneSpec or call backbone(factory)");
+    }
+    BackboneIdentity identity = backbone.identity();
+    if (config.parallelism() > 0) {
+      env.setParallelism(config.parallelism());
+    }
+    WatermarkStrategy<Frame> frameWatermarks = WatermarkStrategy
+        .<Frame>forBoundedOutOfOrderness(config.outOfOrderness())
+        .withTimestampAssigner((frame, previous) -> frame.getCaptureTimestamp().toEpochMilli())
+        .withIdleness(config.idleness());
+    DataStream<Frame> frameStream = env.fromSource(frames, frameWatermarks, "frames", new AvroTypeInfo<>(Frame.class))
+        .uid("frames");
+
+    SingleOutputStreamOperator<DecodedFrame> decoded = frameStream
+        .process(new DecodeFunction(), TypeInformation.of(DecodedFrame.class)).name("decode").uid("decode");
+    DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+    dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+
+    DataStream<FeatureFrame> features = decoded
+        .transform("batch", TypeInformation.of(FrameBatch.class),
+            new FrameBatcher(config.maxBatchSize(), config.maxBatchWaitMs()))
+        .uid("batch")
+        .transform("backbone", TypeInformation.of(FeatureFrame.class), new BackboneOperator(backbone, identity))
+        .uid("backbone");
+
+    BroadcastStream<ModelRelease> modelStream = env
+        .fromSource(models, new NeverHoldsBack<>(), "models", new AvroTypeInfo<>(ModelRelease.class))
+        .setParallelism(1).uid("models")
+        .broadcast(ActionRecognizer.MODEL_STATE);
+
+    ActionRecognizer.Settings settings = new ActionRecognizer.Settings(identity, config.strideFrames(), config.topK(),
+        config.maxSequenceGap(), config.maxTimeGap().toMillis());
+    SingleOutputStreamOperator<ActionEvent> recognized = features
+        .keyBy(FeatureFrame::cameraId, Types.STRING)
+        .connect(modelStream)
+        .process(new ActionRecognizer(settings), new AvroTypeInfo<>(ActionEvent.class))
+        .name("recognize").uid("recognize");
+    recognized.sinkTo(events).name("events-sink").uid("events-sink");
+    return new Topology(recognized, dead, recognized.getSideOutput(ActionRecognizer.MODEL_STATUS));
+  }
+
+  /**
+   * Watermarks for the model-release stream: always the maximum, so the rarely-written compacted
+   * topic never holds back the event time of the frames it is connected with.
+   */
+  static final class NeverHoldsBack<T> implements WatermarkStrategy<T> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public WatermarkGenerator<T> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+      return new WatermarkGenerator<>() {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+          output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+      };
+    }
+  }
+
+  /**
+   * Runs the job on Kafka. Options ({@code --name value}): {@code --bootstrap-servers} (required),
+   * {@code --backbone} (required), {@code --frames-topic}, {@code --models-topic},
+   * {@code --events-topic}, {@code --dead-letter-topic}, {@code --group-id},
+   * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
+   * {@code --max-batch-wait-ms}, {@code --stride}, {@code --checkpoint-interval-ms} (default 5000).
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = options(args);
+    KafkaWiring kafka = KafkaWiring.of(required(o, "bootstrap-servers"))
+        .withTopics(o.getOrDefault("frames-topic", KafkaWiring.FRAMES), o.getOrDefault("models-topic", KafkaWiring.MODELS),
+            o.getOrDefault("events-topic", KafkaWiring.EVENTS),
+            o.getOrDefault("dead-letter-topic", KafkaWiring.DEAD_LETTERS))
+        .withIds(o.getOrDefault("group-id", "vibstream-actions"),
+            o.getOrDefault("transactional-id-prefix", "vibstream-actions"));
+    Config config = Config.defaults(required(o, "backbone"))
+        .withParallelism(Integer.parseInt(o.getOrDefault("parallelism", "0")))
+        .withBatching(Integer.parseInt(o.getOrDefault("max-batch", "16")),
+            Long.parseLong(o.getOrDefault("max-batch-wait-ms", "20")))
+        .withStride(Integer.parseInt(o.getOrDefault("stride", "0")));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
+        CheckpointingMode.EXACTLY_ONCE);
+    kafka.job(config).build(env);
+    env.execute("vibstream action recognition");
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> o = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
+      }
+      o.put(args[i].substring(2), args[++i]);
+    }
+    return o;
+  }
+
+  private static String required(Map<String, String> o, String name) {
+    String v = o.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return v;
+  }
+}

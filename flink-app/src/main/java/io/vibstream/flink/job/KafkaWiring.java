@@ -1,0 +1,217 @@
+package io.vibstream.flink.job;
+
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.flink.records.DeadLetter;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ModelRelease;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka sources and sinks of {@link ActionRecognitionJob}: Avro values in the project's wire
+ * format ({@link AvroSerializer}), camera id keys, EXACTLY_ONCE sinks (transactions of
+ * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events} and
+ * {@code PREFIX-dead-letters}; consumers must read with {@code isolation.level=read_committed}).
+ * Frames start at the group's committed offsets (earliest when none); model releases are read
+ * from the earliest offset of the compacted topic. A record that is not valid Avro is logged,
+ * counted ({@code undecodableRecords}) and skipped.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param framesTopic {@link Frame}s keyed by camera id
+ * @param modelsTopic compacted topic of {@link ModelRelease}s
+ * @param eventsTopic {@link ActionEvent}s out, keyed by camera id
+ * @param deadLetterTopic frames that failed, the original {@link Frame} with headers
+ *     {@value #STAGE_HEADER} and {@value #REASON_HEADER}
+ * @param groupId consumer group of the frames source ({@code GROUP-models} for the models)
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
+ */
+public record KafkaWiring(String bootstrapServers, String framesTopic, String modelsTopic, String eventsTopic,
+    String deadLetterTopic, String groupId, String transactionalIdPrefix) {
+  public static final String FRAMES = "frames";
+  public static final String MODELS = "models";
+  public static final String EVENTS = "events";
+  public static final String DEAD_LETTERS = "frames-dead-letter";
+  /** Dead-letter header: the stage that refused the frame. */
+  public static final String STAGE_HEADER = "vibstream.dead-letter.stage";
+  /** Dead-letter header: why. */
+  public static final String REASON_HEADER = "vibstream.dead-letter.reason";
+  /** Transaction timeout of the exactly-once sinks (below the broker's maximum). */
+  public static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+  public KafkaWiring {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(framesTopic, "framesTopic");
+    Objects.requireNonNull(modelsTopic, "modelsTopic");
+    Objects.requireNonNull(eventsTopic, "eventsTopic");
+    Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+  }
+
+  /** The default topics, group {@code vibstream-actions} and the same transactional id prefix. */
+  public static KafkaWiring of(String bootstrapServers) {
+    return new KafkaWiring(bootstrapServers, FRAMES, MODELS, EVENTS, DEAD_LETTERS, "vibstream-actions",
+        "vibstream-actions");
+  }
+
+  public KafkaWiring withTopics(String frames, String models, String events, String deadLetters) {
+    return new KafkaWiring(bootstrapServers, frames, models, events, deadLetters, groupId, transactionalIdPrefix);
+  }
+
+  public KafkaWiring withIds(String group, String transactionalPrefix) {
+    return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic, group,
+        transactionalPrefix);
+  }
+
+  /** The job wired to these topics. */
+  public ActionRecognitionJob job(ActionRecognitionJob.Config config) {
+    return new ActionRecognitionJob(frameSource(), modelSource(), eventSink(), deadLetterSink(), config);
+  }
+
+  public KafkaSource<Frame> frameSource() {
+    return KafkaSource.<Frame>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(framesTopic)
+        .setGroupId(groupId)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new AvroRecords<>(Frame.class))
+        .build();
+  }
+
+  public KafkaSource<ModelRelease> modelSource() {
+    return KafkaSource.<ModelRelease>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(modelsTopic)
+        .setGroupId(groupId + "-models")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new AvroRecords<>(ModelRelease.class))
+        .build();
+  }
+
+  public KafkaSink<ActionEvent> eventSink() {
+    return KafkaSink.<ActionEvent>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new EventRecords(eventsTopic))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + "-events")
+        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+        .build();
+  }
+
+  public KafkaSink<DeadLetter> deadLetterSink() {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new DeadLetterRecords(deadLetterTopic))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + "-dead-letters")
+        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+        .build();
+  }
+
+  /** Values in the project's Avro wire format; undecodable records are skipped. */
+  static final class AvroRecords<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AvroRecords.class);
+    private final Class<T> type;
+    private transient AvroDeserializer<T> deserializer;
+    private transient Counter undecodable;
+
+    AvroRecords(Class<T> type) {
+      this.type = type;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+      deserializer = new AvroDeserializer<>(type);
+      undecodable = context.getMetricGroup().counter("undecodableRecords");
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+      try {
+        T value = deserializer.deserialize(record.topic(), record.value());
+        if (value != null) {
+          out.collect(value);
+        }
+      } catch (SerializationException e) {
+        undecodable.inc();
+        LOG.warn("skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+      }
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+      return new AvroTypeInfo<>(type);
+    }
+  }
+
+  /** Events keyed by camera id. */
+  static final class EventRecords implements KafkaRecordSerializationSchema<ActionEvent> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroSerializer<ActionEvent> serializer;
+
+    EventRecords(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      serializer = new AvroSerializer<>();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(ActionEvent event, KafkaSinkContext context, Long timestamp) {
+      return new ProducerRecord<>(topic, null, timestamp, event.getCameraId().getBytes(StandardCharsets.UTF_8),
+          serializer.serialize(topic, event));
+    }
+  }
+
+  /** The original frame, keyed by camera id, with the stage and reason in headers. */
+  static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroSerializer<Frame> serializer;
+
+    DeadLetterRecords(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      serializer = new AvroSerializer<>();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetter dead, KafkaSinkContext context, Long timestamp) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(STAGE_HEADER, dead.stage().getBytes(StandardCharsets.UTF_8));
+      headers.add(REASON_HEADER, dead.reason().getBytes(StandardCharsets.UTF_8));
+      return new ProducerRecord<>(topic, null, timestamp,
+          dead.frame().getCameraId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, dead.frame()),
+          headers);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.vibstream.flink.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.flink.records.DecodedFrame;
+import io.vibstream.flink.records.FeatureFrame;
+import io.vibstream.flink.records.FrameBatch;
+import java.awt.Color;
+import io.vibstream.model.backbone.BuiltinCnnTrainer;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.io.TempDir;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class BackboneOperatorTest {
+  private static DecodedFrame solid(String camera, long seq, Color color) {
+    BufferedImage img = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
+    var g = img.getGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, 8, 6);
+    return DecodedFrame.of(camera, seq, 5000 + seq, img);
+  }
+
+  @Test
+  void oneExtractCallPerBatchAndOneFeatureFramePerFrame() throws Exception {
+    int opened = MeanColorExtractor.OPEN.get();
+    BackboneIdentity identity = new BackboneIdentity(MeanColorExtractor.ID, MeanColorExtractor.DIMENSION);
+    try (var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(MeanColorExtractor.factory(), identity))) {
+      h.open();
+      assertThat(MeanColorExtractor.OPEN.get()).isEqualTo(opened + 1);
+      int calls = MeanColorExtractor.EXTRACT_CALLS.get();
+      h.processElement(new FrameBatch(new DecodedFrame[] {solid("a", 0, Color.RED), solid("b", 3, Color.BLUE),
+          solid("a", 1, Color.WHITE)}), 5001);
+      assertThat(MeanColorExtractor.EXTRACT_CALLS.get()).isEqualTo(calls + 1);
+      var out = h.extractOutputStreamRecords();
+      assertThat(out).extracting(r -> r.getValue().cameraId() + ":" + r.getValue().sequenceNumber())
+          .containsExactly("a:0", "b:3", "a:1");
+      assertThat(out).extracting(StreamRecord::getTimestamp).containsExactly(5000L, 5003L, 5001L);
+      assertThat(out.get(0).getValue().features()).containsExactly(1f, 0f, 0f, 1f / 3);
+      assertThat(out.get(1).getValue().features()).containsExactly(0f, 0f, 1f, 1f / 3);
+    }
+    assertThat(MeanColorExtractor.OPEN.get()).isEqualTo(opened);
+  }
+
+  @Test
+  void runsTheBuiltinDjlBackboneFromASpec(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("cnn.bin");
+    BuiltinCnnTrainer.untrained(16, new int[] {4, 8}, List.of("a", "b"), 5).write(file);
+    BackboneFactory factory = InstantiationUtil.clone(BackboneFactory.spec("builtin:" + file));
+    BackboneIdentity identity = factory.identity();
+    assertThat(identity.dimension()).isEqualTo(8);
+    try (var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(factory, identity))) {
+      h.open();
+      h.processElement(new FrameBatch(new DecodedFrame[] {solid("a", 0, Color.RED), solid("b", 0, Color.BLUE)}), 1);
+      h.processElement(new FrameBatch(new DecodedFrame[] {solid("b", 1, Color.BLUE)}), 2);
+      List<FeatureFrame> out = h.extractOutputValues();
+      assertThat(out).hasSize(3);
+      assertThat(out.get(0).features()).hasSize(8);
+      // Inference-mode batch norm: a frame's features do not depend on its batch.
+      assertThat(out.get(2).features()).usingComparatorWithPrecision(1e-5f).containsExactly(out.get(1).features());
+    }
+  }
+
+  @Test
+  void refusesAnotherBackboneThanTheJobWasBuiltFor() throws Exception {
+    var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(MeanColorExtractor.factory(), new BackboneIdentity("other", 4)));
+    assertThatThrownBy(h::open).hasMessageContaining("the job was built for");
+    h.close();
+  }
+}

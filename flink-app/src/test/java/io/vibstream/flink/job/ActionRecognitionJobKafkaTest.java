@@ -1,0 +1,231 @@
+package io.vibstream.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.synth.SyntheticCamera;
+import io.vibstream.flink.functions.MeanColorExtractor;
+import io.vibstream.flink.functions.TestModels;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ImageEncoding;
+import io.vibstream.schemas.ModelRelease;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * End to end on a MiniCluster (parallelism 2) and an embedded broker: synthetic cameras publish
+ * frames, a model release sits on the compacted models topic, events are read back committed.
+ */
+class ActionRecognitionJobKafkaTest {
+  private static final int CLIP = 8;
+  private static final int STRIDE = 2;
+  private static final long MODEL_VERSION = 7;
+  private static final List<String> CAMERAS = List.of("cam-0", "cam-1", "cam-2");
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setConfiguration(localhostOnly())
+      .setNumberTaskManagers(1)
+      .setNumberSlotsPerTaskManager(2)
+      .build());
+
+  private static EmbeddedKafka kafka;
+
+  private static Configuration localhostOnly() {
+    Configuration c = new Configuration();
+    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    c.set(RestOptions.ADDRESS, "127.0.0.1");
+    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.HOST, "127.0.0.1");
+    return c;
+  }
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
+    kafka.createTopic(KafkaWiring.MODELS, 1, true);
+    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
+    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Timeout(150)
+  void camerasToCommittedEvents() throws Exception {
+    try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+        new AvroSerializer<>())) {
+      byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
+      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model",
+          TestModels.release(MODEL_VERSION, artifact))).get();
+    }
+
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo anywhere in the job
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
+        .withParallelism(2)
+        .withBatching(8, 20)
+        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
+        .withStride(STRIDE);
+    KafkaWiring.of(kafka.bootstrapServers()).withIds("it-" + UUID.randomUUID(), "it-actions")
+        .job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = env.executeAsync("action recognition IT");
+    try {
+      publishCorruptFrame();
+      ExecutorService pool = Executors.newFixedThreadPool(CAMERAS.size());
+      List<Future<CameraPublisher.Stats>> runs = new ArrayList<>();
+      for (int i = 0; i < CAMERAS.size(); i++) {
+        String camera = CAMERAS.get(i);
+        String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=25&size=32x32&script=walk:1,wave:1"
+            + "&realtime=false&loop=false";
+        runs.add(pool.submit(() -> {
+          try (CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES,
+              camera).realtime(true); SyntheticCamera source = SyntheticCamera.open(url)) {
+            return publisher.run(source, 0);
+          }
+        }));
+      }
+      for (Future<CameraPublisher.Stats> run : runs) {
+        assertThat(run.get().published()).isEqualTo(50);
+      }
+      pool.shutdown();
+
+      List<ActionEvent> events = readEvents(Duration.ofSeconds(60));
+      assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+      Map<String, List<ActionEvent>> byCamera = events.stream().collect(Collectors.groupingBy(e -> e.getCameraId()));
+      assertThat(byCamera.keySet()).containsExactlyInAnyOrderElementsOf(CAMERAS);
+      for (List<ActionEvent> camera : byCamera.values()) {
+        camera.sort(Comparator.comparingLong(ActionEvent::getFirstSequenceNumber));
+        assertThat(camera).hasSizeGreaterThanOrEqualTo(5);
+        for (int i = 0; i < camera.size(); i++) {
+          ActionEvent e = camera.get(i);
+          assertThat(e.getModelVersion()).isEqualTo(MODEL_VERSION);
+          assertThat(e.getLastSequenceNumber() - e.getFirstSequenceNumber()).isEqualTo(CLIP - 1);
+          assertThat(e.getWindowEnd()).isAfterOrEqualTo(e.getWindowStart());
+          assertThat(TestModels.LABELS).contains(e.getLabel());
+          if (i > 0) {
+            assertThat(e.getFirstSequenceNumber() - camera.get(i - 1).getFirstSequenceNumber())
+                .as("stride of %s", e.getCameraId()).isEqualTo(STRIDE);
+          }
+        }
+      }
+      List<ConsumerRecord<String, Frame>> dead = readDeadLetters();
+      assertThat(dead).hasSize(1);
+      assertThat(dead.get(0).value().getCameraId()).isEqualTo("cam-bad");
+      assertThat(new String(dead.get(0).headers().lastHeader(KafkaWiring.REASON_HEADER).value(),
+          StandardCharsets.UTF_8)).contains("JPEG");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static void publishCorruptFrame() throws Exception {
+    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+        new AvroSerializer<>())) {
+      Frame bad = Frame.newBuilder().setCameraId("cam-bad").setSequenceNumber(0)
+          .setCaptureTimestamp(Instant.now()).setWidth(32).setHeight(32).setEncoding(ImageEncoding.JPEG)
+          .setImage(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})).setGroundTruthLabel(null).build();
+      producer.send(new ProducerRecord<>(KafkaWiring.FRAMES, "cam-bad", bad)).get();
+    }
+  }
+
+  /** Committed events until none arrived for 5 s (after at least one per camera) or the deadline. */
+  private static List<ActionEvent> readEvents(Duration deadline) {
+    List<ActionEvent> events = new ArrayList<>();
+    try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(committedReader(),
+        new StringDeserializer(), new AvroDeserializer<>(ActionEvent.class))) {
+      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      long end = System.nanoTime() + deadline.toNanos();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() < end) {
+        int n = 0;
+        for (ConsumerRecord<String, ActionEvent> r : consumer.poll(Duration.ofMillis(500))) {
+          events.add(r.value());
+          n++;
+        }
+        if (n > 0) {
+          quietSince = System.nanoTime();
+        }
+        boolean all = events.stream().map(ActionEvent::getCameraId).distinct().count() == CAMERAS.size();
+        if (all && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()) {
+          break;
+        }
+      }
+    }
+    return events;
+  }
+
+  private static List<ConsumerRecord<String, Frame>> readDeadLetters() {
+    List<ConsumerRecord<String, Frame>> out = new ArrayList<>();
+    try (KafkaConsumer<String, Frame> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
+        new AvroDeserializer<>(Frame.class))) {
+      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.isEmpty() && System.nanoTime() < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> committedReader() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+  }
+}
