@@ -9,6 +9,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class BuiltinCnnPoseTest {
   }
 
   @Test
-  void keypointLossDecreasesAndTheArtifactStaysAPlainBackbone() {
+  void keypointLossDecreasesAndTheFeaturesEndWithTheKeypoints() {
     LabelledFrames train = dots(192, 1);
     LabelledFrames validation = dots(48, 2);
     List<Double> mse = new ArrayList<>();
@@ -115,6 +116,100 @@ class BuiltinCnnPoseTest {
     assertThat(back.weights().keySet()).isEqualTo(artifact.weights().keySet());
     try (var manager = ai.djl.ndarray.NDManager.newBaseManager(TorchScriptExtractor.ENGINE)) {
       assertThat(back.buildNetwork(manager)).isNotNull();
+    }
+    assertThat(back.keypointJoints()).isEqualTo(2);
+    assertThat(back.dimension()).isEqualTo(32 + 4);
+    try (FeatureExtractor extractor = BuiltinExtractor.of(back)) {
+      assertThat(extractor.dimension()).isEqualTo(36);
+      float[][] features = extractor.extract(validation.frames());
+      assertThat(features).hasDimensions(validation.size(), 36);
+      // The last 4 features are the keypoint head: joint 0 absolute, joint 1 relative to it.
+      double err = 0;
+      for (int n = 0; n < validation.size(); n++) {
+        float[] guess = BuiltinCnnTrainer.fromRoot(Arrays.copyOfRange(features[n], 32, 36), 0);
+        for (int j = 0; j < 4; j++) {
+          err += Math.abs(guess[j] - validation.keypoints()[n][j]);
+        }
+      }
+      assertThat(err / (4 * validation.size())).isCloseTo(
+          artifact.metrics().get("validation_keypoint_error") / Math.sqrt(2), within(0.1));
+    }
+  }
+
+  @Test
+  void paddedShiftKeepsTheScaleAndTheKeypointsFollowThePixels() {
+    int s = 16;
+    int pad = 2;
+    int p = s + 2 * pad;
+    Preprocessing prep = Preprocessing.rgb(s, s, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    for (boolean flip : new boolean[] {false, true}) {
+      for (int[] at : new int[][] {{5, 7}, {12, 3}, {15, 15}, {0, 9}}) {
+        BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(at[0], at[1], 0xffffff);
+        byte[] src = BuiltinCnnTrainer.planar(List.of(img), s, pad)[0];
+        assertThat(src).hasSize(3 * p * p);
+        for (int[] o : new int[][] {{0, 0}, {4, 4}, {1, 3}}) {
+          float[] dst = new float[3 * s * s];
+          BuiltinCnnTrainer.fill(src, p, s, prep, o[0], o[1], flip, 1f, dst, 0);
+          float[] kp = BuiltinCnnTrainer.transformKeypoints(BuiltinCnnTrainer.padKeypoints(
+              new float[] {(at[0] + 0.5f) / s, (at[1] + 0.5f) / s}, s, pad), p, s, o[0], o[1], flip, null);
+          int col = (int) Math.floor(kp[0] * s);
+          int row = (int) Math.floor(kp[1] * s);
+          if (col >= 0 && col < s && row >= 0 && row < s) {
+            assertThat(dst[row * s + col]).as("bright pixel at %s flip %s", List.of(col, row), flip)
+                .isGreaterThan(0.9f);
+          }
+        }
+      }
+    }
+    // No shift: the padded frame's centre window is the frame itself.
+    BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(3, 4, 0x804020);
+    float[] dst = new float[3 * s * s];
+    BuiltinCnnTrainer.fill(BuiltinCnnTrainer.planar(List.of(img), s, pad)[0], p, s, prep, pad, pad, false, 1f, dst, 0);
+    assertThat(dst[4 * s + 3]).isCloseTo(0x80 / 255f, within(1e-6f));
+    assertThat(dst[s * s + 4 * s + 3]).isCloseTo(0x40 / 255f, within(1e-6f));
+    assertThat(BuiltinCnnTrainer.padKeypoints(new float[] {0, 1}, s, pad)).containsExactly(
+        new float[] {2f / 20, 18f / 20}, within(1e-6f));
+  }
+
+  @Test
+  void appearanceChangesGrayGainOffsetAndClamps() {
+    int s = 4;
+    Preprocessing prep = Preprocessing.rgb(s, s, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    byte[] src = new byte[3 * s * s];
+    for (int i = 0; i < s * s; i++) {
+      src[i] = (byte) 200;
+      src[s * s + i] = (byte) 100;
+      src[2 * s * s + i] = (byte) 50;
+    }
+    BuiltinCnnTrainer.Appearance look = new BuiltinCnnTrainer.Appearance();
+    look.draw(false, new SplittableRandom(1));
+    float[] plain = new float[3 * s * s];
+    BuiltinCnnTrainer.fill(src, s, s, prep, 0, 0, false, look, plain, 0);
+    assertThat(plain[0]).isCloseTo(200 / 255f, within(1e-6f));
+    assertThat(plain[2 * s * s]).isCloseTo(50 / 255f, within(1e-6f));
+    look.gray = true;
+    look.gain[0] = 3;
+    look.offset[2] = -1;
+    float[] changed = new float[3 * s * s];
+    BuiltinCnnTrainer.fill(src, s, s, prep, 0, 0, false, look, changed, 0);
+    float gray = (0.299f * 200 + 0.587f * 100 + 0.114f * 50) / 255f;
+    assertThat(changed[0]).isEqualTo(1f);
+    assertThat(changed[s * s]).isCloseTo(gray, within(1e-5f));
+    assertThat(changed[2 * s * s]).isEqualTo(0f);
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int k = 0; k < 50; k++) {
+      look.draw(true, rnd);
+      assertThat(look.noise).isBetween(0f, 0.04f);
+      for (int c = 0; c < 3; c++) {
+        assertThat(look.gain[c]).isBetween(0.6f, 1.5f);
+        assertThat(look.offset[c]).isBetween(-0.1f, 0.1f);
+      }
+      BuiltinCnnTrainer.fill(src, s, s, prep, 0, 0, false, look, changed, 0);
+      for (float v : changed) {
+        assertThat(v).isBetween(0f, 1f);
+      }
     }
   }
 

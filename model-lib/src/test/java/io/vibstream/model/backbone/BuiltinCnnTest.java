@@ -109,6 +109,29 @@ class BuiltinCnnTest {
   }
 
   @Test
+  void formatVersionOneStillLoadsAndUnknownVersionsFailClearly() throws IOException {
+    assertThat(BuiltinCnnArtifact.FORMAT_VERSION).isEqualTo(2);
+    byte[] v1 = withVersion(artifact.toBytes(), 1);
+    BuiltinCnnArtifact old = BuiltinCnnArtifact.fromBytes(v1, "old.cnn");
+    assertThat(old.keypointJoints()).isZero();
+    assertThat(old.dimension()).isEqualTo(96);
+    Path future = dir.resolve("future.cnn");
+    Files.write(future, withVersion(artifact.toBytes(), 3));
+    assertOneLine(() -> BuiltinExtractor.open(future),
+        future + ": invalid builtin CNN file: unsupported format version 3 (this reader supports 1 to 2)");
+  }
+
+  /** The bytes with another format version and a recomputed checksum. */
+  private static byte[] withVersion(byte[] bytes, int version) {
+    byte[] out = bytes.clone();
+    java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8, version);
+    byte[] sha = java.util.HexFormat.of().parseHex(io.vibstream.model.artifact.ModelArtifacts.sha256Hex(
+        Arrays.copyOf(out, out.length - 32)));
+    System.arraycopy(sha, 0, out, out.length - 32, 32);
+    return out;
+  }
+
+  @Test
   void untrainedNetworkHasTheRequestedShape() {
     BuiltinCnnArtifact random = BuiltinCnnTrainer.untrained(48, new int[] {8, 16, 24}, List.of("a", "b"), 5);
     try (FeatureExtractor extractor = BuiltinExtractor.of(random)) {
