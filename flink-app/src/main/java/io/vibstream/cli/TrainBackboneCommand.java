@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
  * and saves the artifact for {@code extract --backbone builtin:FILE}.
  *
  * <p>When every training clip has a pose file ({@link SyntheticPoses}, written by {@code synth}),
- * the sampled frames also carry their keypoints and the CNN learns to regress them from its
- * pooled features (loss {@code --action-weight * CE + --keypoint-weight * MSE}); it says on
- * stdout which it uses. {@code --no-poses} trains on action labels only.
+ * the sampled frames also carry their keypoints and the CNN learns to regress them with a
+ * spatial keypoint branch on its last conv map (loss {@code --action-weight * CE +
+ * --keypoint-weight * MSE}); the 34 regressed keypoint values are appended to the pooled features,
+ * so {@code extract} writes {@code channels[last] + 34} values per frame. It says on stdout which
+ * it uses. {@code --no-poses} trains on action labels only (features: the pooled vector).
  */
 @Command(name = "train-backbone", mixinStandardHelpOptions = true,
     description = "Train the builtin CNN backbone on frames of a labelled video data set.")
