@@ -1,6 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.experiment.Sweep;
 import java.io.PrintWriter;
@@ -38,6 +40,10 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
+  @Option(names = "--baseline", paramLabel = "FILE.vib",
+      description = "start from this trained baseline (e.g. DIR/models/baseline.vib of an earlier sweep on the same data) instead of training one; --epochs should say how many epochs it had")
+  Path baseline;
+
   @Override
   public Integer call() throws Exception {
     for (double beta : betas) {
@@ -56,7 +62,17 @@ final class SweepCommand implements Callable<Integer> {
         options.vib(), options.fineTune(), options.threshold, tolerance);
     Path models = out.resolve("models");
     Files.createDirectories(models);
-    Sweep.Result result = Sweep.run(data, settings, new ProgressBar(System.err), row -> {
+    CompressedLstm trainedBaseline = null;
+    if (baseline != null) {
+      ModelArtifact artifact = ModelArtifacts.read(baseline);
+      if (!artifact.manifest().labels().equals(data.train().classNames())
+          || !artifact.manifest().backbone().id().equals(data.backboneId())) {
+        throw new IllegalArgumentException("--baseline " + baseline + " was trained on other data ("
+            + artifact.manifest().lineage().data() + ")");
+      }
+      trainedBaseline = artifact.model();
+    }
+    Sweep.Result result = Sweep.run(data, settings, trainedBaseline, new ProgressBar(System.err), row -> {
       stdout.printf("%-16s D=%-5d H=%-5d lstm_params=%-9d accuracy=%.2f%%%n", row.model(), row.inputSize(),
           row.hiddenSize(), row.lstmParams(), row.accuracy());
       stdout.flush();

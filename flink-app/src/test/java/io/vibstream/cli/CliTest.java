@@ -65,6 +65,20 @@ class CliTest {
     byte[] png = Files.readAllBytes(out.resolve("plot.png"));
     assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     assertThat(out.resolve("models/baseline.vib")).exists();
+
+    Path again = tmp.resolve("sweep-again");
+    Cli resumed = Cli.run("sweep", "--data", "idx:" + data, "--hidden", "16", "--betas", "3e-3", "--epochs", "3",
+        "--batch-size", "32", "--lr", "1e-2", "--mask-lr", "2e-2", "--max-train", "450", "--out", again.toString(),
+        "--baseline", out.resolve("models/baseline.vib").toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    List<String> csv2 = Files.readAllLines(again.resolve("table.csv"));
+    assertThat(csv2.get(1)).as("the loaded baseline scores as before").isEqualTo(csv.get(1));
+    assertThat(Files.readString(again.resolve("table.md"))).contains("| 3 epochs (loaded) |");
+
+    Cli wrongSize = Cli.run("sweep", "--data", "idx:" + data, "--hidden", "8", "--betas", "3e-3", "--epochs", "1",
+        "--out", tmp.resolve("never").toString(), "--baseline", out.resolve("models/baseline.vib").toString());
+    assertThat(wrongSize.exitCode()).isEqualTo(1);
+    assertThat(wrongSize.err().strip()).contains("the given baseline is 12x16").doesNotContain("\n");
   }
 
   @Test

@@ -81,6 +81,16 @@ public final class Sweep {
 
   /** Runs the sweep; {@code onRow} sees each row as soon as it is evaluated. */
   public static Result run(DataSplit data, Settings settings, TrainingListener listener, Consumer<Row> onRow) {
+    return run(data, settings, null, listener, onRow);
+  }
+
+  /**
+   * Runs the sweep from an already trained baseline (as a previous sweep saved it) instead of
+   * training one; {@code settings.baseline()} still names its epochs for the control's budget.
+   * A null {@code trainedBaseline} trains the baseline.
+   */
+  public static Result run(DataSplit data, Settings settings, CompressedLstm trainedBaseline,
+      TrainingListener listener, Consumer<Row> onRow) {
     SequenceDataset train = data.train();
     SequenceDataset test = data.test();
     int classes = train.classNames().size();
@@ -88,12 +98,20 @@ public final class Sweep {
     try (NDManager manager = NDManager.newBaseManager()) {
       Row baselineRow;
       List<Row> vibRows = new ArrayList<>();
-      try (VibLstm baseline = VibLstm.plain(manager, train.featureDim(), settings.hidden(), classes,
-          settings.baseline().seed())) {
-        VibTrainer.train(baseline, train, settings.baseline(), "baseline", listener);
+      try (VibLstm baseline = trainedBaseline == null
+          ? VibLstm.plain(manager, train.featureDim(), settings.hidden(), classes, settings.baseline().seed())
+          : VibLstm.plain(manager, trainedBaseline)) {
+        if (trainedBaseline == null) {
+          VibTrainer.train(baseline, train, settings.baseline(), "baseline", listener);
+        } else if (baseline.hiddenSize() != settings.hidden() || baseline.featureDim() != train.featureDim()
+            || baseline.classes() != classes) {
+          throw new IllegalArgumentException("the given baseline is " + baseline.featureDim() + "x"
+              + baseline.hiddenSize() + " with " + baseline.classes() + " classes; the sweep needs "
+              + train.featureDim() + "x" + settings.hidden() + " with " + classes);
+        }
         CompressedLstm dense = Pruner.prune(baseline);
         baselineRow = new Row("baseline", dense, Evaluator.accuracyPercent(dense, test), null,
-            settings.baseline().epochs() + " epochs");
+            settings.baseline().epochs() + " epochs" + (trainedBaseline == null ? "" : " (loaded)"));
         emit(rows, baselineRow, onRow);
         for (double beta : settings.betas()) {
           TrainingSchedule vib = settings.vib().withBetas(beta, beta * settings.betaInputRatio());

@@ -99,6 +99,27 @@ public final class VibLstm implements AutoCloseable {
   }
 
   /**
+   * A {@link Kind#PLAIN} model with the weights of {@code trained}, an uncompressed LSTM (every
+   * input kept, unit gate scales, as {@link Pruner} writes a plain model): resumes from a saved
+   * baseline.
+   */
+  public static VibLstm plain(NDManager parent, CompressedLstm trained) {
+    if (trained.inputSize() != trained.featureDim()) {
+      throw new IllegalArgumentException("a baseline reads every input; this model keeps " + trained.inputSize()
+          + " of " + trained.featureDim());
+    }
+    for (float s : trained.gateScales()) {
+      if (s != 1f) {
+        throw new IllegalArgumentException("a baseline has unit gate scales; this model is compressed");
+      }
+    }
+    VibLstm model = new VibLstm(parent, Kind.PLAIN, trained.featureDim(), identity(trained.featureDim()),
+        trained.hiddenSize(), trained.classes());
+    model.setWeights(trained.w(), trained.u(), trained.b(), trained.fcW(), trained.fcB());
+    return model;
+  }
+
+  /**
    * This model's weights with fresh VIB masks on the input and the gates: the start of the VIB
    * phase. Requires a {@link Kind#PLAIN} model of full input.
    */
