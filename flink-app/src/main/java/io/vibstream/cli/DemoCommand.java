@@ -139,6 +139,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--lstm-epochs", description = "demo model: LSTM epochs (default: ${DEFAULT-VALUE})")
   int lstmEpochs = 20;
 
+  @Option(names = "--backbone-train-args", paramLabel = "ARGS", description = "demo model: extra train-backbone "
+      + "options, space-separated, e.g. \"--no-poses --lr 1e-3\" (default: none)")
+  String backboneTrainArgs = "";
+
+  @Option(names = "--lstm-train-args", paramLabel = "ARGS", description = "demo model: extra train options, "
+      + "space-separated, e.g. \"--beta 1e-3 --lr 3e-3\" (default: none)")
+  String lstmTrainArgs = "";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -280,7 +288,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-    long frames = runs.stream().mapToLong(r -> r.stats == null ? 0 : r.stats.published()).sum();
+    long frames = runs.stream().mapToLong(CameraRun::published).sum();
     return new Summary(scored == 0 ? 0 : 100.0 * correct / scored, scored, frames, percentile(latency, 50),
         percentile(latency, 99), percentile(visible, 50), percentile(visible, 99));
   }
@@ -408,6 +416,16 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
+    /** Frames published so far (acknowledged by Kafka). */
+    long published() {
+      CameraPublisher.Stats s = stats;
+      if (s != null) {
+        return s.published();
+      }
+      CameraPublisher p = publisher;
+      return p == null ? 0 : p.published();
+    }
+
     void stop() {
       stopped = true;
       CameraPublisher p = publisher;
@@ -480,6 +498,9 @@ final class DemoCommand implements Callable<Integer> {
             "--out", dir.resolve("features").toString(), "--frames", "" + trainFrames},
         new String[] {"train", "--data", "features:" + dir.resolve("features") + ":" + trainFrames, "--hidden",
             "" + lstmHidden, "--epochs", "" + lstmEpochs, "--vib", "--out", vib.toString()});
+    steps = new ArrayList<>(steps);
+    steps.set(1, concat(steps.get(1), backboneTrainArgs));
+    steps.set(3, concat(steps.get(3), lstmTrainArgs));
     out.println("no cached demo model in " + dir + ": training one (rebuild it by hand with):");
     for (String[] step : steps) {
       out.println("  ./vibstream " + String.join(" ", step));
@@ -503,6 +524,16 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return vib;
+  }
+
+  private static String[] concat(String[] step, String extra) {
+    List<String> all = new ArrayList<>(List.of(step));
+    for (String a : extra.trim().split("\\s+")) {
+      if (!a.isEmpty()) {
+        all.add(a);
+      }
+    }
+    return all.toArray(String[]::new);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
