@@ -90,6 +90,11 @@ public final class LocalFlink implements AutoCloseable {
     }
   }
 
+  /** The REST endpoint (127.0.0.1, random port), e.g. for checkpoint statistics. */
+  public java.net.URI restAddress() throws Exception {
+    return cluster.getRestAddress().get();
+  }
+
   @Override
   public void close() throws Exception {
     cluster.closeAsync().get(30, TimeUnit.SECONDS);
