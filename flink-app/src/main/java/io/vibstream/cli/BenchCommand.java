@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks.",
     mixinStandardHelpOptions = true,
-    subcommands = {LstmBenchCommand.class, ExtractBenchCommand.class, CameraBenchCommand.class})
+    subcommands = {LstmBenchCommand.class, ExtractBenchCommand.class, CameraBenchCommand.class,
+        PipelineBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
         TrainBackboneCommand.class,
         ExtractCommand.class,
         BenchCommand.class,
+        JobCommand.class,
+        ModelsCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Vibstream {

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -190,8 +189,11 @@ public final class ActionRecognitionJob {
   }
 
   /**
-   * Watermarks for the model-release stream: always the maximum, so the rarely-written compacted
-   * topic never holds back the event time of the frames it is connected with.
+   * Watermarks for the model-release stream: none, the stream is always idle, so the rarely-written
+   * compacted topic never holds back the event time of the frames it is connected with. (It used to
+   * emit Long.MAX_VALUE: then, once the frames had been idle for the idleness timeout, e.g. before the
+   * first camera started, the recogniser's watermark jumped to the maximum and every later frame was
+   * dropped as late.)
    */
   static final class NeverHoldsBack<T> implements WatermarkStrategy<T> {
     private static final long serialVersionUID = 1L;
@@ -204,7 +206,7 @@ public final class ActionRecognitionJob {
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-          output.emitWatermark(new Watermark(Long.MAX_VALUE));
+          output.markIdle();
         }
       };
     }

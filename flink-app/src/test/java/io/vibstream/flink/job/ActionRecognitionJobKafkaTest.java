@@ -121,6 +121,10 @@ class ActionRecognitionJobKafkaTest {
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
     JobClient job = env.executeAsync("action recognition IT");
     try {
+      // cameras start after the frames input has gone idle (idleness 1 s): their frames must not be
+      // late behind a watermark pushed forward by the model stream
+      awaitRunning(job);
+      Thread.sleep(3000);
       publishCorruptFrame();
       ExecutorService pool = Executors.newFixedThreadPool(CAMERAS.size());
       List<Future<CameraPublisher.Stats>> runs = new ArrayList<>();
@@ -167,6 +171,13 @@ class ActionRecognitionJobKafkaTest {
           StandardCharsets.UTF_8)).contains("JPEG");
     } finally {
       job.cancel().get();
+    }
+  }
+
+  private static void awaitRunning(JobClient job) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (job.getJobStatus().get() != JobStatus.RUNNING && System.nanoTime() < end) {
+      Thread.sleep(100);
     }
   }
 

@@ -1,0 +1,97 @@
+package io.vibstream.cli;
+
+import io.vibstream.flink.job.ActionRecognitionJob;
+import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.job.LocalFlink;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vibstream job}: the action recognition job against an external Kafka, on an in-process
+ * Flink cluster bound to 127.0.0.1, until Ctrl-C (then the job is cancelled and the cluster closed).
+ */
+@Command(name = "job", mixinStandardHelpOptions = true,
+    description = "Run the action recognition job (frames -> backbone -> VIB-LSTM -> events) on a local Flink "
+        + "cluster against a Kafka broker, until Ctrl-C.")
+final class JobCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+  String bootstrap;
+
+  @Option(names = "--backbone", required = true, paramLabel = "SPEC", description = "builtin:FILE, MODEL.pt or MODEL.onnx")
+  String backbone;
+
+  @Option(names = "--parallelism", description = "job parallelism = task slots (default: ${DEFAULT-VALUE})")
+  int parallelism = 2;
+
+  @Option(names = "--max-batch", description = "frames per backbone call (default: ${DEFAULT-VALUE})")
+  int maxBatch = 16;
+
+  @Option(names = "--max-batch-wait-ms", description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
+  long maxBatchWaitMs = 20;
+
+  @Option(names = "--stride", description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
+  int stride = 0;
+
+  @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; exactly-once events become visible "
+      + "at checkpoints (default: ${DEFAULT-VALUE})")
+  long checkpointIntervalMs = 5000;
+
+  @Option(names = "--group-id", description = "consumer group of the frames (default: ${DEFAULT-VALUE})")
+  String groupId = "vibstream-actions";
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (LocalFlink flink = LocalFlink.start(parallelism)) {
+      StreamExecutionEnvironment env = flink.environment();
+      env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+      KafkaWiring.of(bootstrap).withIds(groupId, groupId).job(config).build(env);
+      JobID job = flink.submit(env, "vibstream action recognition");
+      out.printf("job %s running on a local cluster (parallelism %d) against %s; Ctrl-C stops it%n", job,
+          parallelism, bootstrap);
+      out.flush();
+      Thread hook = new Thread(() -> {
+        try {
+          flink.cancel(job, Duration.ofSeconds(30));
+          flink.close();
+        } catch (Exception e) {
+          // shutting down anyway
+        } finally {
+          stopped.countDown();
+        }
+      }, "vibstream-job-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      flink.await(job);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        stopped.await();
+        return 0;
+      }
+      out.printf("job %s ended: %s%n", job, flink.status(job));
+      return 1;
+    }
+  }
+
+  static ActionRecognitionJob.Config config(String backbone, int parallelism, int maxBatch, long maxBatchWaitMs,
+      int stride) {
+    return ActionRecognitionJob.Config.defaults(backbone)
+        .withParallelism(parallelism)
+        .withBatching(maxBatch, maxBatchWaitMs)
+        .withStride(stride);
+  }
+}
