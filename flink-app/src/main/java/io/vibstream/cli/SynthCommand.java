@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code vibstream synth}: writes a synthetic human-action video data set in the UCF layout. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = "Write synthetic action videos: DIR/<class>/<class>_gNN_cNN.avi, classInd.txt, trainlist01.txt,"
-        + " testlist01.txt. Read them back with --data synth:DIR.")
+        + " testlist01.txt. Read them with train-backbone or extract --dataset DIR (or synth:DIR).")
 public final class SynthCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
