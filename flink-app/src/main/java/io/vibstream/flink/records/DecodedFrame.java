@@ -1,5 +1,6 @@
 package io.vibstream.flink.records;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
@@ -13,14 +14,18 @@ public record DecodedFrame(String cameraId, long sequenceNumber, long captureTim
 
   /** A decoded frame from any {@link BufferedImage}; converted to BGR if needed. */
   public static DecodedFrame of(String cameraId, long sequenceNumber, long captureTimestamp, BufferedImage image) {
-    BufferedImage bgrImage = image;
-    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      bgrImage = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-      bgrImage.getGraphics().drawImage(image, 0, 0, null);
+    byte[] data;
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      // The caller keeps its image: copy its pixels.
+      data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData().clone();
+    } else {
+      BufferedImage bgrImage = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+      Graphics2D g = bgrImage.createGraphics();
+      g.drawImage(image, 0, 0, null);
+      g.dispose();
+      data = ((DataBufferByte) bgrImage.getRaster().getDataBuffer()).getData();
     }
-    byte[] data = ((DataBufferByte) bgrImage.getRaster().getDataBuffer()).getData();
-    return new DecodedFrame(cameraId, sequenceNumber, captureTimestamp, image.getWidth(), image.getHeight(),
-        data.clone());
+    return new DecodedFrame(cameraId, sequenceNumber, captureTimestamp, image.getWidth(), image.getHeight(), data);
   }
 
   /** The pixels as a {@link BufferedImage#TYPE_3BYTE_BGR} image (a copy). */

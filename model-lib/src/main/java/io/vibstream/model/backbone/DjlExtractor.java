@@ -1,6 +1,7 @@
 package io.vibstream.model.backbone;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
@@ -8,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
@@ -53,9 +57,37 @@ abstract class DjlExtractor implements FeatureExtractor {
     return Engine.getEngine(engine).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
-  /** The tensor translator every extractor uses; exposed for models loaded through Criteria. */
-  static Translator translator(Preprocessing preprocessing) {
+  /** The tensor translator every extractor uses. */
+  private static Translator translator(Preprocessing preprocessing) {
     return new Translator(preprocessing);
+  }
+
+  /** A model file loaded through Criteria, with its preprocessing and id. */
+  record LoadedFile(ZooModel<float[], float[][]> model, Preprocessing preprocessing, String id) {}
+
+  /**
+   * Loads a model file and the {@code .json} beside it on {@code engine} (the GPU if it sees one):
+   * the one loading path of the file-based extractors. Id: {@code PREFIX:NAME:SHA12}.
+   *
+   * @param kind the format's name in error messages
+   * @throws BackboneException if either file is missing or invalid
+   */
+  static LoadedFile loadFile(Path file, String idPrefix, String engine, String kind) {
+    FeatureExtractors.requireFile(file);
+    Preprocessing.Described described = Preprocessing.read(FeatureExtractors.sidecar(file));
+    String id = idPrefix + ":" + FeatureExtractors.name(file, described.id()) + ":" + FeatureExtractors.sha12(file);
+    Criteria<float[], float[][]> criteria = Criteria.builder()
+        .setTypes(float[].class, float[][].class)
+        .optModelPath(file.toAbsolutePath())
+        .optEngine(engine)
+        .optDevice(device(engine))
+        .optTranslator(translator(described.preprocessing()))
+        .build();
+    try {
+      return new LoadedFile(criteria.loadModel(), described.preprocessing(), id);
+    } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+      throw new BackboneException(file + ": not a loadable " + kind + " model: " + BackboneException.firstLine(e), e);
+    }
   }
 
   private int probeDimension() {

@@ -1,11 +1,7 @@
 package io.vibstream.model.backbone;
 
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -27,25 +23,9 @@ public final class OnnxExtractor extends DjlExtractor {
    * @throws BackboneException if either file is missing or invalid
    */
   public static OnnxExtractor open(Path file) {
-    FeatureExtractors.requireFile(file);
-    Path json = FeatureExtractors.sidecar(file);
-    Preprocessing.Described described = Preprocessing.read(json);
-    String id = "onnx:" + FeatureExtractors.name(file, described.id()) + ":" + FeatureExtractors.sha12(file);
     // The PyTorch engine must be up before ONNX Runtime's environment is created (stack.md).
     Engine.getEngine(TorchScriptExtractor.ENGINE);
-    Criteria<float[], float[][]> criteria = Criteria.builder()
-        .setTypes(float[].class, float[][].class)
-        .optModelPath(file.toAbsolutePath())
-        .optEngine(ENGINE)
-        .optDevice(device(ENGINE))
-        .optTranslator(translator(described.preprocessing()))
-        .build();
-    ZooModel<float[], float[][]> model;
-    try {
-      model = criteria.loadModel();
-    } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
-      throw new BackboneException(file + ": not a loadable ONNX model: " + BackboneException.firstLine(e), e);
-    }
-    return new OnnxExtractor(model, described.preprocessing(), id);
+    LoadedFile loaded = loadFile(file, "onnx", ENGINE, "ONNX");
+    return new OnnxExtractor(loaded.model(), loaded.preprocessing(), loaded.id());
   }
 }

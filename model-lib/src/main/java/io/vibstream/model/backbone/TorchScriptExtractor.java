@@ -1,10 +1,6 @@
 package io.vibstream.model.backbone;
 
-import ai.djl.MalformedModelException;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -27,23 +23,7 @@ public final class TorchScriptExtractor extends DjlExtractor {
    * @throws BackboneException if either file is missing or invalid
    */
   public static TorchScriptExtractor open(Path file) {
-    FeatureExtractors.requireFile(file);
-    Path json = FeatureExtractors.sidecar(file);
-    Preprocessing.Described described = Preprocessing.read(json);
-    String id = "torchscript:" + FeatureExtractors.name(file, described.id()) + ":" + FeatureExtractors.sha12(file);
-    Criteria<float[], float[][]> criteria = Criteria.builder()
-        .setTypes(float[].class, float[][].class)
-        .optModelPath(file.toAbsolutePath())
-        .optEngine(ENGINE)
-        .optDevice(device(ENGINE))
-        .optTranslator(translator(described.preprocessing()))
-        .build();
-    ZooModel<float[], float[][]> model;
-    try {
-      model = criteria.loadModel();
-    } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
-      throw new BackboneException(file + ": not a loadable TorchScript model: " + BackboneException.firstLine(e), e);
-    }
-    return new TorchScriptExtractor(model, described.preprocessing(), id);
+    LoadedFile loaded = loadFile(file, "torchscript", ENGINE, "TorchScript");
+    return new TorchScriptExtractor(loaded.model(), loaded.preprocessing(), loaded.id());
   }
 }
