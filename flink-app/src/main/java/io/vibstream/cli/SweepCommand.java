@@ -70,7 +70,7 @@ final class SweepCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--baseline " + baseline + " was trained on other data ("
             + artifact.manifest().lineage().data() + ")");
       }
-      trainedBaseline = artifact.model();
+      trainedBaseline = options.imported(artifact.model());
     }
     Sweep.Result result = Sweep.run(data, settings, trainedBaseline, new ProgressBar(System.err), row -> {
       stdout.printf("%-16s D=%-5d H=%-5d lstm_params=%-9d accuracy=%.2f%%%n", row.model(), row.inputSize(),
@@ -90,7 +90,7 @@ final class SweepCommand implements Callable<Integer> {
   private void save(Sweep.Row row, DataSplit data, Path file) {
     try {
       double beta = row.beta() == null ? 0 : row.beta();
-      ModelArtifacts.write(Models.artifact(row.compressed(), data, options.hidden,
+      ModelArtifacts.write(Models.artifact(options.exported(row.compressed()), data, options.hidden,
           Map.of("accuracy", row.accuracy(), "lstm_params", (double) row.lstmParams()), beta, beta * betaInputRatio,
           row.training()), file);
     } catch (java.io.IOException e) {

@@ -39,6 +39,10 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--fps", paramLabel = "R", description = "frame rate (default: ${DEFAULT-VALUE})")
   double fps = 25;
 
+  @Option(names = "--groups", paramLabel = "G", description = "groups (actor and scene shared by a group's clips; "
+      + "the first ~30%% are the test split), 1 to min(99, K) (default: about K/4, at most 25, as in UCF11)")
+  Integer groups;
+
   @Override
   public Integer call() throws Exception {
     String[] wh = size.toLowerCase().split("x");
@@ -47,7 +51,8 @@ public final class SynthCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     long start = System.nanoTime();
-    SyntheticDataset data = SyntheticVideos.write(out, classes, clipsPerClass, seed, Integer.parseInt(wh[0]),
+    int g = groups != null ? groups : SyntheticVideos.groups(Math.max(1, clipsPerClass));
+    SyntheticDataset data = SyntheticVideos.write(out, classes, clipsPerClass, g, seed, Integer.parseInt(wh[0]),
         Integer.parseInt(wh[1]), frames, fps, (done, total, clip) -> {
           double elapsed = (System.nanoTime() - start) / 1e9;
           int filled = (int) Math.round(28.0 * done / total);

@@ -27,11 +27,11 @@ import picocli.CommandLine.Spec;
  * and saves the artifact for {@code extract --backbone builtin:FILE}.
  *
  * <p>When every training clip has a pose file ({@link SyntheticPoses}, written by {@code synth}),
- * the sampled frames also carry their keypoints and the CNN learns to regress them with a
- * spatial keypoint branch on its last conv map (loss {@code --action-weight * CE +
- * --keypoint-weight * MSE}); the 34 regressed keypoint values are appended to the pooled features,
- * so {@code extract} writes {@code channels[last] + 34} values per frame. It says on stdout which
- * it uses. {@code --no-poses} trains on action labels only (features: the pooled vector).
+ * the sampled frames also carry their keypoints and the pose network ({@link BuiltinCnn}: heatmaps
+ * and soft-argmax) learns to locate them (loss {@code --action-weight * CE + --keypoint-weight *
+ * L1}); {@code extract} then writes 3 x 17 = 51 values per frame (positions and confidences). It
+ * says on stdout which it uses. {@code --no-poses} trains the appearance network on action labels
+ * only (features: the pooled vector).
  */
 @Command(name = "train-backbone", mixinStandardHelpOptions = true,
     description = "Train the builtin CNN backbone on frames of a labelled video data set.")
@@ -66,8 +66,9 @@ final class TrainBackboneCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Adam learning rate, cosine-annealed (default: ${DEFAULT-VALUE})")
   double learningRate = 3e-3;
 
-  @Option(names = "--channels", split = ",", description = "channels per conv block (default: 16,32,64,96)")
-  int[] channels = BuiltinCnn.DEFAULT_CHANNELS;
+  @Option(names = "--channels", split = ",", description = "channels per conv block (default: 16,32,64,64,64 for "
+      + "the pose network, 16,32,64,96 for the appearance network)")
+  int[] channels;
 
   @Option(names = "--no-augment", description = "train without crop/flip/brightness augmentation")
   boolean noAugment;
@@ -79,13 +80,9 @@ final class TrainBackboneCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE})")
   double actionWeight = BuiltinCnnTrainer.Options.DEFAULT_ACTION_WEIGHT;
 
-  @Option(names = "--keypoint-weight", description = "weight of the keypoint MSE, normalised image units "
+  @Option(names = "--keypoint-weight", description = "weight of the keypoint L1 loss, normalised image units "
       + "(default: ${DEFAULT-VALUE})")
   double keypointWeight = BuiltinCnnTrainer.Options.DEFAULT_KEYPOINT_WEIGHT;
-
-  @Option(names = "--absolute-keypoints", description = "regress every joint in image coordinates (default: the "
-      + "pelvis in image coordinates and the other joints relative to it)")
-  boolean absoluteKeypoints;
 
   @Option(names = "--flip-swaps-sides", description = "on horizontal flips also swap left and right joints (right "
       + "for real footage; synthetic figures facing left are drawn mirrored with the same joints, so not there)")
@@ -99,8 +96,6 @@ final class TrainBackboneCommand implements Callable<Integer> {
     if (framesPerClip < 1 || maxClips < 1) {
       throw new IllegalArgumentException("--frames-per-clip and --max-clips must be >= 1");
     }
-    BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, channels, epochs, batchSize,
-        learningRate, seed, !noAugment, actionWeight, keypointWeight, absoluteKeypoints ? -1 : 0);
     PrintWriter stdout = spec.commandLine().getOut();
     VideoDataset data = BackboneData.openDataset(dataset);
     List<String> labels = data.labels();
@@ -109,12 +104,15 @@ final class TrainBackboneCommand implements Callable<Integer> {
     if (trainClips.isEmpty()) {
       throw new IllegalArgumentException(dataset + ": no clips in the train split");
     }
+    boolean poses = !noPoses && allHavePoses(trainClips);
+    int[] widths = channels != null ? channels : poses ? BuiltinCnn.DEFAULT_POSE_CHANNELS : BuiltinCnn.DEFAULT_CHANNELS;
+    BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, widths, epochs, batchSize,
+        learningRate, seed, !noAugment, actionWeight, keypointWeight);
     // Decode at the input size: the trainer pads and shifts (same scale as extraction).
     int decode = size;
-    boolean poses = !noPoses && allHavePoses(trainClips);
     if (poses) {
       stdout.printf(Locale.ROOT, "poses: training with %d-joint keypoint targets from the clips' pose files "
-          + "(loss %.3g * action CE + %.3g * keypoint MSE, flip %s)%n", SyntheticPoses.JOINTS, actionWeight,
+          + "(loss %.3g * action CE + %.3g * keypoint L1, flip %s)%n", SyntheticPoses.JOINTS, actionWeight,
           keypointWeight, flipSwapsSides ? "swaps left/right joints" : "mirrors x only");
     } else {
       stdout.println(noPoses ? "poses: off (--no-poses): training on action labels only"

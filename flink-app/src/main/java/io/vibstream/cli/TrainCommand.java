@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
     double accuracy = Evaluator.accuracyPercent(model, data.test());
     metrics.put("accuracy", accuracy);
     metrics.put("lstm_params", (double) model.lstmParams());
-    ModelArtifacts.write(Models.artifact(model, data, options.hidden, metrics, vib ? beta : 0, vib ? bv : 0, training),
+    ModelArtifacts.write(Models.artifact(options.exported(model), data, options.hidden, metrics, vib ? beta : 0, vib ? bv : 0, training),
         out);
     stdout.printf("model: D'=%d H'=%d lstm_params=%d classifier_params=%d gate_scales=%d accuracy=%.2f%%%n",
         model.inputSize(), model.hiddenSize(), model.lstmParams(), model.classifierParams(), model.gateScaleParams(),

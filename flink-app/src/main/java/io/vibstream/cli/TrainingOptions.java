@@ -2,6 +2,8 @@ package io.vibstream.cli;
 
 import io.vibstream.model.data.DataSpec;
 import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.data.Standardization;
+import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.TrainingSchedule;
 import picocli.CommandLine.Option;
 
@@ -52,7 +54,14 @@ final class TrainingOptions {
   @Option(names = "--seed", description = "seed of initialisation, data order and mask noise (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
-  /** Checks the numbers and loads the data, sampling the training split when asked. */
+  @Option(names = "--standardize", description = "train on features standardised per column (mean and std of the "
+      + "training split); folded into the saved model's input weights, so it reads raw features")
+  boolean standardize;
+
+  /** Set by {@link #loadData} with {@code --standardize}, else null. */
+  Standardization standardization;
+
+  /** Checks the numbers and loads the data, sampling the training split and standardising when asked. */
   DataSplit loadData() {
     if (hidden < 1) {
       throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
@@ -64,11 +73,25 @@ final class TrainingOptions {
       throw new IllegalArgumentException("--max-train must be >= 1, got " + maxTrain);
     }
     DataSplit split = DataSpec.load(data);
-    if (maxTrain == null) {
-      return split;
+    if (maxTrain != null) {
+      split = new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
+          split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
     }
-    return new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
-        split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
+    if (standardize) {
+      standardization = Standardization.fit(split.train());
+      split = standardization.apply(split);
+    }
+    return split;
+  }
+
+  /** A model trained on {@link #loadData}'s data as it is saved: reading raw features. */
+  CompressedLstm exported(CompressedLstm model) {
+    return standardization == null ? model : standardization.fold(model);
+  }
+
+  /** A saved model (reading raw features) as a model of {@link #loadData}'s data. */
+  CompressedLstm imported(CompressedLstm model) {
+    return standardization == null ? model : standardization.unfold(model);
   }
 
   int fineTuneEpochs() {

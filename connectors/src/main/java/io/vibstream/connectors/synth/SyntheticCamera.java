@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * the default script runs every action for 3-5 s in turn. Scripts repeat unless {@code loop=false}
  * (then the stream ends after one pass). With {@code realtime=true} (default) {@link #next()} paces
  * frames to the wall clock and, like a real camera, drops frames a slow reader missed; with
- * {@code realtime=false} it renders as fast as it is asked.
+ * {@code realtime=false} it renders as fast as it is asked. {@code scene=S:G} films the actor and
+ * scene of group G of the data set {@code synth --seed S} writes (a camera installed where
+ * training clips were recorded); by default the scene comes from the seed.
  */
 public final class SyntheticCamera implements VideoSource {
   private final String name;
@@ -45,8 +47,8 @@ public final class SyntheticCamera implements VideoSource {
   private double segmentEnd;
   private boolean closed;
 
-  private SyntheticCamera(String name, long seed, double fps, int width, int height, String script, boolean realtime,
-      boolean loop) {
+  private SyntheticCamera(String name, long seed, Long sceneSeed, double fps, int width, int height, String script,
+      boolean realtime, boolean loop) {
     this.name = name;
     this.seed = seed;
     this.fps = fps;
@@ -77,7 +79,8 @@ public final class SyntheticCamera implements VideoSource {
         seconds.add(s);
       }
     }
-    Stage stage = new Stage(SyntheticVideos.mix(seed, 1, 0), SyntheticVideos.mix(seed, 2, 0), width, height);
+    Stage stage = new Stage(sceneSeed != null ? sceneSeed : SyntheticVideos.mix(seed, 1, 0),
+        SyntheticVideos.mix(seed, 2, 0), width, height);
     performer = new Performer(stage, new SplittableRandom(SyntheticVideos.mix(seed, 4, 0)));
   }
 
@@ -113,6 +116,7 @@ public final class SyntheticCamera implements VideoSource {
       String script = null;
       boolean realtime = true;
       boolean loop = true;
+      Long sceneSeed = null;
       for (var e : params.entrySet()) {
         String v = e.getValue();
         switch (e.getKey()) {
@@ -137,11 +141,22 @@ public final class SyntheticCamera implements VideoSource {
           case "script" -> script = v;
           case "realtime" -> realtime = bool(v, "realtime");
           case "loop" -> loop = bool(v, "loop");
+          case "scene" -> {
+            String[] sg = v.split(":");
+            if (sg.length != 2) {
+              throw new IllegalArgumentException("scene must be SEED:GROUP, got " + v);
+            }
+            int group = (int) number(sg[1], "scene group");
+            if (group < 1) {
+              throw new IllegalArgumentException("scene group must be >= 1, got " + v);
+            }
+            sceneSeed = SyntheticVideos.sceneSeed((long) number(sg[0], "scene seed"), group);
+          }
           default -> throw new IllegalArgumentException("unknown parameter '" + e.getKey()
-              + "' (known: seed, fps, size, script, realtime, loop)");
+              + "' (known: seed, fps, size, script, realtime, loop, scene)");
         }
       }
-      return new SyntheticCamera(name, seed, fps, w, h, script, realtime, loop);
+      return new SyntheticCamera(name, seed, sceneSeed, fps, w, h, script, realtime, loop);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("bad camera URL '" + url + "': " + e.getReason());
     } catch (IllegalArgumentException e) {

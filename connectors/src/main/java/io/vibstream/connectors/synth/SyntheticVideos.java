@@ -65,13 +65,22 @@ public final class SyntheticVideos {
 
   /** The group (1-based) of clip {@code index} (0-based) among {@code clipsPerClass}. */
   public static int groupOf(int index, int clipsPerClass) {
-    return index * groups(clipsPerClass) / clipsPerClass + 1;
+    return groupOf(index, clipsPerClass, groups(clipsPerClass));
+  }
+
+  /** The group (1-based) of clip {@code index} (0-based) among {@code clipsPerClass} in {@code groups} groups. */
+  public static int groupOf(int index, int clipsPerClass, int groups) {
+    return index * groups / clipsPerClass + 1;
   }
 
   /** Whether group {@code group} (1-based) is in the test list. */
   public static boolean isTestGroup(int group, int clipsPerClass) {
-    int g = groups(clipsPerClass);
-    return g >= 2 && group <= Math.max(1, (int) Math.round(0.3 * g));
+    return isTestGroupOf(group, groups(clipsPerClass));
+  }
+
+  /** Whether group {@code group} (1-based) of {@code groups} is in the test list: the first ~30%. */
+  public static boolean isTestGroupOf(int group, int groups) {
+    return groups >= 2 && group <= Math.max(1, (int) Math.round(0.3 * groups));
   }
 
   /** The file name of clip {@code clip} (1-based) of group {@code group}, e.g. {@code walk_g02_c03.avi}. */
@@ -95,9 +104,25 @@ public final class SyntheticVideos {
    */
   public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, long seed, int width, int height,
       int frames, double fps, Progress progress) throws IOException {
+    return write(outDir, classes, clipsPerClass, groups(Math.max(1, clipsPerClass)), seed, width, height, frames, fps,
+        progress);
+  }
+
+  /**
+   * Writes {@code classes x clipsPerClass} clips in {@code groups} groups (scenes; more groups, more
+   * variety, e.g. for training a backbone) and the split lists under {@code outDir}.
+   *
+   * @param groups 1 to {@code clipsPerClass}
+   */
+  public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, int groups, long seed, int width,
+      int height, int frames, double fps, Progress progress) throws IOException {
     List<Action> actions = actions(classes);
     if (clipsPerClass < 1) {
       throw new IllegalArgumentException("clips per class must be >= 1, got " + clipsPerClass);
+    }
+    if (groups < 1 || groups > clipsPerClass || groups > 99) {
+      throw new IllegalArgumentException("groups must be 1 to min(99, clips per class " + clipsPerClass + "), got "
+          + groups);
     }
     checkSize(width, height, frames, fps);
     if (width % 2 != 0 || height % 2 != 0) {
@@ -116,7 +141,7 @@ public final class SyntheticVideos {
       int inGroup = 0;
       int lastGroup = 0;
       for (int i = 0; i < clipsPerClass; i++) {
-        int group = groupOf(i, clipsPerClass);
+        int group = groupOf(i, clipsPerClass, groups);
         inGroup = group == lastGroup ? inGroup + 1 : 1;
         lastGroup = group;
         String name = fileName(action, group, inGroup);
@@ -125,7 +150,7 @@ public final class SyntheticVideos {
         encode(file, clip.frames(), fps);
         clip.poses().write(file);
         String entry = action.label() + "/" + name;
-        if (isTestGroup(group, clipsPerClass)) {
+        if (isTestGroupOf(group, groups)) {
           test.add(entry);
         } else {
           train.add(entry + " " + (a + 1));
@@ -142,7 +167,7 @@ public final class SyntheticVideos {
     Files.write(outDir.resolve("synth.properties"), List.of(
         "# written by io.vibstream.connectors.synth.SyntheticVideos",
         "classes=" + classes, "clipsPerClass=" + clipsPerClass, "seed=" + seed, "width=" + width,
-        "height=" + height, "frames=" + frames, "fps=" + fps, "groups=" + groups(clipsPerClass)));
+        "height=" + height, "frames=" + frames, "fps=" + fps, "groups=" + groups));
     return new SyntheticDataset(outDir);
   }
 
@@ -162,7 +187,7 @@ public final class SyntheticVideos {
   public static Rendered renderWithPoses(Action action, int group, int clip, long seed, int width, int height,
       int frames, double fps) {
     checkSize(width, height, frames, fps);
-    long sceneSeed = mix(seed, 0x5CE4EL, group);
+    long sceneSeed = sceneSeed(seed, group);
     long viewSeed = mix(seed, action.ordinal() + 1, group * 1000L + clip);
     Stage stage = new Stage(sceneSeed, viewSeed, width, height);
     Performer performer = new Performer(stage, new SplittableRandom(mix(viewSeed, 1, 0)));
@@ -216,6 +241,11 @@ public final class SyntheticVideos {
     if (!(fps > 0 && fps <= 240)) {
       throw new IllegalArgumentException("fps must be in (0, 240], got " + fps);
     }
+  }
+
+  /** Seed of the actor and scene of group {@code group} in the data set of seed {@code seed}. */
+  static long sceneSeed(long seed, int group) {
+    return mix(seed, 0x5CE4EL, group);
   }
 
   /** Mixes seeds (SplitMix64 finaliser). */

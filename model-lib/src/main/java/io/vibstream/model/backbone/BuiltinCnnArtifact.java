@@ -39,10 +39,11 @@ import java.util.Set;
  * <pre>
  *   offset   size  content
  *   0        8     magic "VIBCNN\0\0"
- *   8        4     u32 format version (2; version 1 files, without "keypoint_joints", still load)
+ *   8        4     u32 format version (3; versions 1 and 2 of the appearance network, without or
+ *                  with "keypoint_joints": 0, still load; version 2 keypoint-branch files do not)
  *   12       4     u32 manifest length M
  *   16       M     manifest, UTF-8 JSON: {"format": "vib-backbone", "architecture": "builtin-cnn-v1",
- *                  "id", "channels", "dimension", "keypoint_joints" (K, 0 without a keypoint branch),
+ *                  "id", "channels", "dimension", "keypoint_joints" (K, 0 for the appearance network),
  *                  "preprocessing" (see {@link Preprocessing}),
  *                  "labels", "metrics": {name: number}}
  *   16+M     8     u64 weights length N
@@ -62,7 +63,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
   /** Architecture name, the prefix of every id. */
   public static final String ARCHITECTURE = "builtin-cnn-v1";
   /** Format version this class writes and reads. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   private static final byte[] MAGIC = "VIBCNN\0\0".getBytes(StandardCharsets.US_ASCII);
   private static final int PREFIX = 16;
   private static final int SHA_BYTES = 32;
@@ -70,9 +71,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
   public BuiltinCnnArtifact {
     BuiltinCnn.checkChannels(channels);
     channels = channels.clone();
-    if (keypointJoints < 0 || keypointJoints > 1024) {
-      throw new IllegalArgumentException("keypoint joints must be in [0, 1024], got " + keypointJoints);
-    }
+    BuiltinCnn.checkJoints(keypointJoints);
     labels = List.copyOf(labels);
     metrics = Map.copyOf(metrics);
     weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
@@ -87,7 +86,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
     return create(channels, 0, preprocessing, labels, metrics, weights);
   }
 
-  /** Builds an artifact with a keypoint branch of {@code keypointJoints} joints; the id is derived from the weights. */
+  /** Builds an artifact of the pose network with {@code keypointJoints} joints (0: appearance); the id is derived from the weights. */
   public static BuiltinCnnArtifact create(int[] channels, int keypointJoints, Preprocessing preprocessing,
       List<String> labels, Map<String, Double> metrics, Map<String, Tensor> weights) {
     String id = idOf(Safetensors.toBytes(weights, Map.of()));
@@ -99,9 +98,9 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
     return channels.clone();
   }
 
-  /** Feature dimension: the last channel width plus {@code 2 * keypointJoints}. */
+  /** Feature dimension, {@link BuiltinCnn#dimension}. */
   public int dimension() {
-    return channels[channels.length - 1] + 2 * keypointJoints;
+    return BuiltinCnn.dimension(channels, keypointJoints);
   }
 
   /** The artifact as bytes. */
@@ -175,7 +174,7 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
       throw new FormatException("truncated (" + bytes.length + " bytes)");
     }
     int version = in.getInt(8);
-    if (version != 1 && version != FORMAT_VERSION) {
+    if (version < 1 || version > FORMAT_VERSION) {
       throw new FormatException("unsupported format version " + version + " (this reader supports 1 to "
           + FORMAT_VERSION + ")");
     }
@@ -207,7 +206,11 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
     if (joints < 0 || joints > 1024) {
       throw new FormatException("keypoint_joints " + joints + " is outside [0, 1024]");
     }
-    if (channels.length == 0 || dimension != channels[channels.length - 1] + 2 * joints) {
+    if (version == 2 && joints > 0) {
+      throw new FormatException("format 2 keypoint-branch backbones are no longer supported: retrain with "
+          + "train-backbone (format 3 has the heatmap pose network)");
+    }
+    if (channels.length == 0 || dimension != BuiltinCnn.dimension(channels, joints)) {
       throw new FormatException("dimension " + dimension + " does not match channels " + Arrays.toString(channels)
           + (joints > 0 ? " and " + joints + " keypoint joints" : ""));
     }

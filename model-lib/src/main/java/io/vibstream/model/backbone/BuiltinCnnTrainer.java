@@ -37,16 +37,12 @@ import java.util.SplittableRandom;
  *
  * <p><b>Pose supervision.</b> When the training frames carry keypoint targets
  * ({@link LabelledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
- * normalised to [0, 1]), a second linear head regresses them from the same pooled feature vector
- * and the loss is {@code actionWeight * CE + keypointWeight * MSE} (MSE over all coordinates, in
- * normalised units). The keypoint head is the spatial branch of {@link BuiltinCnn#features(int[], int)}:
- * it reads the last conv map before pooling, and its outputs are the last {@code 2K} features,
- * so extraction outputs them too (the artifact records {@code keypointJoints}). With {@link Options#keypointRoot} {@code r >= 0} the head regresses joint
- * {@code r} in image coordinates and every other joint as its offset from joint {@code r}, so the
- * figure's position counts once in the loss rather than once per joint and the pose itself
- * (what tells the action) dominates. The augmentations move the targets with the pixels ({@link #transformKeypoints}):
- * the crop shifts and scales them, the flip mirrors x and permutes the joints by the frames'
- * {@code flipPermutation}.
+ * normalised to [0, 1]), the pose network of {@link BuiltinCnn#features(int[], int)} is trained:
+ * its soft-argmax positions (the first {@code 2K} features) regress the keypoints with an L1 loss,
+ * and the loss is {@code actionWeight * CE + keypointWeight * L1} (the classifier head reads the
+ * pose features). The augmentations move the targets with the pixels
+ * ({@link #transformKeypoints}): the crop shifts and scales them, the flip mirrors x and permutes
+ * the joints by the frames' {@code flipPermutation}.
  */
 public final class BuiltinCnnTrainer {
   private BuiltinCnnTrainer() {}
@@ -58,17 +54,17 @@ public final class BuiltinCnnTrainer {
    * @param channels channel width per conv block; the last is the feature dimension
    */
   public record Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
-      boolean augment, double actionWeight, double keypointWeight, int keypointRoot) {
+      boolean augment, double actionWeight, double keypointWeight) {
     /** Default weight of the action cross-entropy when keypoint targets are present. */
-    public static final double DEFAULT_ACTION_WEIGHT = 0.1;
-    /** Default weight of the keypoint MSE (normalised units). */
-    public static final double DEFAULT_KEYPOINT_WEIGHT = 100;
+    public static final double DEFAULT_ACTION_WEIGHT = 0.01;
+    /** Default weight of the keypoint L1 loss (normalised units). */
+    public static final double DEFAULT_KEYPOINT_WEIGHT = 1;
 
     /** Default loss weights. */
     public Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
         boolean augment) {
       this(size, channels, epochs, batchSize, learningRate, seed, augment, DEFAULT_ACTION_WEIGHT,
-          DEFAULT_KEYPOINT_WEIGHT, -1);
+          DEFAULT_KEYPOINT_WEIGHT);
     }
 
     public Options {
@@ -79,9 +75,9 @@ public final class BuiltinCnnTrainer {
       }
       BuiltinCnn.checkChannels(channels);
       channels = channels.clone();
-      if (size < BuiltinCnn.minimumSize(channels)) {
-        throw new IllegalArgumentException("size must be >= " + BuiltinCnn.minimumSize(channels) + " for "
-            + channels.length + " conv blocks, got " + size);
+      if (size < BuiltinCnn.minimumSize(channels, 1)) {
+        throw new IllegalArgumentException("size must be >= " + BuiltinCnn.minimumSize(channels, 1) + ", got "
+            + size);
       }
       if (epochs < 1 || batchSize < 1 || !(learningRate > 0)) {
         throw new IllegalArgumentException("epochs, batchSize and learningRate must be positive");
@@ -99,53 +95,36 @@ public final class BuiltinCnnTrainer {
     }
 
     public Options withSize(int value) {
-      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withChannels(int... value) {
-      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withEpochs(int value) {
-      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withBatchSize(int value) {
-      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withLearningRate(double value) {
-      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight);
     }
 
     public Options withSeed(long value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight);
     }
 
-    /** Weights of the action cross-entropy and the keypoint MSE (used when frames carry keypoints). */
+    /** Weights of the action cross-entropy and the keypoint L1 loss (used when frames carry keypoints). */
     public Options withLossWeights(double action, double keypoints) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints,
-          keypointRoot);
-    }
-
-    /**
-     * Regress keypoints relative to joint {@code root} (the root itself absolute), or absolute
-     * coordinates if {@code root < 0}.
-     */
-    public Options withKeypointRoot(int root) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, actionWeight,
-          keypointWeight, root);
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints);
     }
 
     public Options withAugment(boolean value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight,
-          keypointRoot);
+      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight);
     }
   }
 
@@ -249,7 +228,7 @@ public final class BuiltinCnnTrainer {
    * {@code train_frames}, {@code validation_frames}, {@code seconds}; with keypoint targets also
    * {@code keypoint_joints}, {@code action_weight}, {@code keypoint_weight}, {@code train_keypoint_mse}
    * (last epoch), {@code validation_pose_error} (the same with both poses moved to the same root
-   * joint: joint 0 unless {@code keypointRoot} is set) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
+   * joint, joint 0) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
    * and true keypoints in normalised image units, on the validation frames, inference mode).
    *
    * @param labels class names; frame labels index into it
@@ -282,9 +261,10 @@ public final class BuiltinCnnTrainer {
     double aw = poses ? options.actionWeight() : 1;
     double kw = poses ? options.keypointWeight() : 0;
     int[] perm = train.flipPermutation();
-    int root = options.keypointRoot();
-    if (poses && root >= joints) {
-      throw new IllegalArgumentException("keypoint root " + root + " is not one of the " + joints + " joints");
+    int branch = poses ? joints : 0;
+    if (options.size() < BuiltinCnn.minimumSize(options.channels(), branch)) {
+      throw new IllegalArgumentException("size must be >= " + BuiltinCnn.minimumSize(options.channels(), branch)
+          + " for " + options.channels().length + " conv blocks, got " + options.size());
     }
     long start = System.nanoTime();
     int s = options.size();
@@ -299,13 +279,11 @@ public final class BuiltinCnnTrainer {
     Map<String, Double> metrics = new LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(DjlExtractor.device(TorchScriptExtractor.ENGINE),
         TorchScriptExtractor.ENGINE)) {
-      int branch = poses ? joints : 0;
       SequentialBlock features = BuiltinCnn.features(options.channels(), branch);
       SequentialBlock net = BuiltinCnn.withHead(features, classes);
       net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s));
       Block classifier = net.getChildren().get(1).getValue();
-      int dim = options.channels()[options.channels().length - 1];
-      NDIndex keypointColumns = new NDIndex(":, " + dim + ":");
+      NDIndex keypointColumns = new NDIndex(":, 0:" + 2 * joints);
       ParameterStore store = new ParameterStore(manager, false);
       int batch = Math.min(options.batchSize(), train.size());
       int steps = train.size() / batch;
@@ -337,8 +315,7 @@ public final class BuiltinCnnTrainer {
             fill(pixels[i], p, s, prep, ox, oy, flip, look, x, k);
             y[k] = train.labels()[i];
             if (poses) {
-              float[] t = toRoot(transformKeypoints(padKeypoints(train.keypoints()[i], s, pad), p, s, ox, oy, flip,
-                  perm), root);
+              float[] t = transformKeypoints(padKeypoints(train.keypoints()[i], s, pad), p, s, ox, oy, flip, perm);
               System.arraycopy(t, 0, kp, k * 2 * joints, 2 * joints);
             }
           }
@@ -355,9 +332,9 @@ public final class BuiltinCnnTrainer {
               NDArray total = logits.logSoftmax(1).mul(target.oneHot(classes)).sum(new int[] {1}).neg().mean();
               if (poses) {
                 NDArray predicted = feats.get(keypointColumns);
-                NDArray mse = predicted.sub(sub.create(kp, new Shape(batch, 2L * joints))).square().mean();
-                total = total.mul((float) aw).add(mse.mul((float) kw));
-                keypointMse = mse.getFloat();
+                NDArray error = predicted.sub(sub.create(kp, new Shape(batch, 2L * joints)));
+                total = total.mul((float) aw).add(error.abs().mean().mul((float) kw));
+                keypointMse = error.square().mean().getFloat();
               }
               collector.backward(total);
               loss = total.getFloat();
@@ -385,8 +362,7 @@ public final class BuiltinCnnTrainer {
         lastLoss = lossSum / steps;
         lastAccuracy = correct / (double) (steps * batch);
         double[] eval = validation.size() == 0 ? new double[] {Double.NaN, Double.NaN}
-            : evaluate(features, classifier, poses ? keypointColumns : null, root, store, manager, validation, prep,
-                batch);
+            : evaluate(features, classifier, poses ? keypointColumns : null, store, manager, validation, prep, batch);
         double validationAccuracy = eval[0];
         if (!Double.isNaN(validationAccuracy)) {
           metrics.put("validation_accuracy", validationAccuracy);
@@ -410,7 +386,6 @@ public final class BuiltinCnnTrainer {
         metrics.put("keypoint_joints", (double) joints);
         metrics.put("action_weight", aw);
         metrics.put("keypoint_weight", kw);
-        metrics.put("keypoint_root", (double) root);
         metrics.put("train_keypoint_mse", lastKeypointMse);
       }
       metrics.put("seconds", (System.nanoTime() - start) / 1e9);
@@ -436,8 +411,7 @@ public final class BuiltinCnnTrainer {
   }
 
   /** Accuracy and (with a keypoint head and targets) mean L2 keypoint error, inference mode, whole frames. */
-  private static double[] evaluate(Block features, Block classifier, NDIndex keypointColumns, int root,
-      ParameterStore store,
+  private static double[] evaluate(Block features, Block classifier, NDIndex keypointColumns, ParameterStore store,
       NDManager manager, LabelledFrames set, Preprocessing prep, int batch) {
     int correct = 0;
     boolean poses = keypointColumns != null && set.keypoints() != null;
@@ -459,16 +433,15 @@ public final class BuiltinCnnTrainer {
           int width = set.keypoints()[0].length;
           for (int n = start; n < end; n++) {
             float[] truth = set.keypoints()[n];
-            float[] guess = fromRoot(Arrays.copyOfRange(kp, (n - start) * width, (n - start + 1) * width), root);
+            float[] guess = Arrays.copyOfRange(kp, (n - start) * width, (n - start + 1) * width);
             for (int j = 0; j < width; j += 2) {
               double dx = guess[j] - truth[j];
               double dy = guess[j + 1] - truth[j + 1];
               distance += Math.sqrt(dx * dx + dy * dy);
               points++;
-              int r = 2 * Math.max(0, root);
-              if (j != r) {
-                double rx = dx - (guess[r] - truth[r]);
-                double ry = dy - (guess[r + 1] - truth[r + 1]);
+              if (j != 0) {
+                double rx = dx - (guess[0] - truth[0]);
+                double ry = dy - (guess[1] - truth[1]);
                 relative += Math.sqrt(rx * rx + ry * ry);
                 relativePoints++;
               }
@@ -479,36 +452,6 @@ public final class BuiltinCnnTrainer {
     }
     return new double[] {correct / (double) set.size(), poses ? distance / points : Double.NaN,
         poses && relativePoints > 0 ? relative / relativePoints : Double.NaN};
-  }
-
-  /** Absolute keypoints to the head's targets: joint {@code root} as is, the others relative to it (none if root < 0). */
-  static float[] toRoot(float[] xy, int root) {
-    if (root < 0) {
-      return xy;
-    }
-    float[] out = xy.clone();
-    for (int j = 0; j < xy.length / 2; j++) {
-      if (j != root) {
-        out[2 * j] -= xy[2 * root];
-        out[2 * j + 1] -= xy[2 * root + 1];
-      }
-    }
-    return out;
-  }
-
-  /** Inverse of {@link #toRoot}. */
-  static float[] fromRoot(float[] head, int root) {
-    if (root < 0) {
-      return head;
-    }
-    float[] out = head.clone();
-    for (int j = 0; j < head.length / 2; j++) {
-      if (j != root) {
-        out[2 * j] += head[2 * root];
-        out[2 * j + 1] += head[2 * root + 1];
-      }
-    }
-    return out;
   }
 
   /**

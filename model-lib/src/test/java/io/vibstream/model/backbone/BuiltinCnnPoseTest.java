@@ -37,12 +37,21 @@ class BuiltinCnnPoseTest {
   }
 
   @Test
-  void rootRelativeTargetsRoundTrip() {
-    float[] xy = {0.2f, 0.3f, 0.7f, 0.8f, 0.5f, 0.1f};
-    float[] rel = BuiltinCnnTrainer.toRoot(xy, 1);
-    assertThat(rel).containsExactly(new float[] {-0.5f, -0.5f, 0.7f, 0.8f, -0.2f, -0.7f}, within(1e-6f));
-    assertThat(BuiltinCnnTrainer.fromRoot(rel, 1)).containsExactly(xy, within(1e-6f));
-    assertThat(BuiltinCnnTrainer.toRoot(xy, -1)).containsExactly(xy);
+  void softArgmaxGivesTheExpectedPositionAndThePeak() {
+    try (var manager = ai.djl.ndarray.NDManager.newBaseManager(TorchScriptExtractor.ENGINE)) {
+      float[] heat = new float[2 * 4 * 4];
+      heat[1 * 4 + 2] = 50; // joint 0: a sharp peak at row 1, col 2
+      java.util.Arrays.fill(heat, 16, 32, 0); // joint 1: flat
+      float[] out = SoftArgmax.apply(manager.create(heat, new ai.djl.ndarray.types.Shape(1, 2, 4, 4)))
+          .toFloatArray();
+      assertThat(out).hasSize(6);
+      assertThat(out[0]).isCloseTo(2.5f / 4, within(1e-4f));
+      assertThat(out[1]).isCloseTo(1.5f / 4, within(1e-4f));
+      assertThat(out[2]).isCloseTo(0.5f, within(1e-5f));
+      assertThat(out[3]).isCloseTo(0.5f, within(1e-5f));
+      assertThat(out[4]).isCloseTo(1f, within(1e-4f));
+      assertThat(out[5]).isCloseTo(1 / 16f, within(1e-5f));
+    }
   }
 
   @Test
@@ -93,8 +102,7 @@ class BuiltinCnnPoseTest {
     List<Double> mse = new ArrayList<>();
     List<Double> error = new ArrayList<>();
     BuiltinCnnArtifact artifact = BuiltinCnnTrainer.train(train, validation, List.of("a", "b"),
-        BuiltinCnnTrainer.Options.defaults().withSize(32).withChannels(8, 16, 32).withEpochs(6).withBatchSize(16)
-            .withLossWeights(0.1, 100).withKeypointRoot(0),
+        BuiltinCnnTrainer.Options.defaults().withSize(32).withChannels(8, 16, 16).withEpochs(6).withBatchSize(16),
         new BuiltinCnnTrainer.Listener() {
           @Override
           public void onStep(BuiltinCnnTrainer.Step step) {
@@ -118,15 +126,16 @@ class BuiltinCnnPoseTest {
       assertThat(back.buildNetwork(manager)).isNotNull();
     }
     assertThat(back.keypointJoints()).isEqualTo(2);
-    assertThat(back.dimension()).isEqualTo(32 + 4);
+    assertThat(back.dimension()).isEqualTo(6);
     try (FeatureExtractor extractor = BuiltinExtractor.of(back)) {
-      assertThat(extractor.dimension()).isEqualTo(36);
+      assertThat(extractor.dimension()).isEqualTo(6);
       float[][] features = extractor.extract(validation.frames());
-      assertThat(features).hasDimensions(validation.size(), 36);
-      // The last 4 features are the keypoint head: joint 0 absolute, joint 1 relative to it.
+      assertThat(features).hasDimensions(validation.size(), 6);
+      // The first 4 features are the two joints' positions, the last 2 their confidences.
       double err = 0;
       for (int n = 0; n < validation.size(); n++) {
-        float[] guess = BuiltinCnnTrainer.fromRoot(Arrays.copyOfRange(features[n], 32, 36), 0);
+        float[] guess = Arrays.copyOfRange(features[n], 0, 4);
+        assertThat(features[n][4]).isBetween(0f, 1f);
         for (int j = 0; j < 4; j++) {
           err += Math.abs(guess[j] - validation.keypoints()[n][j]);
         }

@@ -109,16 +109,17 @@ class BuiltinCnnTest {
   }
 
   @Test
-  void formatVersionOneStillLoadsAndUnknownVersionsFailClearly() throws IOException {
-    assertThat(BuiltinCnnArtifact.FORMAT_VERSION).isEqualTo(2);
-    byte[] v1 = withVersion(artifact.toBytes(), 1);
-    BuiltinCnnArtifact old = BuiltinCnnArtifact.fromBytes(v1, "old.cnn");
-    assertThat(old.keypointJoints()).isZero();
-    assertThat(old.dimension()).isEqualTo(96);
+  void olderAppearanceFormatsStillLoadAndUnknownVersionsFailClearly() throws IOException {
+    assertThat(BuiltinCnnArtifact.FORMAT_VERSION).isEqualTo(3);
+    for (int version : new int[] {1, 2}) {
+      BuiltinCnnArtifact old = BuiltinCnnArtifact.fromBytes(withVersion(artifact.toBytes(), version), "old.cnn");
+      assertThat(old.keypointJoints()).isZero();
+      assertThat(old.dimension()).isEqualTo(96);
+    }
     Path future = dir.resolve("future.cnn");
-    Files.write(future, withVersion(artifact.toBytes(), 3));
+    Files.write(future, withVersion(artifact.toBytes(), 4));
     assertOneLine(() -> BuiltinExtractor.open(future),
-        future + ": invalid builtin CNN file: unsupported format version 3 (this reader supports 1 to 2)");
+        future + ": invalid builtin CNN file: unsupported format version 4 (this reader supports 1 to 3)");
   }
 
   /** The bytes with another format version and a recomputed checksum. */
