@@ -133,6 +133,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
         kafka.createTopic(KafkaWiring.MODELS, 1, true);
         kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+        kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
