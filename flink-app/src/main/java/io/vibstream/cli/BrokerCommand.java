@@ -17,7 +17,8 @@ final class BrokerCommand implements Callable<Integer> {
   /** Topics the jobs read and write, with their partition counts; the model topic is compacted. */
   static final String[][] TOPICS = {
       {"frames", "4"}, {"events", "4"}, {"dead-letters", "1"},
-      {io.vibstream.flink.job.KafkaWiring.DEAD_LETTERS, "1"}, {"model-status", "1"}, {"training-clips", "1"}};
+      {io.vibstream.flink.job.KafkaWiring.DEAD_LETTERS, "1"}, {io.vibstream.flink.job.KafkaWiring.MODEL_STATUS, "1"},
+      {"training-clips", "1"}};
   static final String MODELS_TOPIC = "models";
 
   @Spec

@@ -193,6 +193,7 @@ final class DemoCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.MODELS, 1, true);
       kafka.createTopic(KafkaWiring.EVENTS, 1, false);
       kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+      kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
       out.printf(Locale.ROOT, "kafka on %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - started) / 1e9);
       out.flush();
       try (LocalFlink flink = LocalFlink.start(parallelism)) {

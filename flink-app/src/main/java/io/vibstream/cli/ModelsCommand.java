@@ -1,37 +1,37 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vibstream models}: model releases on Kafka. */
+/**
+ * {@code vibstream models}: model releases on Kafka. The compacted models topic is the release
+ * history: each release is keyed by its version ({@code v000042}, see {@link ModelRegistry}).
+ */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Model releases on Kafka.",
-    subcommands = {ModelsCommand.Publish.class})
+    subcommands = {ModelsCommand.Publish.class, ModelsCommand.ListReleases.class, ModelsCommand.Rollback.class})
 final class ModelsCommand implements Callable<Integer> {
-  /** Key of every release on the compacted models topic: the latest one is the current model. */
-  static final String KEY = "current";
-
   @Spec
   CommandSpec spec;
 
@@ -41,9 +41,22 @@ final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Options every subcommand takes. */
+  static final class Topic {
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+    String bootstrap;
+
+    @Option(names = "--topic", description = "models topic (default: ${DEFAULT-VALUE})")
+    String topic = KafkaWiring.MODELS;
+
+    ModelRegistry registry() {
+      return new ModelRegistry(bootstrap, topic);
+    }
+  }
+
   /** {@code vibstream models publish FILE.vib --bootstrap HOST:PORT [--version V]}. */
   @Command(name = "publish", mixinStandardHelpOptions = true,
-      description = "Publish a .vib model (bytes inline, SHA-256, metrics, lineage) to the compacted models topic.")
+      description = "Publish a .vib model (bytes inline, SHA-256, metrics, lineage) as a new release.")
   static final class Publish implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,66 +64,170 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.vib", description = "the model artifact")
     Path file;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
-    String bootstrap;
-
-    @Option(names = "--version", paramLabel = "V", description = "release version (default: the manifest's)")
+    @Option(names = "--version", paramLabel = "V",
+        description = "release version, above every version on the topic (default: the manifest's, or one past "
+            + "the highest on the topic if that is not newer)")
     Long version;
 
-    @Option(names = "--topic", description = "models topic (default: ${DEFAULT-VALUE})")
-    String topic = KafkaWiring.MODELS;
+    @Mixin
+    Topic topic = new Topic();
 
     @Override
     public Integer call() throws Exception {
-      ModelRelease release = publish(bootstrap, topic, file, version);
-      spec.commandLine().getOut().printf("published model version %d (%d bytes, sha256 %s) to %s%n",
-          release.getVersion(), release.getArtifact().remaining(), release.getSha256(), topic);
-      spec.commandLine().getOut().flush();
+      ModelRelease release;
+      try (ModelRegistry registry = topic.registry()) {
+        release = publish(registry, file, version);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("published model version %d (%d bytes, sha256 %s) to %s%n", release.getVersion(),
+          release.getArtifact().remaining(), release.getSha256(), topic.topic);
+      out.flush();
       return 0;
     }
   }
 
-  /** The release of {@code file} ({@code version} or the manifest's). */
-  static ModelRelease release(Path file, Long version) throws Exception {
-    byte[] bytes = Files.readAllBytes(file);
+  /** {@code vibstream models list --bootstrap HOST:PORT}. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"Every release on the models topic (read_committed, from the beginning), oldest version first: "
+          + "manifest sizes, accuracy, lineage; '*' marks the current one (the highest valid version, what jobs "
+          + "on its backbone serve).", "The last line is current=V releases=N."})
+  static final class ListReleases implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Topic topic = new Topic();
+
+    @Override
+    public Integer call() {
+      List<ModelRegistry.Entry> history;
+      try (ModelRegistry registry = topic.registry()) {
+        history = registry.history();
+      }
+      Optional<ModelRegistry.Entry> current = ModelRegistry.current(history);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(ReleaseTable.render(history, current.orElse(null)));
+      out.printf("current=%s releases=%d%n", current.map(e -> Long.toString(e.release().getVersion())).orElse("none"),
+          history.size());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code vibstream models rollback --to V --bootstrap HOST:PORT}. */
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = {"Republish release V's artifact as a new release (version = highest + 1, lineage parent = V); "
+          + "the history stays append-only and running jobs switch to it.", "The last line is version=N."})
+  static final class Rollback implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--to", required = true, paramLabel = "V", description = "the version to go back to")
+    long to;
+
+    @Mixin
+    Topic topic = new Topic();
+
+    @Override
+    public Integer call() throws Exception {
+      ModelRelease release;
+      try (ModelRegistry registry = topic.registry()) {
+        release = rollback(registry, to);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("published version %d: the artifact of version %d (sha256 %s) to %s%n", release.getVersion(), to,
+          release.getSha256(), topic.topic);
+      out.printf("version=%d%n", release.getVersion());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** Publishes {@code file} to {@code topic}; see {@link #publish(ModelRegistry, Path, Long)}. */
+  static ModelRelease publish(String bootstrap, String topic, Path file, Long version) throws Exception {
+    try (ModelRegistry registry = new ModelRegistry(bootstrap, topic)) {
+      return publish(registry, file, version);
+    }
+  }
+
+  /**
+   * Publishes {@code file} as a new release: version {@code version}, or by default the manifest's
+   * (one past the highest on the topic if that is not newer). A version that is not above every
+   * version on the topic is refused (running jobs would refuse it too).
+   */
+  static ModelRelease publish(ModelRegistry registry, Path file, Long version) throws Exception {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no such model file: " + file);
+    }
     ModelArtifact artifact = ModelArtifacts.fromBytes(bytes, file.toString());
-    ModelManifest m = artifact.manifest();
+    long highest = ModelRegistry.maxVersion(registry.history());
+    long v = version != null ? version : Math.max(artifact.manifest().version(), highest + 1);
+    if (v <= highest) {
+      throw new IllegalArgumentException("version " + v + " is not above version " + highest + " on '"
+          + registry.topic() + "' (running jobs would refuse it); give --version " + (highest + 1) + " or more");
+    }
+    ModelRelease release = release(artifact.manifest(), bytes, v);
+    registry.publish(release);
+    return release;
+  }
+
+  /**
+   * Republishes release {@code to} (its artifact, checksum, metrics and lineage data) as version
+   * highest + 1 with lineage parent {@code to}.
+   */
+  static ModelRelease rollback(ModelRegistry registry, long to) throws Exception {
+    List<ModelRegistry.Entry> history = registry.history();
+    List<ModelRegistry.Entry> matching = history.stream()
+        .filter(e -> e.release() != null && e.release().getVersion() == to).toList();
+    if (matching.isEmpty()) {
+      throw new IllegalArgumentException("no release with version " + to + " on '" + registry.topic()
+          + "' (versions: " + history.stream().filter(e -> e.release() != null)
+              .map(e -> Long.toString(e.release().getVersion())).distinct().collect(Collectors.joining(", ")) + ")");
+    }
+    ModelRegistry.Entry target = matching.get(0);
+    if (!target.valid()) {
+      throw new IllegalArgumentException("release " + to + " cannot be served: " + target.problem());
+    }
+    Optional<ModelRegistry.Entry> current = ModelRegistry.current(history);
+    if (current.isPresent() && current.get().release().getVersion() == to) {
+      throw new IllegalArgumentException("version " + to + " is already the current release");
+    }
+    ModelRelease old = target.release();
+    Lineage lineage = Lineage.newBuilder(old.getLineage())
+        .setParentVersion(to)
+        .setTraining(old.getLineage().getTraining().isEmpty() ? "rollback to v" + to
+            : "rollback to v" + to + "; " + old.getLineage().getTraining())
+        .build();
+    ModelRelease release = ModelRelease.newBuilder(old)
+        .setVersion(ModelRegistry.maxVersion(history) + 1)
+        .setLineage(lineage)
+        .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+        .build();
+    registry.publish(release);
+    return release;
+  }
+
+  /** The release of an artifact's bytes as version {@code version}, lineage from its manifest. */
+  static ModelRelease release(ModelManifest m, byte[] bytes, long version) {
     ModelManifest.Lineage l = m.lineage();
     return ModelRelease.newBuilder()
-        .setVersion(version != null ? version : m.version())
+        .setVersion(version)
         .setArtifact(ByteBuffer.wrap(bytes))
         .setReference(null)
         .setSha256(ModelArtifacts.sha256Hex(bytes))
         .setSignature(null)
         .setMetrics(Map.copyOf(m.metrics()))
         .setLineage(Lineage.newBuilder()
-            .setParentVersion(l == null ? null : l.parentVersion())
-            .setData(l == null || l.data() == null ? "" : l.data())
-            .setBeta(l == null ? 0 : l.beta())
-            .setBetaInput(l == null ? 0 : l.betaInput())
-            .setTraining(l == null || l.training() == null ? "" : l.training())
+            .setParentVersion(l.parentVersion())
+            .setData(l.data())
+            .setBeta(l.beta())
+            .setBetaInput(l.betaInput())
+            .setTraining(l.training())
             .build())
         .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
         .build();
-  }
-
-  /** Publishes {@code file} in one transaction (idempotent, acks=all) keyed {@value #KEY}; returns the release. */
-  static ModelRelease publish(String bootstrap, String topic, Path file, Long version) throws Exception {
-    ModelRelease release = release(file, version);
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vibstream-models-publish-" + UUID.randomUUID(),
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-    try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(config, new StringSerializer(),
-        new AvroSerializer<>())) {
-      producer.initTransactions();
-      producer.beginTransaction();
-      producer.send(new ProducerRecord<>(topic, KEY, release)).get();
-      producer.commitTransaction();
-    }
-    return release;
   }
 }

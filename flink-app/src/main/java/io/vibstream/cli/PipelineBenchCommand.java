@@ -133,6 +133,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
         kafka.createTopic(KafkaWiring.MODELS, 1, true);
         kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+        kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
@@ -316,21 +317,25 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
   /** A random compressed LSTM (all inputs kept, hidden 32, 3 classes) for backbone {@code id}. */
   static byte[] randomModel(String id, int dimension, int clipLength) {
-    int h = 32;
-    List<String> labels = List.of("walk", "wave", "fall");
     int[] kept = new int[dimension];
     for (int i = 0; i < dimension; i++) {
       kept[i] = i;
     }
-    Random r = new Random(1);
-    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).keptInputs(kept).hiddenSize(h)
+    return randomModel(id, dimension, clipLength, kept, 32, 1);
+  }
+
+  /** A random compressed LSTM reading the inputs {@code kept} with hidden size {@code hidden}, 3 classes. */
+  static byte[] randomModel(String id, int dimension, int clipLength, int[] kept, int hidden, long seed) {
+    List<String> labels = List.of("walk", "wave", "fall");
+    Random r = new Random(seed);
+    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).keptInputs(kept).hiddenSize(hidden)
         .classes(labels.size())
-        .weights(random(r, 4 * h * dimension), random(r, 4 * h * h), random(r, 4 * h))
+        .weights(random(r, 4 * hidden * kept.length), random(r, 4 * hidden * hidden), random(r, 4 * hidden))
         .unitGateScales()
-        .classifier(random(r, labels.size() * h), random(r, labels.size()))
+        .classifier(random(r, labels.size() * hidden), random(r, labels.size()))
         .build();
     ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 1, "2026-01-01T00:00:00Z",
-        labels, new ModelManifest.Backbone(id, dimension), clipLength, kept, h, dimension, h, Map.of(),
+        labels, new ModelManifest.Backbone(id, dimension), clipLength, kept, hidden, dimension, hidden, Map.of(),
         new ModelManifest.Lineage(null, "bench", 0, 0, "random"));
     return ModelArtifacts.toBytes(new ModelArtifact(manifest, model));
   }

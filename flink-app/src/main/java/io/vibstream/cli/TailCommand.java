@@ -10,6 +10,7 @@ import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -46,6 +47,7 @@ final class TailCommand implements Callable<Integer> {
       "frames", Frame.class,
       "events", ActionEvent.class,
       "models", ModelRelease.class,
+      "model-status", ModelStatus.class,
       "training-clips", LabeledClip.class);
 
   /** Record types by their schema name, for --type. */
@@ -53,6 +55,7 @@ final class TailCommand implements Callable<Integer> {
       "Frame", Frame.class,
       "ActionEvent", ActionEvent.class,
       "ModelRelease", ModelRelease.class,
+      "ModelStatus", ModelStatus.class,
       "LabeledClip", LabeledClip.class);
 
   @Spec
@@ -68,7 +71,8 @@ final class TailCommand implements Callable<Integer> {
   Long max;
 
   @Option(names = "--type", paramLabel = "NAME",
-      description = "record type: Frame, ActionEvent, ModelRelease or LabeledClip (default: by topic name)")
+      description = "record type: Frame, ActionEvent, ModelRelease, ModelStatus or LabeledClip (default: by topic "
+          + "name)")
   String type;
 
   @Option(names = "--timeout-ms", description = "give up when the topic cannot be found within this time (default: ${DEFAULT-VALUE})")

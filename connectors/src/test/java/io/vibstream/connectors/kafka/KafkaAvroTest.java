@@ -127,7 +127,8 @@ class KafkaAvroTest {
   @Test
   void theSchemasJarCarriesTheReleasedVersions() {
     for (Schema s : List.of(Frame.getClassSchema(), ActionEvent.getClassSchema(),
-        io.vibstream.schemas.ModelRelease.getClassSchema(), io.vibstream.schemas.LabeledClip.getClassSchema())) {
+        io.vibstream.schemas.ModelRelease.getClassSchema(), io.vibstream.schemas.LabeledClip.getClassSchema(),
+        io.vibstream.schemas.ModelStatus.getClassSchema())) {
       assertThat(SchemaHistory.classpath().releases(s.getName())).as(s.getName()).isNotEmpty();
       assertThat(SchemaHistory.classpath().versionOf(s)).as(s.getName()).isEqualTo(1);
     }

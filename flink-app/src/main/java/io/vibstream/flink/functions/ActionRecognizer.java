@@ -3,13 +3,14 @@ package io.vibstream.flink.functions;
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.CameraCursor;
 import io.vibstream.flink.records.FeatureFrame;
-import io.vibstream.flink.records.ModelStatus;
 import io.vibstream.flink.records.ServingModel;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.runtime.LstmStream;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.LabelScore;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.ReleaseStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -40,10 +42,19 @@ import org.slf4j.LoggerFactory;
  * input is the stream of {@link ModelRelease}s.
  *
  * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, artifact,
- * backbone id and dimension) and, if newer than the serving one, stored in broadcast state; a
- * refused release leaves the serving model in place. Each outcome goes to {@link #MODEL_STATUS}
- * (from subtask 0 only, as every subtask sees every release). Until a model serves, frames are
- * dropped ({@code reason=no_model}) and no events are produced.
+ * backbone id and dimension, a version above the serving one, the serving clip length) and
+ * stored in broadcast state; a refused release leaves the serving model in place. Every subtask
+ * decides on every release and reports it: a {@link ModelStatus} on {@link #MODEL_STATUS}, a log
+ * line and the counters {@code modelReleasesAccepted} / {@code modelReleasesRefused}. Until a
+ * model serves, frames are dropped ({@code reason=no_model}) and no events are produced.
+ *
+ * <p><b>Hot swap.</b> A subtask switches at the point where it processes the release, between two
+ * of its input records (Flink never runs it during a timer or another record): every event it
+ * emits before carries the old version, every event after the new one. A camera is scored by one
+ * subtask only, so its events' versions never go back. The windows keep each frame's full
+ * backbone feature vector and the model picks its kept inputs at scoring time, so a model with
+ * other kept inputs or another hidden size takes over the same windows: no refill, no gap, the
+ * next stride's event is simply scored by the new model.
  *
  * <p><b>Order.</b> Frames are buffered in keyed state and released in sequence order when the
  * watermark passes their capture time (an event-time timer per frame), so frames out of order
@@ -62,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state has explicit type information (POJO/record serializers, no Kryo). Metrics:
  * {@code framesDropped} by reason, {@code events}, {@code lstmMs}, {@code latencyMs},
- * {@code modelVersion}.
+ * {@code modelVersion}, {@code modelReleasesAccepted}, {@code modelReleasesRefused}.
  */
 public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String, FeatureFrame, ModelRelease, ActionEvent> {
   private static final long serialVersionUID = 1L;
@@ -73,9 +84,9 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   public static final MapStateDescriptor<String, ServingModel> MODEL_STATE =
       new MapStateDescriptor<>("model", Types.STRING, TypeInformation.of(ServingModel.class));
 
-  /** Side output: accepted and refused model releases. */
+  /** Side output: every subtask's decision on every model release. */
   public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status",
-      TypeInformation.of(ModelStatus.class));
+      new AvroTypeInfo<>(ModelStatus.class));
 
   /** Settings of the recognizer. */
   public record Settings(BackboneIdentity backbone, int strideFrames, int topK, long maxSequenceGap,
@@ -108,6 +119,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   private transient Counter noModel;
   private transient Counter gapReset;
   private transient Counter events;
+  private transient Counter accepted;
+  private transient Counter refused;
   private transient Histogram lstmMs;
   private transient Histogram latencyMs;
 
@@ -126,6 +139,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     noModel = JobMetrics.dropped(group, JobMetrics.NO_MODEL);
     gapReset = JobMetrics.dropped(group, JobMetrics.GAP_RESET);
     events = group.counter("events");
+    accepted = group.counter("modelReleasesAccepted");
+    refused = group.counter("modelReleasesRefused");
     lstmMs = JobMetrics.histogram(group, "lstmMs");
     latencyMs = JobMetrics.histogram(group, "latencyMs");
     group.gauge("modelVersion", () -> servingVersion);
@@ -142,34 +157,36 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     };
   }
 
+  /** Model releases accepted ({@link ReleaseStatus#ACCEPTED}) or refused by this instance. */
+  public long releases(ReleaseStatus status) {
+    return status == ReleaseStatus.ACCEPTED ? accepted.getCount() : refused.getCount();
+  }
+
   @Override
   public void processBroadcastElement(ModelRelease release, Context ctx, Collector<ActionEvent> out) throws Exception {
     BroadcastState<String, ServingModel> state = ctx.getBroadcastState(MODEL_STATE);
     ServingModel current = state.get(SERVING);
     long currentVersion = current == null ? 0 : current.version();
-    ModelStatus status;
-    if (current != null && release.getVersion() <= current.version()) {
-      status = new ModelStatus(release.getVersion(), false, "version " + release.getVersion()
-          + " is not newer than the serving version " + current.version(), currentVersion);
-    } else {
-      try {
-        byte[] bytes = ModelReleases.validate(release, settings.backbone());
-        state.put(SERVING, new ServingModel(release.getVersion(), bytes));
-        servingVersion = release.getVersion();
-        status = new ModelStatus(release.getVersion(), true, "serving", release.getVersion());
-      } catch (ModelReleases.RefusedException e) {
-        status = new ModelStatus(release.getVersion(), false, e.getMessage(), currentVersion);
-      }
+    int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    ModelStatus.Builder status = ModelStatus.newBuilder()
+        .setVersion(release.getVersion())
+        .setSubtask(subtask)
+        .setTimestamp(Instant.ofEpochMilli(ctx.currentProcessingTime()));
+    try {
+      ModelReleases.Verified v = ModelReleases.validate(release, settings.backbone(), currentVersion,
+          current == null ? null : model(current));
+      state.put(SERVING, new ServingModel(release.getVersion(), v.bytes()));
+      serve(release.getVersion(), v.artifact());
+      accepted.inc();
+      LOG.info("subtask {}: model v{} now serving (was v{})", subtask, release.getVersion(), currentVersion);
+      status.setStatus(ReleaseStatus.ACCEPTED).setReason("serving").setServingVersion(release.getVersion());
+    } catch (ModelReleases.RefusedException e) {
+      refused.inc();
+      LOG.warn("subtask {}: model release v{} refused, v{} keeps serving: {}", subtask, release.getVersion(),
+          currentVersion, e.getMessage());
+      status.setStatus(ReleaseStatus.REFUSED).setReason(e.getMessage()).setServingVersion(currentVersion);
     }
-    if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-      if (status.accepted()) {
-        LOG.info("model v{} now serving", status.version());
-      } else {
-        LOG.warn("model release v{} refused, v{} keeps serving: {}", status.version(), status.servingVersion(),
-            status.reason());
-      }
-      ctx.output(MODEL_STATUS, status);
-    }
+    ctx.output(MODEL_STATUS, status.build());
   }
 
   @Override
@@ -283,15 +300,19 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
         .build();
   }
 
-  /** The parsed model for the serving bytes, cached per version. */
+  /** The parsed model for the serving bytes, cached per version (parsed again after a restore). */
   private ModelArtifact model(ServingModel serving) {
     if (loaded == null || loadedVersion != serving.version()) {
-      loaded = ModelReleases.parse(serving.artifact(), "model v" + serving.version());
-      lstm = new LstmStream(loaded.model());
-      loadedVersion = serving.version();
-      servingVersion = serving.version();
+      serve(serving.version(), ModelReleases.parse(serving.artifact(), "model v" + serving.version()));
     }
     return loaded;
+  }
+
+  private void serve(long version, ModelArtifact model) {
+    loaded = model;
+    lstm = new LstmStream(model.model());
+    loadedVersion = version;
+    servingVersion = version;
   }
 
   /** Numerically stable softmax. */

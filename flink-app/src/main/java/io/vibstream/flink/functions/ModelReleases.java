@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Turns a {@link ModelRelease} into validated artifact bytes, or a one-line reason why not. */
+/** Turns a {@link ModelRelease} into a checked, parsed model, or a one-line reason why not. */
 public final class ModelReleases {
   private ModelReleases() {}
 
@@ -26,36 +26,67 @@ public final class ModelReleases {
     }
   }
 
+  /** A release whose bytes match its checksum and parse as a {@code .vib} artifact. */
+  public record Verified(ModelRelease release, byte[] bytes, ModelArtifact artifact) {}
+
   /**
-   * The release's artifact bytes after every check: inline bytes or a {@code file:} / local path
-   * reference, SHA-256 equal to {@code sha256}, a valid {@code .vib} ({@link ModelArtifacts#fromBytes}),
-   * trained on {@code backbone} (same id and dimension).
+   * The release's artifact checked on its own: inline bytes or a {@code file:} / local path
+   * reference, SHA-256 equal to {@code sha256}, a valid {@code .vib} ({@link ModelArtifacts#fromBytes}:
+   * labels, shapes and kept inputs agree with the weights).
    */
-  public static byte[] validate(ModelRelease release, BackboneIdentity backbone) throws RefusedException {
-    String source = "model release v" + release.getVersion();
+  public static Verified verify(ModelRelease release) throws RefusedException {
+    String source = source(release);
     byte[] bytes = bytes(release, source);
     String sha = ModelArtifacts.sha256Hex(bytes);
     if (release.getSha256() == null || !sha.equals(release.getSha256().toLowerCase(Locale.ROOT))) {
       throw new RefusedException(source + ": SHA-256 mismatch: release says " + release.getSha256() + ", bytes are "
           + sha, null);
     }
-    ModelManifest manifest;
     try {
-      manifest = parse(bytes, source).manifest();
+      return new Verified(release, bytes, parse(bytes, source));
     } catch (InvalidArtifactException e) {
       throw new RefusedException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@link #verify} and whether the release may replace what serves: trained on {@code backbone}
+   * (same id and dimension), a version above {@code servingVersion} (a rollback is a new, higher
+   * version), and the clip length of the {@code serving} model if there is one (the camera windows
+   * keep that many frames; another length would leave them short or change their meaning).
+   *
+   * @param servingVersion the serving version, 0 if none
+   * @param serving the serving model, or null if none
+   */
+  public static Verified validate(ModelRelease release, BackboneIdentity backbone, long servingVersion,
+      ModelArtifact serving) throws RefusedException {
+    String source = source(release);
+    if (release.getVersion() <= servingVersion) {
+      throw new RefusedException(source + ": version " + release.getVersion() + " is not newer than the serving "
+          + "version " + servingVersion, null);
+    }
+    Verified verified = verify(release);
+    ModelManifest manifest = verified.artifact().manifest();
     ModelManifest.Backbone b = manifest.backbone();
     if (!b.id().equals(backbone.id()) || b.dimension() != backbone.dimension()) {
       throw new RefusedException(source + ": trained on backbone " + b.id() + " (dimension " + b.dimension()
           + "), this job runs " + backbone.id() + " (dimension " + backbone.dimension() + ")", null);
     }
-    return bytes;
+    if (serving != null && manifest.clipLength() != serving.manifest().clipLength()) {
+      throw new RefusedException(source + ": clip length " + manifest.clipLength() + " differs from the serving "
+          + "model's " + serving.manifest().clipLength() + " (windows keep that many frames; start the job afresh "
+          + "to change it)", null);
+    }
+    return verified;
   }
 
-  /** Parses bytes already validated by {@link #validate}. */
+  /** Parses bytes already checked by {@link #verify}. */
   public static ModelArtifact parse(byte[] bytes, String source) {
     return ModelArtifacts.fromBytes(bytes, source);
+  }
+
+  private static String source(ModelRelease release) {
+    return "model release v" + release.getVersion();
   }
 
   private static byte[] bytes(ModelRelease release, String source) throws RefusedException {

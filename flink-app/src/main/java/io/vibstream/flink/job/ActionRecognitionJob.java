@@ -10,10 +10,10 @@ import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
-import io.vibstream.flink.records.ModelStatus;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,10 +41,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * frames (event time = captureTimestamp, bounded out-of-orderness, idleness)
  *   -> decode (corrupt -> dead letters) -> batch (maxBatch / maxWait) -> backbone (one extract per batch)
  *   -> keyBy(cameraId) -> ActionRecognizer (broadcast: model releases) -> events
+ *                                                                     -> model status (side output)
  * </pre>
  *
  * Operator uids: {@code frames}, {@code models}, {@code decode}, {@code batch}, {@code backbone},
- * {@code recognize}, {@code events-sink}, {@code dead-letter-sink}.
+ * {@code recognize}, {@code events-sink}, {@code dead-letter-sink}, {@code model-status-sink}.
  */
 public final class ActionRecognitionJob {
   /**
@@ -112,7 +113,7 @@ public final class ActionRecognitionJob {
     }
   }
 
-  /** The streams of a built job, for callers that add sinks (e.g. of the model status). */
+  /** The streams of a built job, each already written to its sink. */
   public record Topology(DataStream<ActionEvent> events, DataStream<DeadLetter> deadLetters,
       DataStream<ModelStatus> modelStatus) {}
 
@@ -120,16 +121,22 @@ public final class ActionRecognitionJob {
   private final Source<ModelRelease, ?, ?> models;
   private final Sink<ActionEvent> events;
   private final Sink<DeadLetter> deadLetters;
+  private final Sink<ModelStatus> modelStatus;
   private final Config config;
   private BackboneFactory backbone;
 
-  /** A job reading and writing the given sources and sinks, with the backbone of {@code config.backboneSpec}. */
+  /**
+   * A job reading and writing the given sources and sinks, with the backbone of
+   * {@code config.backboneSpec}; {@code modelStatus} receives every subtask's decision on every
+   * model release.
+   */
   public ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events,
-      Sink<DeadLetter> deadLetters, Config config) {
+      Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Config config) {
     this.frames = Objects.requireNonNull(frames, "frames");
     this.models = Objects.requireNonNull(models, "models");
     this.events = Objects.requireNonNull(events, "events");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.modelStatus = Objects.requireNonNull(modelStatus, "modelStatus");
     this.config = Objects.requireNonNull(config, "config");
     this.backbone = config.backboneSpec() == null ? null : BackboneFactory.spec(config.backboneSpec());
   }
@@ -185,7 +192,9 @@ public final class ActionRecognitionJob {
         .process(new ActionRecognizer(settings), new AvroTypeInfo<>(ActionEvent.class))
         .name("recognize").uid("recognize");
     recognized.sinkTo(events).name("events-sink").uid("events-sink");
-    return new Topology(recognized, dead, recognized.getSideOutput(ActionRecognizer.MODEL_STATUS));
+    DataStream<ModelStatus> status = recognized.getSideOutput(ActionRecognizer.MODEL_STATUS);
+    status.sinkTo(modelStatus).name("model-status-sink").uid("model-status-sink");
+    return new Topology(recognized, dead, status);
   }
 
   /**
@@ -215,7 +224,7 @@ public final class ActionRecognitionJob {
   /**
    * Runs the job on Kafka. Options ({@code --name value}): {@code --bootstrap-servers} (required),
    * {@code --backbone} (required), {@code --frames-topic}, {@code --models-topic},
-   * {@code --events-topic}, {@code --dead-letter-topic}, {@code --group-id},
+   * {@code --events-topic}, {@code --dead-letter-topic}, {@code --model-status-topic}, {@code --group-id},
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
    * {@code --max-batch-wait-ms}, {@code --stride}, {@code --checkpoint-interval-ms} (default 5000).
    */
@@ -225,6 +234,7 @@ public final class ActionRecognitionJob {
         .withTopics(o.getOrDefault("frames-topic", KafkaWiring.FRAMES), o.getOrDefault("models-topic", KafkaWiring.MODELS),
             o.getOrDefault("events-topic", KafkaWiring.EVENTS),
             o.getOrDefault("dead-letter-topic", KafkaWiring.DEAD_LETTERS))
+        .withModelStatusTopic(o.getOrDefault("model-status-topic", KafkaWiring.MODEL_STATUS))
         .withIds(o.getOrDefault("group-id", "vibstream-actions"),
             o.getOrDefault("transactional-id-prefix", "vibstream-actions"));
     Config config = Config.defaults(required(o, "backbone"))

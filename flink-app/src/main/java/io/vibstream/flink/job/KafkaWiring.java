@@ -6,6 +6,7 @@ import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -32,11 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka sources and sinks of {@link ActionRecognitionJob}: Avro values in the project's wire
  * format ({@link AvroSerializer}), camera id keys, EXACTLY_ONCE sinks (transactions of
- * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events} and
- * {@code PREFIX-dead-letters}; consumers must read with {@code isolation.level=read_committed}).
- * Frames start at the group's committed offsets (earliest when none); model releases are read
- * from the earliest offset of the compacted topic. A record that is not valid Avro is logged,
- * counted ({@code undecodableRecords}) and skipped.
+ * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events},
+ * {@code PREFIX-dead-letters} and {@code PREFIX-model-status}; consumers must read with
+ * {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
+ * when none); model releases are read from the earliest offset of the compacted topic, whatever
+ * their keys (the highest valid version serves, see {@code ActionRecognizer}). A record that is
+ * not valid Avro is logged, counted ({@code undecodableRecords}) and skipped.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param framesTopic {@link Frame}s keyed by camera id
@@ -44,15 +46,17 @@ import org.slf4j.LoggerFactory;
  * @param eventsTopic {@link ActionEvent}s out, keyed by camera id
  * @param deadLetterTopic frames that failed, the original {@link Frame} with headers
  *     {@value #STAGE_HEADER} and {@value #REASON_HEADER}
+ * @param modelStatusTopic {@link ModelStatus} out, one per subtask and release, keyed {@code vVERSION}
  * @param groupId consumer group of the frames source ({@code GROUP-models} for the models)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
  */
 public record KafkaWiring(String bootstrapServers, String framesTopic, String modelsTopic, String eventsTopic,
-    String deadLetterTopic, String groupId, String transactionalIdPrefix) {
+    String deadLetterTopic, String modelStatusTopic, String groupId, String transactionalIdPrefix) {
   public static final String FRAMES = "frames";
   public static final String MODELS = "models";
   public static final String EVENTS = "events";
   public static final String DEAD_LETTERS = "frames-dead-letter";
+  public static final String MODEL_STATUS = "model-status";
   /** Dead-letter header: the stage that refused the frame. */
   public static final String STAGE_HEADER = "vibstream.dead-letter.stage";
   /** Dead-letter header: why. */
@@ -66,28 +70,36 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     Objects.requireNonNull(modelsTopic, "modelsTopic");
     Objects.requireNonNull(eventsTopic, "eventsTopic");
     Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    Objects.requireNonNull(modelStatusTopic, "modelStatusTopic");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
   }
 
   /** The default topics, group {@code vibstream-actions} and the same transactional id prefix. */
   public static KafkaWiring of(String bootstrapServers) {
-    return new KafkaWiring(bootstrapServers, FRAMES, MODELS, EVENTS, DEAD_LETTERS, "vibstream-actions",
-        "vibstream-actions");
+    return new KafkaWiring(bootstrapServers, FRAMES, MODELS, EVENTS, DEAD_LETTERS, MODEL_STATUS,
+        "vibstream-actions", "vibstream-actions");
   }
 
   public KafkaWiring withTopics(String frames, String models, String events, String deadLetters) {
-    return new KafkaWiring(bootstrapServers, frames, models, events, deadLetters, groupId, transactionalIdPrefix);
+    return new KafkaWiring(bootstrapServers, frames, models, events, deadLetters, modelStatusTopic, groupId,
+        transactionalIdPrefix);
+  }
+
+  public KafkaWiring withModelStatusTopic(String topic) {
+    return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic, topic, groupId,
+        transactionalIdPrefix);
   }
 
   public KafkaWiring withIds(String group, String transactionalPrefix) {
-    return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic, group,
-        transactionalPrefix);
+    return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic,
+        modelStatusTopic, group, transactionalPrefix);
   }
 
   /** The job wired to these topics. */
   public ActionRecognitionJob job(ActionRecognitionJob.Config config) {
-    return new ActionRecognitionJob(frameSource(), modelSource(), eventSink(), deadLetterSink(), config);
+    return new ActionRecognitionJob(frameSource(), modelSource(), eventSink(), deadLetterSink(), modelStatusSink(),
+        config);
   }
 
   public KafkaSource<Frame> frameSource() {
@@ -126,6 +138,16 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setRecordSerializer(new DeadLetterRecords(deadLetterTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(transactionalIdPrefix + "-dead-letters")
+        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+        .build();
+  }
+
+  public KafkaSink<ModelStatus> modelStatusSink() {
+    return KafkaSink.<ModelStatus>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new ModelStatusRecords(modelStatusTopic))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + "-model-status")
         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
   }
@@ -187,6 +209,36 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
       return new ProducerRecord<>(topic, null, timestamp, event.getCameraId().getBytes(StandardCharsets.UTF_8),
           serializer.serialize(topic, event));
     }
+  }
+
+  /** Model status keyed by the release's version key ({@code v000042}). */
+  static final class ModelStatusRecords implements KafkaRecordSerializationSchema<ModelStatus> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroSerializer<ModelStatus> serializer;
+
+    ModelStatusRecords(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      serializer = new AvroSerializer<>();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(ModelStatus status, KafkaSinkContext context, Long timestamp) {
+      return new ProducerRecord<>(topic, null, timestamp,
+          versionKey(status.getVersion()).getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, status));
+    }
+  }
+
+  /**
+   * The key of a model version on the models and model-status topics: {@code v} and the version,
+   * zero-padded to 6 digits ({@code v000042}), so that compaction keeps one record per version.
+   */
+  public static String versionKey(long version) {
+    return String.format(java.util.Locale.ROOT, "v%06d", version);
   }
 
   /** The original frame, keyed by camera id, with the stage and reason in headers. */

@@ -1,21 +1,26 @@
 package io.vibstream.flink.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.FeatureFrame;
-import io.vibstream.flink.records.ModelStatus;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.ReleaseStatus;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -249,7 +254,8 @@ class ActionRecognizerTest {
 
   @Test
   void aBadReleaseIsRefusedWhileTheOldModelServes() throws Exception {
-    try (var h = harness(recognizer(2))) {
+    ActionRecognizer fn = recognizer(2);
+    try (var h = harness(fn)) {
       h.processBroadcastElement(TestModels.release(1, V1), 0);
       feed(h, "cam", range(0, 9));
       h.processWatermark(ts(9));
@@ -258,39 +264,185 @@ class ActionRecognizerTest {
       byte[] otherDimension = TestModels.artifact(3, MeanColorExtractor.ID, 5, CLIP, 3);
       ModelRelease badSha = TestModels.release(4, TestModels.artifact(4, MeanColorExtractor.ID, 4, CLIP, 4));
       badSha.setSha256("00".repeat(32));
-      byte[] garbage = Arrays.copyOf(V1, V1.length - 10);
+      byte[] truncated = Arrays.copyOf(V1, V1.length - 10);
+      byte[] flipped = V1.clone();
+      flipped[flipped.length / 2] ^= 0x5a; // a corrupt artifact whose release checksum matches its bytes
       h.processBroadcastElement(TestModels.release(2, otherBackbone), 0);
       h.processBroadcastElement(TestModels.release(3, otherDimension), 0);
       h.processBroadcastElement(badSha, 0);
-      h.processBroadcastElement(TestModels.release(5, garbage), 0);
+      h.processBroadcastElement(TestModels.release(5, truncated), 0);
       h.processBroadcastElement(TestModels.release(1, V1), 0);
       ModelRelease none = TestModels.release(6, V1);
       none.setArtifact((ByteBuffer) null);
       h.processBroadcastElement(none, 0);
+      h.processBroadcastElement(TestModels.release(7, flipped), 0);
+      h.processBroadcastElement(TestModels.release(8, TestModels.artifact(8, MeanColorExtractor.ID, 4, CLIP * 2, 8)),
+          0);
 
       feed(h, "cam", range(10, 13));
       h.processWatermark(ts(13));
       assertThat(events(h, "cam")).extracting(ActionEvent::getModelVersion).containsOnly(1L).hasSize(4);
 
-      List<ModelStatus> status = h.getSideOutput(ActionRecognizer.MODEL_STATUS).stream().map(StreamRecord::getValue)
-          .collect(Collectors.toList());
-      assertThat(status).extracting(ModelStatus::accepted).containsExactly(true, false, false, false, false, false,
-          false);
-      assertThat(status.subList(1, status.size())).extracting(ModelStatus::servingVersion).containsOnly(1L);
-      assertThat(status.get(1).reason()).contains("resnet18:abc");
-      assertThat(status.get(2).reason()).contains("dimension 5");
-      assertThat(status.get(3).reason()).contains("SHA-256 mismatch");
-      assertThat(status.get(4).reason()).contains("model release v5");
-      assertThat(status.get(5).reason()).contains("not newer");
-      assertThat(status.get(6).reason()).contains("exactly one of artifact and reference");
+      List<ModelStatus> status = status(h);
+      assertThat(status).extracting(ModelStatus::getVersion).containsExactly(1L, 2L, 3L, 4L, 5L, 1L, 6L, 7L, 8L);
+      assertThat(status).extracting(ModelStatus::getStatus).containsExactly(ReleaseStatus.ACCEPTED,
+          ReleaseStatus.REFUSED, ReleaseStatus.REFUSED, ReleaseStatus.REFUSED, ReleaseStatus.REFUSED,
+          ReleaseStatus.REFUSED, ReleaseStatus.REFUSED, ReleaseStatus.REFUSED, ReleaseStatus.REFUSED);
+      assertThat(status).extracting(ModelStatus::getServingVersion).containsOnly(1L);
+      assertThat(status).extracting(ModelStatus::getSubtask).containsOnly(0);
+      assertThat(status).extracting(st -> st.getTimestamp().toEpochMilli()).containsOnly(NOW);
+      assertThat(status.get(0).getReason()).isEqualTo("serving");
+      assertThat(status.get(1).getReason()).contains("resnet18:abc");
+      assertThat(status.get(2).getReason()).contains("dimension 5");
+      assertThat(status.get(3).getReason()).contains("SHA-256 mismatch");
+      assertThat(status.get(4).getReason()).contains("model release v5").contains("truncated");
+      assertThat(status.get(5).getReason()).contains("not newer");
+      assertThat(status.get(6).getReason()).contains("exactly one of artifact and reference");
+      assertThat(status.get(7).getReason()).contains("model release v7").contains("corrupt");
+      assertThat(status.get(8).getReason()).contains("clip length 16");
+      assertThat(fn.releases(ReleaseStatus.ACCEPTED)).isEqualTo(1);
+      assertThat(fn.releases(ReleaseStatus.REFUSED)).isEqualTo(8);
 
-      byte[] v7 = TestModels.artifact(7, MeanColorExtractor.ID, 4, CLIP, 7);
-      h.processBroadcastElement(TestModels.release(7, v7), 0);
+      byte[] v9 = TestModels.artifact(9, MeanColorExtractor.ID, 4, CLIP, 9);
+      h.processBroadcastElement(TestModels.release(9, v9), 0);
       h.getOutput().clear();
       feed(h, "cam", range(14, 15));
       h.processWatermark(ts(15));
-      assertThat(events(h, "cam")).extracting(ActionEvent::getModelVersion).containsExactly(7L);
+      assertThat(events(h, "cam")).extracting(ActionEvent::getModelVersion).containsExactly(9L);
+      assertThat(fn.releases(ReleaseStatus.ACCEPTED)).isEqualTo(2);
     }
+  }
+
+  @Test
+  void everySubtaskSwapsToAModelWithOtherInputsAndHiddenSizeWithoutLosingAStride() throws Exception {
+    // v1 reads inputs {0, 2} with H = 3; v2 reads {1, 2, 3} with H = 6: a window that kept only
+    // v1's inputs could not be scored by v2.
+    byte[] v1 = TestModels.artifact(1, MeanColorExtractor.ID, 4, CLIP, 11, new int[] {0, 2}, 3);
+    byte[] v2 = TestModels.artifact(2, MeanColorExtractor.ID, 4, CLIP, 12, new int[] {1, 2, 3}, 6);
+    List<String> cameras = List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f");
+    List<KeyedBroadcastOperatorTestHarness<String, FeatureFrame, ModelRelease, ActionEvent>> subtasks = List.of(
+        subtask(recognizer(2), 0), subtask(recognizer(2), 1));
+    try (var s0 = subtasks.get(0); var s1 = subtasks.get(1)) {
+      for (var h : subtasks) {
+        h.processBroadcastElement(TestModels.release(1, v1), 0);
+      }
+      Map<String, List<ActionEvent>> before = new java.util.HashMap<>();
+      for (int i = 0; i < 2; i++) {
+        var h = subtasks.get(i);
+        for (String camera : cameras) {
+          if (owner(camera) == i) {
+            feed(h, camera, range(0, 20));
+          }
+        }
+        // subtask 0 swaps with frames 13-20 still pending, subtask 1 once everything up to 20 was scored
+        h.processWatermark(ts(i == 0 ? 12 : 20));
+        h.processBroadcastElement(TestModels.release(2, v2), 0);
+        for (ActionEvent e : h.extractOutputValues()) {
+          before.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+        }
+        for (String camera : cameras) {
+          if (owner(camera) == i) {
+            feed(h, camera, range(21, 40));
+          }
+        }
+        h.processWatermark(ts(40));
+      }
+      assertThat(cameras.stream().map(ActionRecognizerTest::owner).distinct()).containsExactlyInAnyOrder(0, 1);
+
+      Map<Long, ModelArtifact> models = Map.of(1L, ModelArtifacts.fromBytes(v1, "v1"), 2L,
+          ModelArtifacts.fromBytes(v2, "v2"));
+      for (String camera : cameras) {
+        var h = subtasks.get(owner(camera));
+        List<ActionEvent> events = events(h, camera);
+        assertThat(events).as(camera).extracting(ActionEvent::getLastSequenceNumber)
+            .containsExactlyElementsOf(java.util.stream.LongStream.iterate(7, s -> s <= 40, s -> s + 2).boxed()
+                .toList());
+        int switched = before.getOrDefault(camera, List.of()).size();
+        assertThat(switched).as(camera).isPositive().isLessThan(events.size());
+        for (int k = 0; k < events.size(); k++) {
+          ActionEvent e = events.get(k);
+          assertThat(e.getModelVersion()).as("%s event %d", camera, k).isEqualTo(k < switched ? 1L : 2L);
+          assertThat(e.getConfidence()).as("%s event %d scored on its window's full features", camera, k)
+              .isCloseTo(expectedConfidence(models.get(e.getModelVersion()), camera, e), offset(1e-5f));
+        }
+      }
+      for (int i = 0; i < 2; i++) {
+        assertThat(status(subtasks.get(i))).extracting(ModelStatus::getSubtask, ModelStatus::getVersion,
+            ModelStatus::getStatus).containsExactly(org.assertj.core.groups.Tuple.tuple(i, 1L, ReleaseStatus.ACCEPTED),
+            org.assertj.core.groups.Tuple.tuple(i, 2L, ReleaseStatus.ACCEPTED));
+      }
+    }
+  }
+
+  @Test
+  void aRestoredSubtaskServesTheSwappedModelAndRefusesOlderVersions() throws Exception {
+    byte[] v2 = TestModels.artifact(2, MeanColorExtractor.ID, 4, CLIP, 12, new int[] {1, 3}, 5);
+    OperatorSubtaskState snapshot;
+    try (var h = harness(recognizer(2))) {
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", range(0, 9));
+      h.processWatermark(ts(9));
+      h.processBroadcastElement(TestModels.release(2, v2), 0);
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h = unopened(recognizer(2))) {
+      h.setup();
+      h.initializeState(snapshot);
+      h.open();
+      h.processBroadcastWatermark(Long.MAX_VALUE);
+      h.setProcessingTime(NOW);
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", range(10, 13));
+      h.processWatermark(ts(13));
+      List<ActionEvent> events = events(h, "cam");
+      assertThat(events).extracting(ActionEvent::getLastSequenceNumber).containsExactly(11L, 13L);
+      assertThat(events).extracting(ActionEvent::getModelVersion).containsOnly(2L);
+      for (ActionEvent e : events) {
+        assertThat(e.getConfidence()).isCloseTo(expectedConfidence(ModelArtifacts.fromBytes(v2, "v2"), "cam", e),
+            offset(1e-5f));
+      }
+      assertThat(status(h)).extracting(ModelStatus::getStatus, ModelStatus::getServingVersion)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(ReleaseStatus.REFUSED, 2L));
+    }
+  }
+
+  /** The top-1 probability of {@code model} over the event's window of full feature vectors. */
+  private static float expectedConfidence(ModelArtifact model, String camera, ActionEvent e) {
+    float[][][] clip = new float[1][CLIP][];
+    for (int t = 0; t < CLIP; t++) {
+      clip[0][t] = frame(camera, e.getFirstSequenceNumber() + t).features();
+    }
+    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
+      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
+      float best = 0;
+      for (float v : p) {
+        best = Math.max(best, v);
+      }
+      return best;
+    }
+  }
+
+  /** Subtask {@code index} of 2 (max parallelism 128), opened, broadcast watermark at the maximum. */
+  private static KeyedBroadcastOperatorTestHarness<String, FeatureFrame, ModelRelease, ActionEvent> subtask(
+      ActionRecognizer fn, int index) throws Exception {
+    var h = new KeyedBroadcastOperatorTestHarness<>(
+        new CoBroadcastWithKeyedOperator<>(fn, List.of(ActionRecognizer.MODEL_STATE)), FeatureFrame::cameraId,
+        Types.STRING, 128, 2, index);
+    h.open();
+    h.processBroadcastWatermark(Long.MAX_VALUE);
+    h.setProcessingTime(NOW);
+    return h;
+  }
+
+  /** The subtask of 2 that owns {@code camera}'s key group. */
+  private static int owner(String camera) {
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(camera, 128, 2);
+  }
+
+  private static List<ModelStatus> status(
+      KeyedBroadcastOperatorTestHarness<String, FeatureFrame, ModelRelease, ActionEvent> h) {
+    return h.getSideOutput(ActionRecognizer.MODEL_STATUS).stream().map(StreamRecord::getValue)
+        .collect(Collectors.toList());
   }
 
   private static List<ActionEvent> events(

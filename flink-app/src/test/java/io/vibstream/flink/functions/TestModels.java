@@ -20,21 +20,27 @@ public final class TestModels {
 
   /** A {@code .vib} artifact: D = dimension, all inputs kept, H = 3, 3 classes. */
   public static byte[] artifact(long version, String backboneId, int dimension, int clipLength, long seed) {
-    int h = 3;
     int[] kept = new int[dimension];
     for (int i = 0; i < dimension; i++) {
       kept[i] = i;
     }
+    return artifact(version, backboneId, dimension, clipLength, seed, kept, 3);
+  }
+
+  /** A {@code .vib} artifact reading only the inputs {@code kept} of D = dimension, hidden size {@code hidden}. */
+  public static byte[] artifact(long version, String backboneId, int dimension, int clipLength, long seed, int[] kept,
+      int hidden) {
     Random r = new Random(seed);
-    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).keptInputs(kept).hiddenSize(h)
+    int d = kept.length;
+    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).keptInputs(kept).hiddenSize(hidden)
         .classes(LABELS.size())
-        .weights(random(r, 4 * h * dimension), random(r, 4 * h * h), random(r, 4 * h))
+        .weights(random(r, 4 * hidden * d), random(r, 4 * hidden * hidden), random(r, 4 * hidden))
         .unitGateScales()
-        .classifier(random(r, LABELS.size() * h), random(r, LABELS.size()))
+        .classifier(random(r, LABELS.size() * hidden), random(r, LABELS.size()))
         .build();
     ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, version, "2025-06-01T12:00:00Z",
-        LABELS, new ModelManifest.Backbone(backboneId, dimension), clipLength, kept, h, dimension, h, Map.of(),
-        new ModelManifest.Lineage(null, "test", 0, 0, "random"));
+        LABELS, new ModelManifest.Backbone(backboneId, dimension), clipLength, kept, hidden, dimension, hidden,
+        Map.of(), new ModelManifest.Lineage(null, "test", 0, 0, "random"));
     return ModelArtifacts.toBytes(new ModelArtifact(manifest, model));
   }
 

@@ -13,6 +13,8 @@ import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.ReleaseStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -88,6 +90,7 @@ class ActionRecognitionJobKafkaTest {
     kafka.createTopic(KafkaWiring.MODELS, 1, true);
     kafka.createTopic(KafkaWiring.EVENTS, 1, false);
     kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
   }
 
   @AfterAll
@@ -169,6 +172,10 @@ class ActionRecognitionJobKafkaTest {
       assertThat(dead.get(0).value().getCameraId()).isEqualTo("cam-bad");
       assertThat(new String(dead.get(0).headers().lastHeader(KafkaWiring.REASON_HEADER).value(),
           StandardCharsets.UTF_8)).contains("JPEG");
+      List<ConsumerRecord<String, ModelStatus>> status = readModelStatus();
+      assertThat(status).extracting(ConsumerRecord::key).containsOnly(KafkaWiring.versionKey(MODEL_VERSION));
+      assertThat(status).extracting(r -> r.value().getSubtask()).containsExactlyInAnyOrder(0, 1);
+      assertThat(status).extracting(r -> r.value().getStatus()).containsOnly(ReleaseStatus.ACCEPTED);
     } finally {
       job.cancel().get();
     }
@@ -225,6 +232,20 @@ class ActionRecognitionJobKafkaTest {
       consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (out.isEmpty() && System.nanoTime() < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static List<ConsumerRecord<String, ModelStatus>> readModelStatus() {
+    List<ConsumerRecord<String, ModelStatus>> out = new ArrayList<>();
+    try (KafkaConsumer<String, ModelStatus> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
+        new AvroDeserializer<>(ModelStatus.class))) {
+      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < 2 && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(500)).forEach(out::add);
       }
       consumer.poll(Duration.ofMillis(500)).forEach(out::add);

@@ -1,0 +1,165 @@
+package io.vibstream.cli;
+
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.flink.functions.ModelReleases;
+import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.schemas.ModelRelease;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The model releases on the compacted models topic, which is their history. Each release is keyed
+ * by its version ({@link KafkaWiring#versionKey}, e.g. {@code v000042}), so compaction keeps every
+ * version and nothing is ever overwritten: a rollback is a new release with a higher version.
+ * Jobs read the whole topic and serve the highest version that passes validation, whatever the
+ * keys (releases that older publishers wrote under the key {@code current} count too).
+ */
+final class ModelRegistry implements AutoCloseable {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * One record of the topic, oldest first.
+   *
+   * @param release the decoded release, or null if the value is not a {@code ModelRelease}
+   * @param verified the checked artifact (checksum, format), or null with {@code problem} saying why not
+   */
+  record Entry(long offset, String key, ModelRelease release, ModelReleases.Verified verified, String problem) {
+    boolean valid() {
+      return verified != null;
+    }
+  }
+
+  private final String bootstrap;
+  private final String topic;
+  private KafkaProducer<String, ModelRelease> producer;
+
+  ModelRegistry(String bootstrap, String topic) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+  }
+
+  String topic() {
+    return topic;
+  }
+
+  /** Every committed record of the topic from its beginning (read_committed), each checked. */
+  List<Entry> history() {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "vibstream-models-" + UUID.randomUUID(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    AvroDeserializer<ModelRelease> values = new AvroDeserializer<>(ModelRelease.class);
+    List<Entry> entries = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<PartitionInfo> partitions;
+      try {
+        partitions = consumer.partitionsFor(topic, TIMEOUT);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " within " + TIMEOUT.toSeconds() + " s");
+      }
+      if (partitions == null || partitions.isEmpty()) {
+        throw new IllegalArgumentException("topic '" + topic + "' does not exist on " + bootstrap);
+      }
+      List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(assigned));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (assigned.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read topic '" + topic + "' to its end within "
+              + TIMEOUT.toSeconds() + " s");
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() != null) {
+            entries.add(entry(r, values));
+          }
+        }
+      }
+    }
+    entries.sort(Comparator.comparingLong(Entry::offset));
+    return entries;
+  }
+
+  private Entry entry(ConsumerRecord<String, byte[]> r, AvroDeserializer<ModelRelease> values) {
+    ModelRelease release;
+    try {
+      release = values.deserialize(topic, r.value());
+    } catch (SerializationException e) {
+      return new Entry(r.offset(), r.key(), null, null, e.getMessage());
+    }
+    try {
+      return new Entry(r.offset(), r.key(), release, ModelReleases.verify(release), null);
+    } catch (ModelReleases.RefusedException e) {
+      return new Entry(r.offset(), r.key(), release, null, e.getMessage());
+    }
+  }
+
+  /**
+   * What a job on the artifact's backbone serves: the highest valid version (the first record of
+   * that version, as a job refuses the later ones as not newer).
+   */
+  static Optional<Entry> current(List<Entry> history) {
+    Entry best = null;
+    for (Entry e : history) {
+      if (e.valid() && (best == null || e.release().getVersion() > best.release().getVersion())) {
+        best = e;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** The highest version in {@code history}, valid or not, or 0. */
+  static long maxVersion(List<Entry> history) {
+    return history.stream().filter(e -> e.release() != null).mapToLong(e -> e.release().getVersion()).max()
+        .orElse(0);
+  }
+
+  /** Publishes {@code release} under its version key in one transaction (idempotent, acks=all). */
+  void publish(ModelRelease release) throws Exception {
+    if (producer == null) {
+      producer = new KafkaProducer<>(Map.of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+          ProducerConfig.ACKS_CONFIG, "all",
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vibstream-models-publish-" + UUID.randomUUID(),
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
+          ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis() * 2), new StringSerializer(),
+          new AvroSerializer<>());
+      producer.initTransactions();
+    }
+    producer.beginTransaction();
+    producer.send(new ProducerRecord<>(topic, KafkaWiring.versionKey(release.getVersion()), release)).get();
+    producer.commitTransaction();
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      producer.close();
+    }
+  }
+}
