@@ -7,14 +7,16 @@ import io.vibstream.model.data.DataSpec;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.eval.Evaluator;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vibstream evaluate}: test-split accuracy of a .vib model. */
-@Command(name = "evaluate", description = "Accuracy of a .vib model on the test split; the last line is accuracy=PCT.")
+/** {@code vibstream evaluate}: test-split confusion matrix and accuracy of a .vib model. */
+@Command(name = "evaluate", description = "Confusion matrix (rows: true class) and accuracy of a .vib model on the "
+    + "test split; the last line is accuracy=PCT.")
 final class EvaluateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -43,7 +45,22 @@ final class EvaluateCommand implements Callable<Integer> {
         artifact.model().inputSize(), artifact.model().featureDim(), artifact.model().hiddenSize(),
         artifact.model().lstmParams(), manifest.lineage().data());
     out.printf("data: %s, %d test sequences%n", split.description(), split.test().size());
-    out.printf("accuracy=%.2f%n", Evaluator.accuracyPercent(artifact.model(), split.test()));
+    int[][] confusion = Evaluator.confusion(artifact.model(), split.test());
+    List<String> labels = manifest.labels();
+    int width = Math.max(9, labels.stream().mapToInt(String::length).max().orElse(0));
+    out.printf("%-" + width + "s", "true\\pred");
+    labels.forEach(label -> out.printf(" %8.8s", label));
+    out.printf("  recall%n");
+    for (int t = 0; t < labels.size(); t++) {
+      out.printf("%-" + width + "s", labels.get(t));
+      int row = 0;
+      for (int p = 0; p < labels.size(); p++) {
+        out.printf(" %8d", confusion[t][p]);
+        row += confusion[t][p];
+      }
+      out.printf("  %5.1f%%%n", row == 0 ? 0 : 100.0 * confusion[t][t] / row);
+    }
+    out.printf("accuracy=%.2f%n", Evaluator.accuracyPercent(confusion));
     return 0;
   }
 }

@@ -5,7 +5,7 @@ import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.runtime.LstmRuntime;
 import io.vibstream.model.runtime.LstmRuntimes;
 
-/** Test-set accuracy of a compressed model as the inference runtime computes it. */
+/** Test-set accuracy and confusion of a compressed model as the inference runtime computes it. */
 public final class Evaluator {
   private static final int BATCH = 256;
 
@@ -13,6 +13,24 @@ public final class Evaluator {
 
   /** Accuracy in percent of {@code model} on {@code data}, run in batches through the runtime. */
   public static double accuracyPercent(CompressedLstm model, SequenceDataset data) {
+    return accuracyPercent(confusion(model, data));
+  }
+
+  /** Accuracy in percent of a confusion matrix. */
+  public static double accuracyPercent(int[][] confusion) {
+    long correct = 0;
+    long total = 0;
+    for (int t = 0; t < confusion.length; t++) {
+      for (int p = 0; p < confusion[t].length; p++) {
+        total += confusion[t][p];
+        correct += t == p ? confusion[t][p] : 0;
+      }
+    }
+    return total == 0 ? 0 : 100.0 * correct / total;
+  }
+
+  /** Counts {@code [true class][predicted class]} of {@code model} on {@code data}. */
+  public static int[][] confusion(CompressedLstm model, SequenceDataset data) {
     if (data.featureDim() != model.featureDim()) {
       throw new IllegalArgumentException("data has " + data.featureDim() + " features per step, the model expects "
           + model.featureDim());
@@ -21,7 +39,7 @@ public final class Evaluator {
       throw new IllegalArgumentException("data has " + data.classNames().size() + " classes, the model "
           + model.classes());
     }
-    long correct = 0;
+    int[][] counts = new int[model.classes()][model.classes()];
     try (LstmRuntime runtime = LstmRuntimes.forBatch(model, Math.min(BATCH, data.size()))) {
       for (int start = 0; start < data.size(); start += BATCH) {
         int n = Math.min(BATCH, data.size() - start);
@@ -31,11 +49,11 @@ public final class Evaluator {
         }
         float[][] logits = runtime.logits(clips);
         for (int k = 0; k < n; k++) {
-          correct += argMax(logits[k]) == data.label(start + k) ? 1 : 0;
+          counts[data.label(start + k)][argMax(logits[k])]++;
         }
       }
     }
-    return 100.0 * correct / data.size();
+    return counts;
   }
 
   /** Index of the largest value. */
