@@ -123,21 +123,26 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--train-classes", description = "demo model: actions (default: ${DEFAULT-VALUE})")
   int trainClasses = 10;
 
-  @Option(names = "--train-clips-per-class", description = "demo model: clips per action (default: ${DEFAULT-VALUE})")
-  int trainClipsPerClass = 30;
+  @Option(names = "--train-clips-per-class", description = "demo model: LSTM training clips per action "
+      + "(default: ${DEFAULT-VALUE})")
+  int trainClipsPerClass = 100;
+
+  @Option(names = "--backbone-clips-per-class", description = "demo model: backbone training clips per action, each "
+      + "in its own scene (default: ${DEFAULT-VALUE})")
+  int backboneClipsPerClass = 60;
 
   @Option(names = "--train-frames", description = "demo model: frames per clip = the LSTM's clip length "
       + "(default: ${DEFAULT-VALUE})")
-  int trainFrames = 16;
+  int trainFrames = 32;
 
   @Option(names = "--backbone-epochs", description = "demo model: CNN epochs (default: ${DEFAULT-VALUE})")
-  int backboneEpochs = 6;
+  int backboneEpochs = 8;
 
   @Option(names = "--lstm-hidden", description = "demo model: LSTM hidden size before compression (default: ${DEFAULT-VALUE})")
   int lstmHidden = 64;
 
   @Option(names = "--lstm-epochs", description = "demo model: LSTM epochs (default: ${DEFAULT-VALUE})")
-  int lstmEpochs = 20;
+  int lstmEpochs = 30;
 
   @Option(names = "--backbone-train-args", paramLabel = "ARGS", description = "demo model: extra train-backbone "
       + "options, space-separated, e.g. \"--no-poses --lr 1e-3\" (default: none)")
@@ -489,27 +494,33 @@ final class DemoCommand implements Callable<Integer> {
       return vib;
     }
     Files.createDirectories(dir);
+    // The backbone learns poses from clips in many scenes (seed 101); the LSTM learns actions from
+    // pose features of other clips and scenes (seed 7), which the cameras never show either.
     List<String[]> steps = List.of(
+        new String[] {"synth", "--out", dir.resolve("backbone-clips").toString(), "--classes", "" + trainClasses,
+            "--clips-per-class", "" + backboneClipsPerClass, "--groups", "" + Math.min(99, backboneClipsPerClass),
+            "--seed", "101", "--size", size, "--frames", "" + trainFrames, "--fps", "" + fps},
+        new String[] {"train-backbone", "--dataset", dir.resolve("backbone-clips").toString(), "--out", cnn.toString(),
+            "--epochs", "" + backboneEpochs},
         new String[] {"synth", "--out", dir.resolve("synth").toString(), "--classes", "" + trainClasses,
             "--clips-per-class", "" + trainClipsPerClass, "--seed", "7", "--size", size, "--frames", "" + trainFrames,
             "--fps", "" + fps},
-        new String[] {"train-backbone", "--dataset", dir.resolve("synth").toString(), "--out", cnn.toString(),
-            "--epochs", "" + backboneEpochs},
         new String[] {"extract", "--dataset", dir.resolve("synth").toString(), "--backbone", "builtin:" + cnn,
             "--out", dir.resolve("features").toString(), "--frames", "" + trainFrames},
         new String[] {"train", "--data", "features:" + dir.resolve("features") + ":" + trainFrames, "--hidden",
-            "" + lstmHidden, "--epochs", "" + lstmEpochs, "--vib", "--out", vib.toString()});
+            "" + lstmHidden, "--epochs", "" + lstmEpochs, "--batch-size", "16", "--standardize", "--vib", "--out",
+            vib.toString()});
     steps = new ArrayList<>(steps);
     steps.set(1, concat(steps.get(1), backboneTrainArgs));
-    steps.set(3, concat(steps.get(3), lstmTrainArgs));
+    steps.set(4, concat(steps.get(4), lstmTrainArgs));
     out.println("no cached demo model in " + dir + ": training one (rebuild it by hand with):");
     for (String[] step : steps) {
       out.println("  ./vibstream " + String.join(" ", step));
     }
     out.flush();
     for (String[] step : steps) {
-      if (step[0].equals("synth") && Files.isDirectory(dir.resolve("synth"))) {
-        deleteRecursively(dir.resolve("synth"));
+      if (step[0].equals("synth") && Files.isDirectory(Path.of(step[2]))) {
+        deleteRecursively(Path.of(step[2]));
       }
       if (step[0].equals("extract") && Files.isDirectory(dir.resolve("features"))) {
         deleteRecursively(dir.resolve("features"));

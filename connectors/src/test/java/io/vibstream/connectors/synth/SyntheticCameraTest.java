@@ -47,6 +47,22 @@ class SyntheticCameraTest {
   }
 
   @Test
+  void aSceneParameterFilmsThatGroupsSceneWhateverTheCameraSeed() throws IOException {
+    String a = "synth://a?seed=1&size=32x32&realtime=false&script=walk:5";
+    String b = "synth://b?seed=1&size=32x32&realtime=false&script=walk:5";
+    try (SyntheticCamera plain = SyntheticCamera.open(a); SyntheticCamera group3 = SyntheticCamera.open(a + "&scene=7:3");
+        SyntheticCamera group3Again = SyntheticCamera.open(b + "&scene=7:3");
+        SyntheticCamera group4 = SyntheticCamera.open(a + "&scene=7:4")) {
+      byte[] p = SyntheticVideosTest.pixels(plain.next().image());
+      byte[] g3 = SyntheticVideosTest.pixels(group3.next().image());
+      assertThat(g3).isNotEqualTo(p).isEqualTo(SyntheticVideosTest.pixels(group3Again.next().image()))
+          .isNotEqualTo(SyntheticVideosTest.pixels(group4.next().image()));
+    }
+    assertThatThrownBy(() -> SyntheticCamera.open("synth://c?scene=7")).hasMessageContaining("SEED:GROUP");
+    assertThatThrownBy(() -> SyntheticCamera.open("synth://c?scene=7:0")).hasMessageContaining("group must be >= 1");
+  }
+
+  @Test
   void realtimePacesToTheFrameRate() throws IOException {
     try (SyntheticCamera cam = SyntheticCamera.open("synth://rt?fps=50&size=16x16")) {
       long start = System.nanoTime();
