@@ -53,7 +53,8 @@ class SchemaCompatibilityTest {
         checked.add(current.getName());
       }
     }
-    assertThat(checked).containsExactlyInAnyOrder("Frame", "ActionEvent", "ModelRelease", "LabeledClip");
+    assertThat(checked).containsExactlyInAnyOrder("Frame", "ActionEvent", "ModelRelease", "LabeledClip",
+        "RetrainStatus");
   }
 
   @Test
@@ -62,6 +63,7 @@ class SchemaCompatibilityTest {
     assertThat(form(ActionEvent.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("ActionEvent.avsc"))));
     assertThat(form(ModelRelease.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("ModelRelease.avsc"))));
     assertThat(form(LabeledClip.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("LabeledClip.avsc"))));
+    assertThat(form(RetrainStatus.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("RetrainStatus.avsc"))));
   }
 
   /** Avro's Parsing Canonical Form: what matters for reading and writing (no docs, no properties). */
