@@ -34,23 +34,33 @@ public final class ModelReleases {
   public static byte[] validate(ModelRelease release, BackboneIdentity backbone) throws RefusedException {
     String source = "model release v" + release.getVersion();
     byte[] bytes = bytes(release, source);
-    String sha = ModelArtifacts.sha256Hex(bytes);
-    if (release.getSha256() == null || !sha.equals(release.getSha256().toLowerCase(Locale.ROOT))) {
-      throw new RefusedException(source + ": SHA-256 mismatch: release says " + release.getSha256() + ", bytes are "
-          + sha, null);
-    }
-    ModelManifest manifest;
-    try {
-      manifest = parse(bytes, source).manifest();
-    } catch (InvalidArtifactException e) {
-      throw new RefusedException(e.getMessage(), e);
-    }
-    ModelManifest.Backbone b = manifest.backbone();
+    ModelManifest.Backbone b = checked(bytes, release.getSha256(), source).manifest().backbone();
     if (!b.id().equals(backbone.id()) || b.dimension() != backbone.dimension()) {
       throw new RefusedException(source + ": trained on backbone " + b.id() + " (dimension " + b.dimension()
           + "), this job runs " + backbone.id() + " (dimension " + backbone.dimension() + ")", null);
     }
     return bytes;
+  }
+
+  /**
+   * The release's artifact after every check of {@link #validate} but the backbone's (which the
+   * caller compares with what it needs, e.g. the clips it trains on).
+   */
+  public static ModelArtifact artifact(ModelRelease release) throws RefusedException {
+    String source = "model release v" + release.getVersion();
+    return checked(bytes(release, source), release.getSha256(), source);
+  }
+
+  private static ModelArtifact checked(byte[] bytes, String sha256, String source) throws RefusedException {
+    String sha = ModelArtifacts.sha256Hex(bytes);
+    if (sha256 == null || !sha.equals(sha256.toLowerCase(Locale.ROOT))) {
+      throw new RefusedException(source + ": SHA-256 mismatch: release says " + sha256 + ", bytes are " + sha, null);
+    }
+    try {
+      return parse(bytes, source);
+    } catch (InvalidArtifactException e) {
+      throw new RefusedException(e.getMessage(), e);
+    }
   }
 
   /** Parses bytes already validated by {@link #validate}. */
