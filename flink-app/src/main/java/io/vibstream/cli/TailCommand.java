@@ -10,6 +10,7 @@ import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainStatus;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -46,14 +47,16 @@ final class TailCommand implements Callable<Integer> {
       "frames", Frame.class,
       "events", ActionEvent.class,
       "models", ModelRelease.class,
-      "training-clips", LabeledClip.class);
+      "training-clips", LabeledClip.class,
+      "retrain-status", RetrainStatus.class);
 
   /** Record types by their schema name, for --type. */
   static final Map<String, Class<? extends SpecificRecord>> BY_NAME = Map.of(
       "Frame", Frame.class,
       "ActionEvent", ActionEvent.class,
       "ModelRelease", ModelRelease.class,
-      "LabeledClip", LabeledClip.class);
+      "LabeledClip", LabeledClip.class,
+      "RetrainStatus", RetrainStatus.class);
 
   @Spec
   CommandSpec spec;
@@ -68,7 +71,7 @@ final class TailCommand implements Callable<Integer> {
   Long max;
 
   @Option(names = "--type", paramLabel = "NAME",
-      description = "record type: Frame, ActionEvent, ModelRelease or LabeledClip (default: by topic name)")
+      description = "record type: Frame, ActionEvent, ModelRelease, LabeledClip or RetrainStatus (default: by topic name)")
   String type;
 
   @Option(names = "--timeout-ms", description = "give up when the topic cannot be found within this time (default: ${DEFAULT-VALUE})")

@@ -60,7 +60,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Triggers.</b> A retraining starts after {@code everyClips} new clips and at each
  * processing-time tick of {@code every} that follows new clips (0 switches either off), never
- * two at a time: a trigger during training is served when it ends.
+ * two at a time: a count reached during training is served when it ends. None starts within
+ * {@code settle} of the instance starting: both inputs start at the earliest offsets, and a
+ * candidate must not take its version number before the models topic was read (a count reached
+ * meanwhile is served then, ticks meanwhile are skipped).
  *
  * <p><b>Off the hot path.</b> {@link CandidateTraining} runs on one background thread with an
  * immutable snapshot of the window, so records and checkpoint barriers keep flowing while it
@@ -100,48 +103,58 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
    * @param tolerancePoints publish when candidate accuracy >= parent accuracy - this (percentage points)
    * @param paramBudget the most LSTM parameters a published candidate may have, 0 for the parent's
    * @param poll how often the running training is checked, >= 1 ms
+   * @param settle no retraining starts within this time of the operator starting, so that the
+   *     models topic is read before a candidate takes a version number
    * @param recipe how candidates train
    */
   public record Settings(int windowClips, double validationShare, int everyClips, Duration every,
-      double tolerancePoints, long paramBudget, Duration poll, CandidateTraining.Recipe recipe)
+      double tolerancePoints, long paramBudget, Duration poll, Duration settle, CandidateTraining.Recipe recipe)
       implements Serializable {
     public Settings {
       Objects.requireNonNull(every, "every");
       Objects.requireNonNull(poll, "poll");
+      Objects.requireNonNull(settle, "settle");
       Objects.requireNonNull(recipe, "recipe");
       if (windowClips < 2 || !(validationShare > 0 && validationShare < 1) || everyClips < 0 || every.isNegative()
           || (everyClips == 0 && every.isZero()) || !Double.isFinite(tolerancePoints) || paramBudget < 0
-          || poll.toMillis() < 1) {
+          || poll.toMillis() < 1 || settle.isNegative()) {
         throw new IllegalArgumentException("invalid retrain settings: windowClips=" + windowClips
             + ", validationShare=" + validationShare + ", everyClips=" + everyClips + ", every=" + every
             + " (one trigger must be on), tolerancePoints=" + tolerancePoints + ", paramBudget=" + paramBudget
-            + ", poll=" + poll);
+            + ", poll=" + poll + ", settle=" + settle);
       }
     }
 
     /**
      * 1000 clips, 20% held out, every 100 clips or 10 minutes, 1 point tolerance, the parent's
-     * parameter budget, polled every 200 ms, {@link CandidateTraining.Recipe#defaults()}.
+     * parameter budget, polled every 200 ms, 5 s to settle, {@link CandidateTraining.Recipe#defaults()}.
      */
     public static Settings defaults() {
       return new Settings(1000, 0.2, 100, Duration.ofMinutes(10), 1.0, 0, Duration.ofMillis(200),
-          CandidateTraining.Recipe.defaults());
+          Duration.ofSeconds(5), CandidateTraining.Recipe.defaults());
     }
 
     public Settings withWindow(int clips, double share) {
-      return new Settings(clips, share, everyClips, every, tolerancePoints, paramBudget, poll, recipe);
+      return new Settings(clips, share, everyClips, every, tolerancePoints, paramBudget, poll, settle, recipe);
     }
 
     public Settings withTriggers(int clips, Duration interval) {
-      return new Settings(windowClips, validationShare, clips, interval, tolerancePoints, paramBudget, poll, recipe);
+      return new Settings(windowClips, validationShare, clips, interval, tolerancePoints, paramBudget, poll, settle,
+          recipe);
     }
 
     public Settings withGate(double tolerance, long budget) {
-      return new Settings(windowClips, validationShare, everyClips, every, tolerance, budget, poll, recipe);
+      return new Settings(windowClips, validationShare, everyClips, every, tolerance, budget, poll, settle, recipe);
+    }
+
+    public Settings withTiming(Duration pollEvery, Duration settleFor) {
+      return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, pollEvery,
+          settleFor, recipe);
     }
 
     public Settings withRecipe(CandidateTraining.Recipe value) {
-      return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, poll, value);
+      return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, poll, settle,
+          value);
     }
   }
 
@@ -158,6 +171,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   private transient Future<CandidateTraining.Candidate> running;
   private transient Attempt attempt;
   private transient long pollAt;
+  private transient long settledAt;
   private transient Counter accepted;
   private transient Counter dropped;
   private transient Counter published;
@@ -184,6 +198,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
     dropped = group.counter("clipsDropped");
     published = group.counter("releasesPublished");
     rejected = group.counter("candidatesRejected");
+    settledAt = -1;
   }
 
   @Override
@@ -198,6 +213,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
 
   @Override
   public void processElement1(LabeledClip clip, Context ctx, Collector<RetrainStatus> out) throws Exception {
+    boolean settled = settled(ctx);
     RetrainCursor c = cursor();
     String problem = problem(clip, c);
     if (problem != null) {
@@ -222,13 +238,14 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       c = c.withNextTick(tick);
     }
     cursor.update(c);
-    if (settings.everyClips() > 0 && c.newClips() >= settings.everyClips() && !c.training()) {
+    if (settled && countDue(c) && !c.training()) {
       start("clips", ctx, out);
     }
   }
 
   @Override
   public void processElement2(ModelRelease release, Context ctx, Collector<RetrainStatus> out) throws Exception {
+    settled(ctx);
     RetrainCursor c = cursor().withMaxVersion(release.getVersion());
     ParentModel current = parent.value();
     if (current != null && release.getVersion() <= current.version()) {
@@ -255,6 +272,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetrainStatus> out) throws Exception {
+    boolean settled = settled(ctx);
     RetrainCursor c = cursor();
     boolean tick = c.nextTick() != 0 && timestamp >= c.nextTick();
     if (tick) {
@@ -271,9 +289,30 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       } else if (timestamp >= pollAt) {
         poll(ctx);
       }
-    } else if (tick && c.newClips() > 0) {
+    } else if (settled && countDue(c)) {
+      start("clips", ctx, out); // reached while settling
+    } else if (settled && tick && c.newClips() > 0) {
       start("timer", ctx, out);
     }
+  }
+
+  /**
+   * Whether retraining may start: {@code settle} has passed since this instance first ran (its
+   * first call registers a timer for the end of that period).
+   */
+  private boolean settled(Context ctx) {
+    long now = ctx.timerService().currentProcessingTime();
+    if (settledAt < 0) {
+      settledAt = now + settings.settle().toMillis();
+      if (settledAt > now) {
+        ctx.timerService().registerProcessingTimeTimer(settledAt);
+      }
+    }
+    return now >= settledAt;
+  }
+
+  private boolean countDue(RetrainCursor c) {
+    return settings.everyClips() > 0 && c.newClips() >= settings.everyClips();
   }
 
   private void start(String trigger, Context ctx, Collector<RetrainStatus> out) throws Exception {
@@ -373,7 +412,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   }
 
   private void startIfDue(Context ctx, Collector<RetrainStatus> out) throws Exception {
-    if (settings.everyClips() > 0 && cursor().newClips() >= settings.everyClips()) {
+    if (countDue(cursor())) {
       start("clips", ctx, out);
     }
   }

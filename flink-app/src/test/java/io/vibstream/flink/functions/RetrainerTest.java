@@ -39,7 +39,7 @@ class RetrainerTest {
   private static final CandidateTraining.Recipe RECIPE =
       new CandidateTraining.Recipe(CandidateTraining.Mode.FINE_TUNE, 16, 15, 8, 5, 16, 1e-2, 1e-2, 1e-2, 16, 1);
   private static final Retrainer.Settings SETTINGS = new Retrainer.Settings(1000, 0.25, 90, Duration.ZERO, 1.0, 0,
-      Duration.ofMillis(1), RECIPE);
+      Duration.ofMillis(1), Duration.ZERO, RECIPE);
 
   private static KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> harness(
       Retrainer.Settings settings) throws Exception {
@@ -324,6 +324,24 @@ class RetrainerTest {
       assertThat(status.getTrigger()).isEqualTo("restart");
       assertThat(status.getDecision()).isEqualTo(RetrainDecision.PUBLISHED);
       assertThat(status.getTrainingClips() + status.getValidationClips()).isEqualTo(90);
+    }
+  }
+
+  @Test
+  void noRetrainingStartsBeforeTheModelsHadTimeToArrive() throws Exception {
+    ModelRelease v4 = release(4, TrendClips.knownModelBytes(4, 16, 18));
+    Duration settle = Duration.ofSeconds(5);
+    try (var h = harness(SETTINGS.withTiming(Duration.ofMillis(1), settle))) {
+      feed(h, TrendClips.clips(ALL, 30, 0, 19)); // the count is reached while settling
+      h.setProcessingTime(NOW + settle.toMillis() - 1);
+      h.processElement2(new StreamRecord<>(v4));
+      assertThat(h.extractOutputValues()).isEmpty();
+
+      h.setProcessingTime(NOW + settle.toMillis());
+      RetrainStatus status = await(h, 1).get(0);
+      assertThat(status.getTrigger()).isEqualTo("clips");
+      assertThat(status.getParentVersion()).isEqualTo(4);
+      assertThat(status.getVersion()).isEqualTo(5);
     }
   }
 
