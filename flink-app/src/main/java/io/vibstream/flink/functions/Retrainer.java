@@ -6,22 +6,17 @@ import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
-import io.vibstream.model.lstm.LstmParams;
 import io.vibstream.schemas.LabeledClip;
-import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
 import io.vibstream.schemas.RetrainStatus;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -158,10 +153,6 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
     }
   }
 
-  /** What a running retraining started from (not in state: a restore starts it again). */
-  private record Attempt(String trigger, Long parentVersion, Long parentParams, CandidateTraining.Data data,
-      String dataRange, String backboneId, int clipLength) {}
-
   private final Settings settings;
 
   private transient MapState<Long, TrainingClip> clips;
@@ -169,7 +160,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   private transient ValueState<ParentModel> parent;
   private transient ExecutorService trainer;
   private transient Future<CandidateTraining.Candidate> running;
-  private transient Attempt attempt;
+  private transient RetrainAttempt attempt;
   private transient long pollAt;
   private transient long settledAt;
   private transient Counter accepted;
@@ -225,7 +216,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       c = c.withBackbone(clip.getBackboneId(), clip.getFeatureDim());
     }
     long arrival = c.nextArrival();
-    clips.put(arrival, trainingClip(arrival, clip));
+    clips.put(arrival, trainingClip(clip));
     accepted.inc();
     long first = c.firstArrival();
     while (arrival + 1 - first > settings.windowClips()) {
@@ -333,8 +324,8 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       emit(out, ctx, status(RetrainDecision.SKIPPED, e.getMessage(), trigger, p == null ? null : p.version()));
       return;
     }
-    attempt = new Attempt(trigger, p == null ? null : p.version(), pa == null ? null : pa.model().lstmParams(), data,
-        dataRange(window, c), c.backboneId(), clipLength);
+    attempt = new RetrainAttempt(trigger, p == null ? null : p.version(), pa == null ? null : pa.model().lstmParams(), data,
+        CandidateRelease.dataRange(window, c), c.backboneId(), clipLength);
     running = trainer.submit(() -> CandidateTraining.train(data, pa, settings.recipe()));
     cursor.update(c.started());
     LOG.info("retraining ({}) on {} training and {} validation clips of {} labels, parent {}", trigger,
@@ -348,7 +339,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   }
 
   private void decide(Context ctx, Collector<RetrainStatus> out) throws Exception {
-    Attempt a = attempt;
+    RetrainAttempt a = attempt;
     Future<CandidateTraining.Candidate> done = running;
     attempt = null;
     running = null;
@@ -393,8 +384,8 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
     RetrainStatus.Builder status;
     if (why.isEmpty()) {
       long now = ctx.timerService().currentProcessingTime();
-      byte[] bytes = ModelArtifacts.toBytes(artifact(version, candidate, a, now));
-      ctx.output(RELEASES, release(version, bytes, now));
+      byte[] bytes = ModelArtifacts.toBytes(CandidateRelease.artifact(version, candidate, a, now));
+      ctx.output(RELEASES, CandidateRelease.release(version, bytes, now));
       parent.update(new ParentModel(version, bytes));
       cursor.update(c.withMaxVersion(version));
       published.inc();
@@ -447,71 +438,15 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
     return null;
   }
 
-  private TrainingClip trainingClip(long arrival, LabeledClip clip) {
+  private TrainingClip trainingClip(LabeledClip clip) {
     List<Float> list = clip.getFeatures();
     float[] features = new float[list.size()];
     for (int i = 0; i < features.length; i++) {
       features[i] = list.get(i);
     }
-    return new TrainingClip(arrival, clip.getCameraId(), clip.getStartTimestamp().toEpochMilli(),
-        clip.getEndTimestamp().toEpochMilli(), clip.getLabel(), features.length / clip.getFeatureDim(), features,
+    return new TrainingClip(clip.getStartTimestamp().toEpochMilli(), clip.getEndTimestamp().toEpochMilli(),
+        clip.getLabel(), features.length / clip.getFeatureDim(), features,
         ValidationSplit.isValidation(clip, settings.validationShare()));
-  }
-
-  /** Lineage data: which clips, when captured, which backbone. */
-  private static String dataRange(List<TrainingClip> window, RetrainCursor c) {
-    long from = Long.MAX_VALUE;
-    long to = Long.MIN_VALUE;
-    int validation = 0;
-    for (TrainingClip clip : window) {
-      from = Math.min(from, clip.startTimestamp());
-      to = Math.max(to, clip.endTimestamp());
-      validation += clip.validation() ? 1 : 0;
-    }
-    return String.format(Locale.ROOT, "training-clips #%d..#%d: %d clips (%d training, %d validation) captured "
-        + "%s..%s, backbone %s (dimension %d)", c.firstArrival(), c.nextArrival() - 1, window.size(),
-        window.size() - validation, validation, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), c.backboneId(),
-        c.dimension());
-  }
-
-  private ModelArtifact artifact(long version, CandidateTraining.Candidate candidate, Attempt a, long now) {
-    var model = candidate.model();
-    int dim = model.featureDim();
-    Map<String, Double> metrics = new TreeMap<>();
-    metrics.put("accuracy", candidate.accuracy());
-    metrics.put("lstm_params", (double) model.lstmParams());
-    metrics.put("compression_ratio",
-        LstmParams.count(dim, candidate.originalHidden()) / (double) model.lstmParams());
-    metrics.put("training_clips", (double) a.data().train().size());
-    metrics.put("validation_clips", (double) a.data().validation().size());
-    metrics.put("training_ms", (double) candidate.millis());
-    if (candidate.parentAccuracy() != null) {
-      metrics.put("parent_accuracy", candidate.parentAccuracy());
-      metrics.put("parent_lstm_params", a.parentParams().doubleValue());
-    }
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, version,
-        Instant.ofEpochSecond(now / 1000).toString(), a.data().labels(), new ModelManifest.Backbone(a.backboneId(), dim),
-        a.clipLength(), model.keptInputs(), model.hiddenSize(), dim, candidate.originalHidden(), metrics,
-        new ModelManifest.Lineage(a.parentVersion(), a.dataRange(), candidate.beta(), candidate.betaInput(),
-            candidate.training()));
-    return new ModelArtifact(manifest, model);
-  }
-
-  /** A release of the artifact, as {@code vibstream models publish} writes one. */
-  private static ModelRelease release(long version, byte[] bytes, long now) {
-    ModelManifest m = ModelArtifacts.fromBytes(bytes, "candidate v" + version).manifest();
-    ModelManifest.Lineage l = m.lineage();
-    return ModelRelease.newBuilder()
-        .setVersion(version)
-        .setArtifact(ByteBuffer.wrap(bytes))
-        .setReference(null)
-        .setSha256(ModelArtifacts.sha256Hex(bytes))
-        .setSignature(null)
-        .setMetrics(Map.copyOf(m.metrics()))
-        .setLineage(Lineage.newBuilder().setParentVersion(l.parentVersion()).setData(l.data()).setBeta(l.beta())
-            .setBetaInput(l.betaInput()).setTraining(l.training()).build())
-        .setCreatedAt(Instant.ofEpochMilli(now))
-        .build();
   }
 
   private static RetrainStatus.Builder status(RetrainDecision decision, String reason, String trigger,
@@ -522,7 +457,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
         .setTrainingMs(0);
   }
 
-  private static RetrainStatus.Builder measured(RetrainStatus.Builder status, Attempt a,
+  private static RetrainStatus.Builder measured(RetrainStatus.Builder status, RetrainAttempt a,
       CandidateTraining.Candidate candidate, Long budget) {
     return status.setAccuracy(candidate.accuracy()).setParentAccuracy(candidate.parentAccuracy())
         .setLstmParams(candidate.model().lstmParams()).setParamBudget(budget).setLabels(a.data().labels())

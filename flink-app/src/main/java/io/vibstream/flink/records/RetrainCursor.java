@@ -25,8 +25,8 @@ public record RetrainCursor(long firstArrival, long nextArrival, String backbone
     return nextArrival - firstArrival;
   }
 
-  public RetrainCursor withWindow(long first, long next, long added) {
-    return new RetrainCursor(first, next, backboneId, dimension, added, maxVersion, training, nextTick);
+  public RetrainCursor withWindow(long first, long next, long newSinceStart) {
+    return new RetrainCursor(first, next, backboneId, dimension, newSinceStart, maxVersion, training, nextTick);
   }
 
   public RetrainCursor withBackbone(String id, int dim) {

@@ -1,10 +1,8 @@
 package io.vibstream.flink.records;
 
 /**
- * A labelled clip in the retrain window (keyed state of the retrain job).
+ * A labelled clip in the retrain window (keyed state of the retrain job, under its arrival number).
  *
- * @param arrival position among the clips the window accepted, from 0
- * @param cameraId where it was recorded
  * @param startTimestamp capture time of its first frame, epoch milliseconds
  * @param endTimestamp capture time of its last frame, epoch milliseconds
  * @param label the action
@@ -13,5 +11,5 @@ package io.vibstream.flink.records;
  * @param validation whether it is held out for evaluation
  *     ({@link io.vibstream.flink.functions.ValidationSplit})
  */
-public record TrainingClip(long arrival, String cameraId, long startTimestamp, long endTimestamp, String label,
-    int frames, float[] features, boolean validation) {}
+public record TrainingClip(long startTimestamp, long endTimestamp, String label, int frames, float[] features,
+    boolean validation) {}
