@@ -324,8 +324,9 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       emit(out, ctx, status(RetrainDecision.SKIPPED, e.getMessage(), trigger, p == null ? null : p.version()));
       return;
     }
-    attempt = new RetrainAttempt(trigger, p == null ? null : p.version(), pa == null ? null : pa.model().lstmParams(), data,
-        CandidateRelease.dataRange(window, c), c.backboneId(), clipLength);
+    attempt = new RetrainAttempt(trigger, p == null ? null : p.version(),
+        pa == null ? null : pa.model().lstmParams(), data, CandidateRelease.dataRange(window, c), c.backboneId(),
+        clipLength);
     running = trainer.submit(() -> CandidateTraining.train(data, pa, settings.recipe()));
     cursor.update(c.started());
     LOG.info("retraining ({}) on {} training and {} validation clips of {} labels, parent {}", trigger,
