@@ -11,6 +11,7 @@ import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.RetrainStatus;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -48,7 +49,8 @@ final class TailCommand implements Callable<Integer> {
       "events", ActionEvent.class,
       "models", ModelRelease.class,
       "model-status", ModelStatus.class,
-      "training-clips", LabeledClip.class);
+      "training-clips", LabeledClip.class,
+      "retrain-status", RetrainStatus.class);
 
   /** Record types by their schema name, for --type. */
   static final Map<String, Class<? extends SpecificRecord>> BY_NAME = Map.of(
@@ -56,7 +58,8 @@ final class TailCommand implements Callable<Integer> {
       "ActionEvent", ActionEvent.class,
       "ModelRelease", ModelRelease.class,
       "ModelStatus", ModelStatus.class,
-      "LabeledClip", LabeledClip.class);
+      "LabeledClip", LabeledClip.class,
+      "RetrainStatus", RetrainStatus.class);
 
   @Spec
   CommandSpec spec;
@@ -71,8 +74,8 @@ final class TailCommand implements Callable<Integer> {
   Long max;
 
   @Option(names = "--type", paramLabel = "NAME",
-      description = "record type: Frame, ActionEvent, ModelRelease, ModelStatus or LabeledClip (default: by topic "
-          + "name)")
+      description = "record type: Frame, ActionEvent, ModelRelease, ModelStatus, LabeledClip or RetrainStatus "
+          + "(default: by topic name)")
   String type;
 
   @Option(names = "--timeout-ms", description = "give up when the topic cannot be found within this time (default: ${DEFAULT-VALUE})")

@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         JobCommand.class,
         ModelsCommand.class,
+        RetrainCommand.class,
+        LabelCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -54,7 +54,7 @@ class SchemaCompatibilityTest {
       }
     }
     assertThat(checked).containsExactlyInAnyOrder("Frame", "ActionEvent", "ModelRelease", "LabeledClip",
-        "ModelStatus");
+        "ModelStatus", "RetrainStatus");
   }
 
   @Test
@@ -64,6 +64,7 @@ class SchemaCompatibilityTest {
     assertThat(form(ModelRelease.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("ModelRelease.avsc"))));
     assertThat(form(LabeledClip.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("LabeledClip.avsc"))));
     assertThat(form(ModelStatus.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("ModelStatus.avsc"))));
+    assertThat(form(RetrainStatus.getClassSchema())).isEqualTo(form(parse(CURRENT.resolve("RetrainStatus.avsc"))));
   }
 
   /** Avro's Parsing Canonical Form: what matters for reading and writing (no docs, no properties). */

@@ -53,8 +53,8 @@ class SyntheticCameraTest {
     try (SyntheticCamera plain = SyntheticCamera.open(a); SyntheticCamera group3 = SyntheticCamera.open(a + "&scene=7:3");
         SyntheticCamera group3Again = SyntheticCamera.open(b + "&scene=7:3");
         SyntheticCamera group4 = SyntheticCamera.open(a + "&scene=7:4")) {
-      byte[] p = SyntheticVideosTest.pixels(plain.next().image());
-      byte[] g3 = SyntheticVideosTest.pixels(group3.next().image());
+      int[] p = SyntheticVideosTest.pixels(plain.next().image());
+      int[] g3 = SyntheticVideosTest.pixels(group3.next().image());
       assertThat(g3).isNotEqualTo(p).isEqualTo(SyntheticVideosTest.pixels(group3Again.next().image()))
           .isNotEqualTo(SyntheticVideosTest.pixels(group4.next().image()));
     }

@@ -80,6 +80,14 @@ public final class ModelReleases {
     return verified;
   }
 
+  /**
+   * The release's artifact after every check of {@link #verify} (checksum, a valid {@code .vib});
+   * the caller compares its backbone with what it needs, e.g. the clips it trains on.
+   */
+  public static ModelArtifact artifact(ModelRelease release) throws RefusedException {
+    return verify(release).artifact();
+  }
+
   /** Parses bytes already checked by {@link #verify}. */
   public static ModelArtifact parse(byte[] bytes, String source) {
     return ModelArtifacts.fromBytes(bytes, source);

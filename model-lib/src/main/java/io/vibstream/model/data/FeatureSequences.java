@@ -107,6 +107,33 @@ public final class FeatureSequences {
         "features:" + dir + " (" + index.backboneId + ", " + index.dimension + ")");
   }
 
+  /**
+   * One clip as stored, at its own length.
+   *
+   * @param frames T_i rows of {@code dimension} features
+   * @param source where it came from, or {@code null}
+   */
+  public record StoredClip(String label, String split, String source, float[][] frames) {}
+
+  /**
+   * Every clip of both splits at its own length (no resampling), in {@code dataset.json} order.
+   *
+   * @throws InvalidDataException naming the file and problem if anything is missing or inconsistent
+   */
+  public static List<StoredClip> clips(Path dir) {
+    Index index = Index.read(dir);
+    List<StoredClip> out = new ArrayList<>(index.clips.size());
+    for (Clip clip : index.clips) {
+      float[] flat = index.features(clip);
+      float[][] frames = new float[clip.frames][];
+      for (int t = 0; t < clip.frames; t++) {
+        frames[t] = Arrays.copyOfRange(flat, t * index.dimension, (t + 1) * index.dimension);
+      }
+      out.add(new StoredClip(clip.label, clip.split, clip.source, frames));
+    }
+    return out;
+  }
+
   private record Clip(String file, String label, String split, int frames, String source) {}
 
   /** A parsed and checked {@code dataset.json}. */

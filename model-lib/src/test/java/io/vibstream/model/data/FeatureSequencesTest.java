@@ -48,6 +48,28 @@ class FeatureSequencesTest {
   }
 
   @Test
+  void clipsComeBackAtTheirOwnLengthFromBothSplits() throws IOException {
+    try (FeatureSequences.Writer writer = FeatureSequences.Writer.create(dir, "tiny-net", 3, LABELS)) {
+      writer.add(clip(5, 0), "run", "train", "videos/run/1.mp4");
+      writer.add(clip(2, 100), "walk", "test", null);
+    }
+
+    List<FeatureSequences.StoredClip> clips = FeatureSequences.clips(dir);
+
+    assertThat(clips).hasSize(2);
+    assertThat(clips.get(0).label()).isEqualTo("run");
+    assertThat(clips.get(0).split()).isEqualTo("train");
+    assertThat(clips.get(0).source()).isEqualTo("videos/run/1.mp4");
+    assertThat(clips.get(0).frames()).isEqualTo(clip(5, 0));
+    assertThat(clips.get(1).split()).isEqualTo("test");
+    assertThat(clips.get(1).source()).isNull();
+    assertThat(clips.get(1).frames()).isEqualTo(clip(2, 100));
+    Files.delete(dir.resolve("clips/00001.safetensors"));
+    assertThatThrownBy(() -> FeatureSequences.clips(dir)).isInstanceOf(InvalidDataException.class)
+        .hasMessageContaining("00001.safetensors: no such file");
+  }
+
+  @Test
   void readInfoReadsOnlyTheIndex() throws IOException {
     try (FeatureSequences.Writer writer = FeatureSequences.Writer.create(dir, "tiny-net", 3, LABELS)) {
       writer.add(clip(7, 0), "run", "train", null);

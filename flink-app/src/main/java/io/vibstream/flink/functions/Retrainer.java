@@ -1,0 +1,472 @@
+package io.vibstream.flink.functions;
+
+import io.vibstream.flink.records.ParentModel;
+import io.vibstream.flink.records.RetrainCursor;
+import io.vibstream.flink.records.TrainingClip;
+import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.schemas.LabeledClip;
+import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainDecision;
+import io.vibstream.schemas.RetrainStatus;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retrain job's operator, under one key ({@link #KEY}): labelled clips in, model releases in,
+ * a {@link RetrainStatus} out per retraining and a {@link ModelRelease} on {@link #RELEASES} per
+ * published candidate.
+ *
+ * <p><b>Window.</b> Clips with features are kept in keyed state, the newest {@code windowClips}
+ * (the oldest is evicted), each on the side {@link ValidationSplit} gives it. The window holds
+ * one backbone's features: the current model's, or before a model the first clip's. Clips of
+ * another backbone, without features (encoded frames need a backbone this job does not run) or
+ * malformed are dropped, logged and counted ({@code clipsDropped}); a model of another backbone
+ * empties the window.
+ *
+ * <p><b>Parent.</b> The newest valid release seen (as the inference job serves the newest) is the
+ * parent of the next candidate; every version seen counts towards the next candidate's version,
+ * {@code max(seen, published) + 1}.
+ *
+ * <p><b>Triggers.</b> A retraining starts after {@code everyClips} new clips and at each
+ * processing-time tick of {@code every} that follows new clips (0 switches either off), never
+ * two at a time: a count reached during training is served when it ends. None starts within
+ * {@code settle} of the instance starting: both inputs start at the earliest offsets, and a
+ * candidate must not take its version number before the models topic was read (a count reached
+ * meanwhile is served then, ticks meanwhile are skipped).
+ *
+ * <p><b>Off the hot path.</b> {@link CandidateTraining} runs on one background thread with an
+ * immutable snapshot of the window, so records and checkpoint barriers keep flowing while it
+ * trains; a processing-time timer polls it every {@code poll} and decides on the task thread. The
+ * snapshot and a running training are not checkpointed: after a restore the {@code training}
+ * flag in state starts it again on the restored window. Closing the operator interrupts it (it
+ * stops at its next step).
+ *
+ * <p><b>Decision.</b> The candidate is published when its validation accuracy is at least the
+ * parent's minus {@code tolerancePoints} and its LSTM parameters are within {@code paramBudget}
+ * (0: the parent's count, unlimited without a parent). A release carries the {@code .vib} bytes
+ * inline with their SHA-256, metrics ({@code accuracy}, {@code parent_accuracy},
+ * {@code lstm_params}, {@code parent_lstm_params}, {@code compression_ratio} against the
+ * uncompressed LSTM, {@code training_clips}, {@code validation_clips}, {@code training_ms}) and
+ * lineage (parent version, the clips' arrival and capture-time range, beta, betaInput, training
+ * settings), and becomes the parent. If the parent changed while the candidate trained, the
+ * candidate is dropped ({@code SKIPPED}) and training starts again against the new parent.
+ */
+public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip, ModelRelease, RetrainStatus> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
+
+  /** The one key both inputs are keyed by. */
+  public static final String KEY = "window";
+
+  /** Side output: the releases of published candidates. */
+  public static final OutputTag<ModelRelease> RELEASES = new OutputTag<>("releases",
+      new AvroTypeInfo<>(ModelRelease.class));
+
+  /**
+   * Settings of the retrain operator.
+   *
+   * @param windowClips the most clips kept, >= 2
+   * @param validationShare share of clips held out, in (0, 1)
+   * @param everyClips retrain after this many new clips, 0 for never
+   * @param every retrain at this processing-time interval when clips arrived, zero for never
+   * @param tolerancePoints publish when candidate accuracy >= parent accuracy - this (percentage points)
+   * @param paramBudget the most LSTM parameters a published candidate may have, 0 for the parent's
+   * @param poll how often the running training is checked, >= 1 ms
+   * @param settle no retraining starts within this time of the operator starting, so that the
+   *     models topic is read before a candidate takes a version number
+   * @param recipe how candidates train
+   */
+  public record Settings(int windowClips, double validationShare, int everyClips, Duration every,
+      double tolerancePoints, long paramBudget, Duration poll, Duration settle, CandidateTraining.Recipe recipe)
+      implements Serializable {
+    public Settings {
+      Objects.requireNonNull(every, "every");
+      Objects.requireNonNull(poll, "poll");
+      Objects.requireNonNull(settle, "settle");
+      Objects.requireNonNull(recipe, "recipe");
+      if (windowClips < 2 || !(validationShare > 0 && validationShare < 1) || everyClips < 0 || every.isNegative()
+          || (everyClips == 0 && every.isZero()) || !Double.isFinite(tolerancePoints) || paramBudget < 0
+          || poll.toMillis() < 1 || settle.isNegative()) {
+        throw new IllegalArgumentException("invalid retrain settings: windowClips=" + windowClips
+            + ", validationShare=" + validationShare + ", everyClips=" + everyClips + ", every=" + every
+            + " (one trigger must be on), tolerancePoints=" + tolerancePoints + ", paramBudget=" + paramBudget
+            + ", poll=" + poll + ", settle=" + settle);
+      }
+    }
+
+    /**
+     * 1000 clips, 20% held out, every 100 clips or 10 minutes, 1 point tolerance, the parent's
+     * parameter budget, polled every 200 ms, 5 s to settle, {@link CandidateTraining.Recipe#defaults()}.
+     */
+    public static Settings defaults() {
+      return new Settings(1000, 0.2, 100, Duration.ofMinutes(10), 1.0, 0, Duration.ofMillis(200),
+          Duration.ofSeconds(5), CandidateTraining.Recipe.defaults());
+    }
+
+    public Settings withWindow(int clips, double share) {
+      return new Settings(clips, share, everyClips, every, tolerancePoints, paramBudget, poll, settle, recipe);
+    }
+
+    public Settings withTriggers(int clips, Duration interval) {
+      return new Settings(windowClips, validationShare, clips, interval, tolerancePoints, paramBudget, poll, settle,
+          recipe);
+    }
+
+    public Settings withGate(double tolerance, long budget) {
+      return new Settings(windowClips, validationShare, everyClips, every, tolerance, budget, poll, settle, recipe);
+    }
+
+    public Settings withTiming(Duration pollEvery, Duration settleFor) {
+      return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, pollEvery,
+          settleFor, recipe);
+    }
+
+    public Settings withRecipe(CandidateTraining.Recipe value) {
+      return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, poll, settle,
+          value);
+    }
+  }
+
+  private final Settings settings;
+
+  private transient MapState<Long, TrainingClip> clips;
+  private transient ValueState<RetrainCursor> cursor;
+  private transient ValueState<ParentModel> parent;
+  private transient ExecutorService trainer;
+  private transient Future<CandidateTraining.Candidate> running;
+  private transient RetrainAttempt attempt;
+  private transient long pollAt;
+  private transient long settledAt;
+  private transient Counter accepted;
+  private transient Counter dropped;
+  private transient Counter published;
+  private transient Counter rejected;
+
+  public Retrainer(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    clips = getRuntimeContext().getMapState(new MapStateDescriptor<>("clips", Types.LONG,
+        TypeInformation.of(TrainingClip.class)));
+    cursor = getRuntimeContext().getState(new ValueStateDescriptor<>("cursor",
+        TypeInformation.of(RetrainCursor.class)));
+    parent = getRuntimeContext().getState(new ValueStateDescriptor<>("parent", TypeInformation.of(ParentModel.class)));
+    trainer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "retrain-candidate");
+      t.setDaemon(true);
+      return t;
+    });
+    var group = getRuntimeContext().getMetricGroup();
+    accepted = group.counter("clipsAccepted");
+    dropped = group.counter("clipsDropped");
+    published = group.counter("releasesPublished");
+    rejected = group.counter("candidatesRejected");
+    settledAt = -1;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (trainer != null) {
+      trainer.shutdownNow();
+      if (!trainer.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("the candidate training did not stop within 30 s of its interrupt");
+      }
+    }
+  }
+
+  @Override
+  public void processElement1(LabeledClip clip, Context ctx, Collector<RetrainStatus> out) throws Exception {
+    boolean settled = settled(ctx);
+    RetrainCursor c = cursor();
+    String problem = problem(clip, c);
+    if (problem != null) {
+      dropped.inc();
+      LOG.warn("dropping the {} clip of camera {}: {}", clip.getLabel(), clip.getCameraId(), problem);
+      return;
+    }
+    if (c.backboneId() == null) {
+      c = c.withBackbone(clip.getBackboneId(), clip.getFeatureDim());
+    }
+    long arrival = c.nextArrival();
+    clips.put(arrival, trainingClip(clip));
+    accepted.inc();
+    long first = c.firstArrival();
+    while (arrival + 1 - first > settings.windowClips()) {
+      clips.remove(first++);
+    }
+    c = c.withWindow(first, arrival + 1, c.newClips() + 1);
+    if (!settings.every().isZero() && c.nextTick() == 0) {
+      long tick = ctx.timerService().currentProcessingTime() + settings.every().toMillis();
+      ctx.timerService().registerProcessingTimeTimer(tick);
+      c = c.withNextTick(tick);
+    }
+    cursor.update(c);
+    if (settled && countDue(c) && !c.training()) {
+      start("clips", ctx, out);
+    }
+  }
+
+  @Override
+  public void processElement2(ModelRelease release, Context ctx, Collector<RetrainStatus> out) throws Exception {
+    settled(ctx);
+    RetrainCursor c = cursor().withMaxVersion(release.getVersion());
+    ParentModel current = parent.value();
+    if (current != null && release.getVersion() <= current.version()) {
+      cursor.update(c);
+      return;
+    }
+    try {
+      ModelArtifact artifact = ModelReleases.artifact(release);
+      ModelManifest.Backbone b = artifact.manifest().backbone();
+      if (c.backboneId() != null && (!b.id().equals(c.backboneId()) || b.dimension() != c.dimension())) {
+        LOG.warn("model v{} reads backbone {} (dimension {}): dropping the window's {} clips of {} (dimension {})",
+            release.getVersion(), b.id(), b.dimension(), c.size(), c.backboneId(), c.dimension());
+        clips.clear();
+        c = c.withWindow(c.nextArrival(), c.nextArrival(), 0);
+      }
+      c = c.withBackbone(b.id(), b.dimension());
+      parent.update(new ParentModel(release.getVersion(), ModelArtifacts.toBytes(artifact)));
+      LOG.info("model v{} is the parent of the next candidate", release.getVersion());
+    } catch (ModelReleases.RefusedException e) {
+      LOG.warn("ignoring a model release: {}", e.getMessage());
+    }
+    cursor.update(c);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RetrainStatus> out) throws Exception {
+    boolean settled = settled(ctx);
+    RetrainCursor c = cursor();
+    boolean tick = c.nextTick() != 0 && timestamp >= c.nextTick();
+    if (tick) {
+      long next = timestamp + settings.every().toMillis();
+      ctx.timerService().registerProcessingTimeTimer(next);
+      c = c.withNextTick(next);
+      cursor.update(c);
+    }
+    if (c.training()) {
+      if (running == null) {
+        start("restart", ctx, out); // restored while a candidate trained: its thread is gone
+      } else if (running.isDone()) {
+        decide(ctx, out);
+      } else if (timestamp >= pollAt) {
+        poll(ctx);
+      }
+    } else if (settled && countDue(c)) {
+      start("clips", ctx, out); // reached while settling
+    } else if (settled && tick && c.newClips() > 0) {
+      start("timer", ctx, out);
+    }
+  }
+
+  /**
+   * Whether retraining may start: {@code settle} has passed since this instance first ran (its
+   * first call registers a timer for the end of that period).
+   */
+  private boolean settled(Context ctx) {
+    long now = ctx.timerService().currentProcessingTime();
+    if (settledAt < 0) {
+      settledAt = now + settings.settle().toMillis();
+      if (settledAt > now) {
+        ctx.timerService().registerProcessingTimeTimer(settledAt);
+      }
+    }
+    return now >= settledAt;
+  }
+
+  private boolean countDue(RetrainCursor c) {
+    return settings.everyClips() > 0 && c.newClips() >= settings.everyClips();
+  }
+
+  private void start(String trigger, Context ctx, Collector<RetrainStatus> out) throws Exception {
+    RetrainCursor c = cursor();
+    ParentModel p = parent.value();
+    ModelArtifact pa = p == null ? null : ModelReleases.parse(p.artifact(), "model v" + p.version());
+    int clipLength = pa == null ? settings.recipe().clipLength() : pa.manifest().clipLength();
+    List<TrainingClip> window = new ArrayList<>();
+    for (long i = c.firstArrival(); i < c.nextArrival(); i++) {
+      window.add(clips.get(i));
+    }
+    CandidateTraining.Data data;
+    try {
+      data = CandidateTraining.Data.of(window, pa == null ? List.of() : pa.manifest().labels(), clipLength,
+          c.dimension());
+    } catch (IllegalArgumentException e) {
+      cursor.update(c.started().decided());
+      emit(out, ctx, status(RetrainDecision.SKIPPED, e.getMessage(), trigger, p == null ? null : p.version()));
+      return;
+    }
+    attempt = new RetrainAttempt(trigger, p == null ? null : p.version(),
+        pa == null ? null : pa.model().lstmParams(), data, CandidateRelease.dataRange(window, c), c.backboneId(),
+        clipLength);
+    running = trainer.submit(() -> CandidateTraining.train(data, pa, settings.recipe()));
+    cursor.update(c.started());
+    LOG.info("retraining ({}) on {} training and {} validation clips of {} labels, parent {}", trigger,
+        data.train().size(), data.validation().size(), data.labels().size(), p == null ? "none" : "v" + p.version());
+    poll(ctx);
+  }
+
+  private void poll(Context ctx) {
+    pollAt = ctx.timerService().currentProcessingTime() + settings.poll().toMillis();
+    ctx.timerService().registerProcessingTimeTimer(pollAt);
+  }
+
+  private void decide(Context ctx, Collector<RetrainStatus> out) throws Exception {
+    RetrainAttempt a = attempt;
+    Future<CandidateTraining.Candidate> done = running;
+    attempt = null;
+    running = null;
+    RetrainCursor c = cursor().decided();
+    cursor.update(c);
+    CandidateTraining.Candidate candidate;
+    try {
+      candidate = done.get();
+    } catch (ExecutionException e) {
+      LOG.error("retraining failed", e.getCause());
+      emit(out, ctx, status(RetrainDecision.FAILED, "training failed: " + e.getCause(), a.trigger(),
+          a.parentVersion()).setLabels(a.data().labels()));
+      startIfDue(ctx, out);
+      return;
+    }
+    ParentModel p = parent.value();
+    Long parentNow = p == null ? null : p.version();
+    if (!Objects.equals(parentNow, a.parentVersion())) {
+      emit(out, ctx, measured(status(RetrainDecision.SKIPPED, "model v" + parentNow + " arrived while the candidate "
+          + "trained against " + (a.parentVersion() == null ? "no model" : "v" + a.parentVersion()) + "; training "
+          + "again", a.trigger(), a.parentVersion()), a, candidate, null));
+      start("parent-changed", ctx, out);
+      return;
+    }
+    long version = c.maxVersion() + 1;
+    long params = candidate.model().lstmParams();
+    Long budget = settings.paramBudget() > 0 ? Long.valueOf(settings.paramBudget()) : a.parentParams();
+    List<String> why = new ArrayList<>();
+    if (budget != null && params > budget) {
+      why.add(params + " LSTM parameters, over the budget of " + budget);
+    }
+    if (candidate.parentAccuracy() != null
+        && candidate.accuracy() < candidate.parentAccuracy() - settings.tolerancePoints()) {
+      why.add(String.format(Locale.ROOT, "validation accuracy %.2f%% is below parent v%d's %.2f%% minus the "
+          + "tolerance of %.2f points", candidate.accuracy(), a.parentVersion(), candidate.parentAccuracy(),
+          settings.tolerancePoints()));
+    }
+    String comparison = String.format(Locale.ROOT, "validation accuracy %.2f%%%s, %d LSTM parameters%s",
+        candidate.accuracy(), candidate.parentAccuracy() == null ? " (no parent)"
+            : String.format(Locale.ROOT, " vs parent v%d's %.2f%%", a.parentVersion(), candidate.parentAccuracy()),
+        params, budget == null ? "" : " (budget " + budget + ")");
+    RetrainStatus.Builder status;
+    if (why.isEmpty()) {
+      long now = ctx.timerService().currentProcessingTime();
+      byte[] bytes = ModelArtifacts.toBytes(CandidateRelease.artifact(version, candidate, a, now));
+      ctx.output(RELEASES, CandidateRelease.release(version, bytes, now));
+      parent.update(new ParentModel(version, bytes));
+      cursor.update(c.withMaxVersion(version));
+      published.inc();
+      status = status(RetrainDecision.PUBLISHED, "published v" + version + ": " + comparison, a.trigger(),
+          a.parentVersion());
+      LOG.info("published model v{}: {}", version, comparison);
+    } else {
+      rejected.inc();
+      status = status(RetrainDecision.REJECTED, "rejected: " + String.join("; ", why) + " (" + comparison + ")",
+          a.trigger(), a.parentVersion());
+      LOG.info("rejected a candidate: {}", String.join("; ", why));
+    }
+    emit(out, ctx, measured(status.setVersion(version), a, candidate, budget));
+    startIfDue(ctx, out);
+  }
+
+  private void startIfDue(Context ctx, Collector<RetrainStatus> out) throws Exception {
+    if (countDue(cursor())) {
+      start("clips", ctx, out);
+    }
+  }
+
+  private RetrainCursor cursor() throws Exception {
+    RetrainCursor c = cursor.value();
+    return c == null ? RetrainCursor.empty() : c;
+  }
+
+  /** Why the window cannot take {@code clip}, or null. */
+  private static String problem(LabeledClip clip, RetrainCursor c) {
+    List<Float> features = clip.getFeatures();
+    int dim = clip.getFeatureDim();
+    if (features == null) {
+      return "it carries no features (encoded frames need a backbone, which the retrain job does not run)";
+    }
+    if (dim < 1 || features.isEmpty() || features.size() % dim != 0) {
+      return features.size() + " features are not whole frames of featureDim " + dim;
+    }
+    if (clip.getLabel().isBlank() || clip.getBackboneId() == null || clip.getBackboneId().isBlank()) {
+      return "a label and a backbone id are required";
+    }
+    if (c.backboneId() != null && (!c.backboneId().equals(clip.getBackboneId()) || c.dimension() != dim)) {
+      return "backbone " + clip.getBackboneId() + " (dimension " + dim + ") differs from the window's "
+          + c.backboneId() + " (dimension " + c.dimension() + ")";
+    }
+    for (Float f : features) {
+      if (!Float.isFinite(f)) {
+        return "a feature is " + f;
+      }
+    }
+    return null;
+  }
+
+  private TrainingClip trainingClip(LabeledClip clip) {
+    List<Float> list = clip.getFeatures();
+    float[] features = new float[list.size()];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = list.get(i);
+    }
+    return new TrainingClip(clip.getStartTimestamp().toEpochMilli(), clip.getEndTimestamp().toEpochMilli(),
+        clip.getLabel(), features.length / clip.getFeatureDim(), features,
+        ValidationSplit.isValidation(clip, settings.validationShare()));
+  }
+
+  private static RetrainStatus.Builder status(RetrainDecision decision, String reason, String trigger,
+      Long parentVersion) {
+    return RetrainStatus.newBuilder().setDecision(decision).setReason(reason).setTrigger(trigger)
+        .setVersion(null).setParentVersion(parentVersion).setAccuracy(null).setParentAccuracy(null)
+        .setLstmParams(null).setParamBudget(null).setLabels(List.of()).setTrainingClips(0).setValidationClips(0)
+        .setTrainingMs(0);
+  }
+
+  private static RetrainStatus.Builder measured(RetrainStatus.Builder status, RetrainAttempt a,
+      CandidateTraining.Candidate candidate, Long budget) {
+    return status.setAccuracy(candidate.accuracy()).setParentAccuracy(candidate.parentAccuracy())
+        .setLstmParams(candidate.model().lstmParams()).setParamBudget(budget).setLabels(a.data().labels())
+        .setTrainingClips(a.data().train().size()).setValidationClips(a.data().validation().size())
+        .setTrainingMs(candidate.millis());
+  }
+
+  private static void emit(Collector<RetrainStatus> out, Context ctx, RetrainStatus.Builder status) {
+    out.collect(status.setCreatedAt(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime())).build());
+  }
+}

@@ -1,0 +1,67 @@
+package io.vibstream.flink.job;
+
+import io.vibstream.flink.functions.Retrainer;
+import io.vibstream.schemas.LabeledClip;
+import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainStatus;
+import java.util.Objects;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The retraining side job, beside the inference job and independent of where clips, models and
+ * decisions live (see {@link RetrainKafkaWiring} for Kafka; tests wire their own):
+ *
+ * <pre>
+ * labelled clips --keyBy(one key)--\
+ *                                   Retrainer (window, triggers, background training, decision)
+ * model releases --keyBy(one key)--/     -> retrain statuses
+ *                                        -> releases of published candidates (side output)
+ * </pre>
+ *
+ * Processing time only; parallelism 1 (one window, one current model). Operator uids:
+ * {@code training-clips}, {@code models}, {@code retrain}, {@code releases-sink}, {@code status-sink}.
+ * Checkpointing is left to the caller.
+ */
+public final class RetrainJob {
+  private final Source<LabeledClip, ?, ?> clips;
+  private final Source<ModelRelease, ?, ?> models;
+  private final Sink<ModelRelease> releases;
+  private final Sink<RetrainStatus> statuses;
+  private final Retrainer.Settings settings;
+
+  /** A job reading and writing the given sources and sinks. */
+  public RetrainJob(Source<LabeledClip, ?, ?> clips, Source<ModelRelease, ?, ?> models, Sink<ModelRelease> releases,
+      Sink<RetrainStatus> statuses, Retrainer.Settings settings) {
+    this.clips = Objects.requireNonNull(clips, "clips");
+    this.models = Objects.requireNonNull(models, "models");
+    this.releases = Objects.requireNonNull(releases, "releases");
+    this.statuses = Objects.requireNonNull(statuses, "statuses");
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /** Adds the topology to {@code env} with parallelism 1; returns the statuses. */
+  public DataStream<RetrainStatus> build(StreamExecutionEnvironment env) {
+    DataStream<LabeledClip> clipStream = env
+        .fromSource(clips, WatermarkStrategy.noWatermarks(), "training-clips", new AvroTypeInfo<>(LabeledClip.class))
+        .setParallelism(1).uid("training-clips");
+    DataStream<ModelRelease> modelStream = env
+        .fromSource(models, WatermarkStrategy.noWatermarks(), "models", new AvroTypeInfo<>(ModelRelease.class))
+        .setParallelism(1).uid("models");
+    SingleOutputStreamOperator<RetrainStatus> decided = clipStream
+        .keyBy(clip -> Retrainer.KEY, Types.STRING)
+        .connect(modelStream.keyBy(release -> Retrainer.KEY, Types.STRING))
+        .process(new Retrainer(settings), new AvroTypeInfo<>(RetrainStatus.class))
+        .setParallelism(1).name("retrain").uid("retrain");
+    decided.getSideOutput(Retrainer.RELEASES).sinkTo(releases).setParallelism(1).name("releases-sink")
+        .uid("releases-sink");
+    decided.sinkTo(statuses).setParallelism(1).name("status-sink").uid("status-sink");
+    return decided;
+  }
+}

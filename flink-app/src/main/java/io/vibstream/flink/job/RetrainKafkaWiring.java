@@ -1,0 +1,139 @@
+package io.vibstream.flink.job;
+
+import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.flink.functions.Retrainer;
+import io.vibstream.schemas.LabeledClip;
+import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Kafka sources and sinks of {@link RetrainJob}, in the wire format and style of
+ * {@link KafkaWiring}: clips and model releases are read from the earliest offset (the window is
+ * rebuilt from the clips topic when the job starts without a checkpoint; every release counts
+ * towards the next version), releases go to the compacted models topic under their version key
+ * ({@link KafkaWiring#versionKey}, as {@code vibstream models publish} writes them, so compaction
+ * keeps the history) and statuses to the status
+ * topic, both EXACTLY_ONCE (transactional ids {@code PREFIX-models} and {@code PREFIX-status};
+ * read with {@code isolation.level=read_committed}).
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param clipsTopic {@link LabeledClip}s
+ * @param modelsTopic compacted topic of {@link ModelRelease}s, read and written
+ * @param statusTopic {@link RetrainStatus}es out, unkeyed
+ * @param groupId consumer group of the clips ({@code GROUP-models} for the models)
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
+ */
+public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, String modelsTopic, String statusTopic,
+    String groupId, String transactionalIdPrefix) {
+  public static final String TRAINING_CLIPS = "training-clips";
+  public static final String RETRAIN_STATUS = "retrain-status";
+  private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+  public RetrainKafkaWiring {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(clipsTopic, "clipsTopic");
+    Objects.requireNonNull(modelsTopic, "modelsTopic");
+    Objects.requireNonNull(statusTopic, "statusTopic");
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+  }
+
+  /** The default topics, group {@code vibstream-retrain} and the same transactional id prefix. */
+  public static RetrainKafkaWiring of(String bootstrapServers) {
+    return new RetrainKafkaWiring(bootstrapServers, TRAINING_CLIPS, KafkaWiring.MODELS, RETRAIN_STATUS,
+        "vibstream-retrain", "vibstream-retrain");
+  }
+
+  public RetrainKafkaWiring withTopics(String clips, String models, String status) {
+    return new RetrainKafkaWiring(bootstrapServers, clips, models, status, groupId, transactionalIdPrefix);
+  }
+
+  public RetrainKafkaWiring withIds(String group, String transactionalPrefix) {
+    return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, group, transactionalPrefix);
+  }
+
+  /** The job wired to these topics. */
+  public RetrainJob job(Retrainer.Settings settings) {
+    return new RetrainJob(clipSource(), modelSource(), releaseSink(), statusSink(), settings);
+  }
+
+  public KafkaSource<LabeledClip> clipSource() {
+    return KafkaSource.<LabeledClip>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(clipsTopic)
+        .setGroupId(groupId)
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new KafkaWiring.AvroRecords<>(LabeledClip.class))
+        .build();
+  }
+
+  public KafkaSource<ModelRelease> modelSource() {
+    return KafkaSource.<ModelRelease>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(modelsTopic)
+        .setGroupId(groupId + "-models")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new KafkaWiring.AvroRecords<>(ModelRelease.class))
+        .build();
+  }
+
+  public KafkaSink<ModelRelease> releaseSink() {
+    return sink(new Records<>(modelsTopic, release -> KafkaWiring.versionKey(release.getVersion())), "-models");
+  }
+
+  public KafkaSink<RetrainStatus> statusSink() {
+    return sink(new Records<>(statusTopic, status -> null), "-status");
+  }
+
+  private <T extends SpecificRecord> KafkaSink<T> sink(Records<T> records, String suffix) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(records)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + suffix)
+        .setProperty("transaction.timeout.ms", KafkaWiring.TRANSACTION_TIMEOUT_MS)
+        .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES))
+        .build();
+  }
+
+  /** The key of a record, or null for none. */
+  interface KeyOf<T> extends java.io.Serializable {
+    String of(T value);
+  }
+
+  /** Avro values, keyed by {@link KeyOf}. */
+  static final class Records<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private final KeyOf<T> key;
+    private transient AvroSerializer<T> serializer;
+
+    Records(String topic, KeyOf<T> key) {
+      this.topic = topic;
+      this.key = key;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      serializer = new AvroSerializer<>();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T value, KafkaSinkContext context, Long timestamp) {
+      String k = key.of(value);
+      return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+          serializer.serialize(topic, value));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.vibstream.flink.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vibstream.schemas.LabeledClip;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ValidationSplitTest {
+  private static final List<LabeledClip> CLIPS = TrendClips.clips(List.of("rise", "fall", "swing"), 700, 0, 11);
+
+  @Test
+  void aClipIsAlwaysOnTheSameSideWhateverItsLabel() {
+    for (LabeledClip clip : CLIPS.subList(0, 50)) {
+      LabeledClip copy = LabeledClip.newBuilder(clip).setFeatures(new ArrayList<>(clip.getFeatures())).build();
+      LabeledClip relabelled = LabeledClip.newBuilder(clip).setLabel("other").build();
+      assertThat(ValidationSplit.position(copy)).isEqualTo(ValidationSplit.position(clip));
+      assertThat(ValidationSplit.position(relabelled)).isEqualTo(ValidationSplit.position(clip));
+    }
+  }
+
+  @Test
+  void anyChangeOfContentMovesTheClip() {
+    LabeledClip clip = CLIPS.get(0);
+    List<Float> features = new ArrayList<>(clip.getFeatures());
+    features.set(17, features.get(17) + 1e-3f);
+    assertThat(ValidationSplit.position(LabeledClip.newBuilder(clip).setFeatures(features).build()))
+        .isNotEqualTo(ValidationSplit.position(clip));
+    assertThat(ValidationSplit.position(LabeledClip.newBuilder(clip).setCameraId("cam-x").build()))
+        .isNotEqualTo(ValidationSplit.position(clip));
+  }
+
+  @Test
+  void theHeldOutShareIsAsAskedAndGrowsWithIt() {
+    int small = 0;
+    int large = 0;
+    for (LabeledClip clip : CLIPS) {
+      boolean inSmall = ValidationSplit.isValidation(clip, 0.2);
+      boolean inLarge = ValidationSplit.isValidation(clip, 0.5);
+      assertThat(!inSmall || inLarge).as("held out at 20%% implies held out at 50%%").isTrue();
+      small += inSmall ? 1 : 0;
+      large += inLarge ? 1 : 0;
+    }
+    assertThat(small / (double) CLIPS.size()).isBetween(0.17, 0.23);
+    assertThat(large / (double) CLIPS.size()).isBetween(0.46, 0.54);
+  }
+}
