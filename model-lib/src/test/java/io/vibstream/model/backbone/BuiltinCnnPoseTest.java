@@ -55,6 +55,25 @@ class BuiltinCnnPoseTest {
   }
 
   @Test
+  void heatmapTargetsAreGaussiansAroundTheJointsSummingToOne() {
+    // joint 0 at the centre of cell (row 1, col 2) of a 4x4 map; joint 1 far outside the frame
+    float[] kp = {2.5f / 4, 1.5f / 4, 3f, -2f};
+    float[] t = BuiltinCnnTrainer.gaussians(kp, 1, 2, 4, 4);
+    float sum = 0;
+    int best = 0;
+    for (int i = 0; i < 16; i++) {
+      sum += t[i];
+      best = t[i] > t[best] ? i : best;
+    }
+    assertThat(sum).isCloseTo(1f, within(1e-5f));
+    assertThat(best).isEqualTo(1 * 4 + 2);
+    assertThat(t[1 * 4 + 1]).isCloseTo(t[1 * 4 + 3], within(1e-6f)).isLessThan(t[best]);
+    for (int i = 16; i < 32; i++) {
+      assertThat(t[i]).isZero();
+    }
+  }
+
+  @Test
   void keypointTransformFollowsThePixels() {
     int p = 20;
     int s = 16;
