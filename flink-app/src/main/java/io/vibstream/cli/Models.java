@@ -12,13 +12,16 @@ import java.util.Map;
 final class Models {
   private Models() {}
 
-  /** A version-1 artifact with no parent for a model trained on {@code data}. */
+  /**
+   * An artifact of model version 1 with no parent for a model as saved (reading raw features),
+   * trained on {@code data} (whose description goes into the lineage).
+   */
   static ModelArtifact artifact(CompressedLstm model, DataSplit data, int originalHidden, Map<String, Double> metrics,
       double beta, double betaInput, String training) {
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 1,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model.inputDeltas()), 1,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), data.train().classNames(),
         new ModelManifest.Backbone(data.backboneId(), model.featureDim()), data.train().timeSteps(),
-        model.keptInputs(), model.hiddenSize(), model.featureDim(), originalHidden, metrics,
+        model.inputDeltas(), model.keptInputs(), model.hiddenSize(), model.inputWidth(), originalHidden, metrics,
         new ModelManifest.Lineage(null, data.description(), beta, betaInput, training));
     return new ModelArtifact(manifest, model);
   }

@@ -334,9 +334,9 @@ final class PipelineBenchCommand implements Callable<Integer> {
         .unitGateScales()
         .classifier(random(r, labels.size() * hidden), random(r, labels.size()))
         .build();
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 1, "2026-01-01T00:00:00Z",
-        labels, new ModelManifest.Backbone(id, dimension), clipLength, kept, hidden, dimension, hidden, Map.of(),
-        new ModelManifest.Lineage(null, "bench", 0, 0, "random"));
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(false), 1, "2026-01-01T00:00:00Z",
+        labels, new ModelManifest.Backbone(id, dimension), clipLength, false, kept, hidden, dimension, hidden,
+        Map.of(), new ModelManifest.Lineage(null, "bench", 0, 0, "random"));
     return ModelArtifacts.toBytes(new ModelArtifact(manifest, model));
   }
 

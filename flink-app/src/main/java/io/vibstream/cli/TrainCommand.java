@@ -78,13 +78,14 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("baseline_lstm_params", (double) dense.lstmParams());
       }
     }
-    double accuracy = Evaluator.accuracyPercent(model, data.test());
+    CompressedLstm saved = options.exported(model);
+    double accuracy = Evaluator.accuracyPercent(saved, options.raw.test());
     metrics.put("accuracy", accuracy);
-    metrics.put("lstm_params", (double) model.lstmParams());
-    ModelArtifacts.write(Models.artifact(options.exported(model), data, options.hidden, metrics, vib ? beta : 0, vib ? bv : 0, training),
+    metrics.put("lstm_params", (double) saved.lstmParams());
+    ModelArtifacts.write(Models.artifact(saved, data, options.hidden, metrics, vib ? beta : 0, vib ? bv : 0, training),
         out);
     stdout.printf("model: D'=%d H'=%d lstm_params=%d classifier_params=%d gate_scales=%d accuracy=%.2f%%%n",
-        model.inputSize(), model.hiddenSize(), model.lstmParams(), model.classifierParams(), model.gateScaleParams(),
+        saved.inputSize(), saved.hiddenSize(), saved.lstmParams(), saved.classifierParams(), saved.gateScaleParams(),
         accuracy);
     stdout.printf("wrote %s%n", out);
     return 0;

@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.model.data.DataSpec;
 import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.Standardization;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.TrainingSchedule;
@@ -58,10 +59,21 @@ final class TrainingOptions {
       + "training split); folded into the saved model's input weights, so it reads raw features")
   boolean standardize;
 
-  /** Set by {@link #loadData} with {@code --standardize}, else null. */
+  @Option(names = "--deltas", description = "train on u_t = [x_t, x_t - x_{t-1}] (each step's difference to the step "
+      + "before appended, 0 at the first step; twice the features); the saved model forms the differences itself, so "
+      + "it reads raw features")
+  boolean deltas;
+
+  /** Set by {@link #loadData}: the data as loaded (and sampled), which saved models read. */
+  DataSplit raw;
+
+  /** Set by {@link #loadData} with {@code --standardize}, else null: fitted on the (expanded) training split. */
   Standardization standardization;
 
-  /** Checks the numbers and loads the data, sampling the training split and standardising when asked. */
+  /**
+   * Checks the numbers and loads the data the models train on: sampled, then expanded with input
+   * deltas and standardised when asked.
+   */
   DataSplit loadData() {
     if (hidden < 1) {
       throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
@@ -77,6 +89,10 @@ final class TrainingOptions {
       split = new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
           split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
     }
+    raw = split;
+    if (deltas) {
+      split = InputDeltas.expand(split);
+    }
     if (standardize) {
       standardization = Standardization.fit(split.train());
       split = standardization.apply(split);
@@ -84,14 +100,20 @@ final class TrainingOptions {
     return split;
   }
 
-  /** A model trained on {@link #loadData}'s data as it is saved: reading raw features. */
+  /** A model trained on {@link #loadData}'s data as it is saved: reading raw features ({@link #raw}). */
   CompressedLstm exported(CompressedLstm model) {
-    return standardization == null ? model : standardization.fold(model);
+    CompressedLstm folded = standardization == null ? model : standardization.fold(model);
+    return deltas ? InputDeltas.fold(folded) : folded;
   }
 
   /** A saved model (reading raw features) as a model of {@link #loadData}'s data. */
   CompressedLstm imported(CompressedLstm model) {
-    return standardization == null ? model : standardization.unfold(model);
+    if (model.inputDeltas() != deltas) {
+      throw new IllegalArgumentException(model.inputDeltas() ? "the model reads input deltas: add --deltas"
+          : "the model reads no input deltas: drop --deltas");
+    }
+    CompressedLstm expanded = deltas ? InputDeltas.unfold(model) : model;
+    return standardization == null ? expanded : standardization.unfold(expanded);
   }
 
   int fineTuneEpochs() {

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.artifact.ModelArtifacts;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +43,62 @@ class CliTest {
     assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
     double accuracy = Double.parseDouble(evaluate.lastLine().replace("accuracy=", ""));
     assertThat(accuracy).as("chance is 33%%").isGreaterThan(85);
+  }
+
+  @Test
+  void trainWithDeltasLearnsFromVelocityAndSavesAModelOfRawFeatures() throws IOException {
+    Path features = VelocityFeatures.write(tmp.resolve("velocity"), 80, 30, 5);
+    String spec = "features:" + features + ":" + VelocityFeatures.FRAMES;
+    Path model = tmp.resolve("deltas.vib");
+    Cli train = Cli.run("train", "--data", spec, "--deltas", "--standardize", "--hidden", "8", "--epochs", "6",
+        "--batch-size", "16", "--lr", "1e-2", "--vib", "--beta", "1e-3", "--vib-epochs", "1", "--finetune-epochs", "2",
+        "--out", model.toString());
+    assertThat(train.exitCode()).as(train.err()).isZero();
+    assertThat(train.out()).contains("with input deltas");
+    Matcher trained = Pattern.compile("model: .* accuracy=([0-9.]+)%").matcher(train.out());
+    assertThat(trained.find()).as(train.out()).isTrue();
+    double accuracy = Double.parseDouble(trained.group(1));
+    assertThat(accuracy).as("chance is 33%%").isGreaterThan(80);
+
+    ModelArtifact artifact = ModelArtifacts.read(model);
+    assertThat(artifact.manifest().formatVersion()).isEqualTo(2);
+    assertThat(artifact.manifest().input()).isEqualTo("features+deltas");
+    assertThat(artifact.manifest().backbone().dimension()).isEqualTo(VelocityFeatures.DIMENSION);
+    assertThat(artifact.manifest().originalInputSize()).isEqualTo(2 * VelocityFeatures.DIMENSION);
+    assertThat(artifact.model().featureDim()).isEqualTo(VelocityFeatures.DIMENSION);
+
+    Cli evaluate = Cli.run("evaluate", "--model", model.toString(), "--data", spec);
+    assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+    assertThat(evaluate.out()).contains("input features+deltas, D'=");
+    assertThat(evaluate.lastLine()).isEqualTo("accuracy=" + trained.group(1));
+  }
+
+  @Test
+  void sweepWithDeltasResumesFromItsBaselineOnlyWithDeltas() throws IOException {
+    Path features = VelocityFeatures.write(tmp.resolve("velocity-sweep"), 20, 10, 6);
+    String spec = "features:" + features + ":" + VelocityFeatures.FRAMES;
+    Path out = tmp.resolve("sweep-deltas");
+    Cli sweep = Cli.run("sweep", "--data", spec, "--deltas", "--standardize", "--hidden", "6", "--betas", "3e-3",
+        "--epochs", "2", "--batch-size", "16", "--lr", "1e-2", "--out", out.toString());
+    assertThat(sweep.exitCode()).as(sweep.err()).isZero();
+    List<String> csv = Files.readAllLines(out.resolve("table.csv"));
+    assertThat(csv.get(1)).startsWith("baseline,12,6,");
+    Path baseline = out.resolve("models/baseline.vib");
+    assertThat(ModelArtifacts.read(baseline).model().inputDeltas()).isTrue();
+    assertThat(ModelArtifacts.read(out.resolve("models/scratch.vib")).model().inputDeltas()).isTrue();
+
+    Cli resumed = Cli.run("sweep", "--data", spec, "--deltas", "--standardize", "--hidden", "6", "--betas", "3e-3",
+        "--epochs", "2", "--batch-size", "16", "--lr", "1e-2", "--out", tmp.resolve("sweep-deltas-again").toString(),
+        "--baseline", baseline.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(Files.readAllLines(tmp.resolve("sweep-deltas-again/table.csv")).get(1))
+        .as("the loaded baseline scores as before").isEqualTo(csv.get(1));
+
+    Cli withoutDeltas = Cli.run("sweep", "--data", spec, "--standardize", "--hidden", "6", "--betas", "3e-3",
+        "--epochs", "1", "--out", tmp.resolve("never").toString(), "--baseline", baseline.toString());
+    assertThat(withoutDeltas.exitCode()).isEqualTo(1);
+    assertThat(withoutDeltas.err().strip()).contains("the model reads input deltas: add --deltas").doesNotContain("\n");
+    assertThat(Cli.run("help", "train").out()).contains("--deltas");
   }
 
   @Test

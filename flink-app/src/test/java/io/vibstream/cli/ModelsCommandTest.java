@@ -177,7 +177,7 @@ class ModelsCommandTest {
         hidden), name);
     ModelManifest m = a.manifest();
     ModelManifest manifest = new ModelManifest(m.formatVersion(), 1, m.createdAt(), m.labels(), m.backbone(),
-        m.clipLength(), m.keptInputs(), m.hiddenSize(), m.originalInputSize(), m.originalHiddenSize(),
+        m.clipLength(), m.inputDeltas(), m.keptInputs(), m.hiddenSize(), m.originalInputSize(), m.originalHiddenSize(),
         Map.of("accuracy", accuracy), new ModelManifest.Lineage(null, data, 1e-3, 2e-3, "vib"));
     Path file = dir.resolve(name);
     ModelArtifacts.write(new ModelArtifact(manifest, a.model()), file);

@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Windows.</b> The last {@code clipLength} (from the model's manifest) feature vectors are
  * kept per camera; once full, one {@link ActionEvent} is emitted every {@code stride} frames with
- * the LSTM run over the window from a zero state: label, softmax confidence, top-k, the model
- * version, window start/end, first/last sequence number and latency (processing time now minus
- * the capture time of the window's last frame). A sequence gap of more than
+ * the LSTM run over the window from a zero state (a model with input deltas starts each window
+ * with a zero difference, as in training): label, softmax confidence, top-k, the model version,
+ * window start/end, first/last sequence number and latency (processing time now minus the
+ * capture time of the window's last frame). A sequence gap of more than
  * {@code maxSequenceGap} missing frames, or more than {@code maxTimeGapMs} between consecutive
  * frames, resets the camera's window (its frames counted {@code reason=gap_reset}); so does a
  * sequence number that goes back with a later capture time (a restarted camera).

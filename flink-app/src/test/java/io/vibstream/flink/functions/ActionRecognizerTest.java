@@ -175,6 +175,40 @@ class ActionRecognizerTest {
   }
 
   @Test
+  void aDeltasModelScoresEveryWindowFromItsFirstFrameAcrossASnapshot() throws Exception {
+    byte[] deltas = TestModels.deltasArtifact(1, MeanColorExtractor.ID, 4, CLIP, 7);
+    ModelArtifact model = ModelArtifacts.fromBytes(deltas, "deltas");
+    assertThat(model.model().inputDeltas()).isTrue();
+    OperatorSubtaskState snapshot;
+    List<ActionEvent> expected;
+    try (var h = harness(recognizer(3))) {
+      h.processBroadcastElement(TestModels.release(1, deltas), 0);
+      feed(h, "cam", range(0, 12));
+      h.processWatermark(ts(10));
+      snapshot = h.snapshot(1, 1);
+      feed(h, "cam", range(13, 30));
+      h.processWatermark(ts(30));
+      expected = events(h, "cam");
+    }
+    assertThat(expected).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 10L, 13L, 16L, 19L, 22L,
+        25L, 28L);
+    for (ActionEvent e : expected) {
+      assertThat(e.getConfidence()).isCloseTo(expectedConfidence(model, "cam", e), offset(1e-5f));
+    }
+
+    try (var h = unopened(recognizer(3))) {
+      h.setup();
+      h.initializeState(snapshot);
+      h.open();
+      h.processBroadcastWatermark(Long.MAX_VALUE);
+      h.setProcessingTime(NOW);
+      feed(h, "cam", range(13, 30));
+      h.processWatermark(ts(30));
+      assertThat(events(h, "cam")).isEqualTo(expected.subList(2, expected.size()));
+    }
+  }
+
+  @Test
   void aSequenceOrTimeGapResetsTheWindow() throws Exception {
     ActionRecognizer fn = recognizer(2);
     try (var h = harness(fn)) {

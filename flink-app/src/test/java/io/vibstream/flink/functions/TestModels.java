@@ -30,17 +30,31 @@ public final class TestModels {
   /** A {@code .vib} artifact reading only the inputs {@code kept} of D = dimension, hidden size {@code hidden}. */
   public static byte[] artifact(long version, String backboneId, int dimension, int clipLength, long seed, int[] kept,
       int hidden) {
+    return artifact(version, backboneId, dimension, clipLength, seed, false, kept, hidden);
+  }
+
+  /** A {@code .vib} artifact with input deltas: D = dimension, every input of u_t (2D) kept, H = 3. */
+  public static byte[] deltasArtifact(long version, String backboneId, int dimension, int clipLength, long seed) {
+    int[] kept = new int[2 * dimension];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = i;
+    }
+    return artifact(version, backboneId, dimension, clipLength, seed, true, kept, 3);
+  }
+
+  private static byte[] artifact(long version, String backboneId, int dimension, int clipLength, long seed,
+      boolean deltas, int[] kept, int hidden) {
     Random r = new Random(seed);
     int d = kept.length;
-    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).keptInputs(kept).hiddenSize(hidden)
-        .classes(LABELS.size())
+    CompressedLstm model = CompressedLstm.builder().featureDim(dimension).inputDeltas(deltas).keptInputs(kept)
+        .hiddenSize(hidden).classes(LABELS.size())
         .weights(random(r, 4 * hidden * d), random(r, 4 * hidden * hidden), random(r, 4 * hidden))
         .unitGateScales()
         .classifier(random(r, LABELS.size() * hidden), random(r, LABELS.size()))
         .build();
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, version, "2025-06-01T12:00:00Z",
-        LABELS, new ModelManifest.Backbone(backboneId, dimension), clipLength, kept, hidden, dimension, hidden,
-        Map.of(), new ModelManifest.Lineage(null, "test", 0, 0, "random"));
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(deltas), version, "2025-06-01T12:00:00Z",
+        LABELS, new ModelManifest.Backbone(backboneId, dimension), clipLength, deltas, kept, hidden,
+        model.inputWidth(), hidden, Map.of(), new ModelManifest.Lineage(null, "test", 0, 0, "random"));
     return ModelArtifacts.toBytes(new ModelArtifact(manifest, model));
   }
 

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
 
-/** The JSON form of a {@link ModelManifest}; field names follow the record components. */
+/**
+ * The JSON form of a {@link ModelManifest}; field names follow the record components, except
+ * {@code inputDeltas}, which is the string field {@code input} ({@value ModelManifest#FEATURES} or
+ * {@value ModelManifest#FEATURES_AND_DELTAS}), written from format version 2 on.
+ */
 final class ManifestJson {
   private ManifestJson() {}
 
@@ -22,6 +26,9 @@ final class ManifestJson {
     backbone.put("id", m.backbone().id());
     backbone.put("dimension", m.backbone().dimension());
     root.put("clipLength", m.clipLength());
+    if (m.formatVersion() >= 2) {
+      root.put("input", m.input());
+    }
     ArrayNode kept = root.putArray("keptInputs");
     for (int k : m.keptInputs()) {
       kept.add(k);
@@ -43,7 +50,8 @@ final class ManifestJson {
 
   /**
    * Reads a manifest from its JSON object. Unknown fields are ignored; {@code lineage.parentVersion}
-   * may be absent or null, every other field is required.
+   * may be absent or null, {@code input} absent (meaning {@value ModelManifest#FEATURES}), every
+   * other field is required.
    *
    * @throws FormatException for a missing or mistyped field
    * @throws IllegalArgumentException for a field value the manifest rejects
@@ -58,6 +66,7 @@ final class ManifestJson {
         m.strings("labels"),
         new ModelManifest.Backbone(backbone.string("id"), backbone.integer("dimension")),
         m.integer("clipLength"),
+        inputDeltas(m.optionalString("input")),
         m.integers("keptInputs"),
         m.integer("hiddenSize"),
         m.integer("originalInputSize"),
@@ -65,5 +74,16 @@ final class ManifestJson {
         m.numbers("metrics"),
         new ModelManifest.Lineage(lineage.optionalLong("parentVersion"), lineage.string("data"),
             lineage.number("beta"), lineage.number("betaInput"), lineage.string("training")));
+  }
+
+  private static boolean inputDeltas(String input) {
+    if (input == null || input.equals(ModelManifest.FEATURES)) {
+      return false;
+    }
+    if (input.equals(ModelManifest.FEATURES_AND_DELTAS)) {
+      return true;
+    }
+    throw new FormatException("field 'input' must be '" + ModelManifest.FEATURES + "' or '"
+        + ModelManifest.FEATURES_AND_DELTAS + "', found '" + input + "'");
   }
 }

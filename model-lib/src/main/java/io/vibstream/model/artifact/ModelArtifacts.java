@@ -27,7 +27,7 @@ import java.util.Map;
  * <pre>
  *   offset       size  content
  *   0            8     magic "VIBLSTM\0" (56 49 42 4C 53 54 4D 00)
- *   8            4     u32 format version (1)
+ *   8            4     u32 format version (1, or 2 for a model with input deltas)
  *   12           4     u32 manifest length M
  *   16           M     manifest, UTF-8 JSON (see {@link ModelManifest})
  *   16+M         8     u64 tensor block length N
@@ -54,9 +54,9 @@ public final class ModelArtifacts {
   /** The artifact as {@code .vib} bytes. */
   public static byte[] toBytes(ModelArtifact artifact) {
     ModelManifest manifest = artifact.manifest();
-    if (manifest.formatVersion() != ModelManifest.CURRENT_FORMAT_VERSION) {
+    if (manifest.formatVersion() > ModelManifest.CURRENT_FORMAT_VERSION) {
       throw new IllegalArgumentException("cannot write format version " + manifest.formatVersion()
-          + ", only " + ModelManifest.CURRENT_FORMAT_VERSION);
+          + ", only 1 to " + ModelManifest.CURRENT_FORMAT_VERSION);
     }
     CompressedLstm model = artifact.model();
     long h = model.hiddenSize();
@@ -147,8 +147,8 @@ public final class ModelArtifacts {
         throw truncated(MIN_LENGTH);
       }
       long formatVersion = Integer.toUnsignedLong(in.getInt(8));
-      if (formatVersion != ModelManifest.CURRENT_FORMAT_VERSION) {
-        throw fail("unsupported format version " + formatVersion + " (this reader supports "
+      if (formatVersion < 1 || formatVersion > ModelManifest.CURRENT_FORMAT_VERSION) {
+        throw fail("unsupported format version " + formatVersion + " (this reader supports 1 to "
             + ModelManifest.CURRENT_FORMAT_VERSION + ")");
       }
       if (length < MIN_LENGTH) {
@@ -248,6 +248,7 @@ public final class ModelArtifacts {
       try {
         CompressedLstm model = CompressedLstm.builder()
             .featureDim(manifest.backbone().dimension())
+            .inputDeltas(manifest.inputDeltas())
             .keptInputs(manifest.keptInputs())
             .hiddenSize(manifest.hiddenSize())
             .classes(c)

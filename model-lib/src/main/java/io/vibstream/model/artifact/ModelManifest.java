@@ -15,15 +15,19 @@ import java.util.TreeMap;
  * constructor checks every field on its own (agreement with the weights is checked by
  * {@link ModelArtifact}).
  *
- * @param formatVersion artifact format version, {@link #CURRENT_FORMAT_VERSION} for files written now
+ * @param formatVersion artifact format version, {@link #formatVersionFor} the model's input for files
+ *     written now
  * @param version model version, >= 1
  * @param createdAt ISO-8601 date-time with offset, e.g. {@code 2025-06-01T12:00:00Z}
  * @param labels class names indexed by class, non-blank and distinct
  * @param backbone the feature extractor whose outputs the model reads
  * @param clipLength T, frames per clip the model was trained on, >= 1
- * @param keptInputs ascending indices in {@code [0, backbone.dimension)} the pruned model reads
+ * @param inputDeltas whether the model's input is [x_t, x_t - x_{t-1}] (JSON {@code "input":
+ *     "features+deltas"}, format version 2 and later) rather than x_t ({@code "features"}, the
+ *     meaning of a manifest without the field)
+ * @param keptInputs ascending indices in {@code [0, inputWidth())} the pruned model reads
  * @param hiddenSize H', hidden size after pruning
- * @param originalInputSize D, input size before pruning; equals {@code backbone.dimension}
+ * @param originalInputSize input width before pruning; equals {@link #inputWidth()}
  * @param originalHiddenSize H, hidden size before pruning, >= hiddenSize
  * @param metrics named finite measurements, e.g. {@code accuracy}, {@code lstm_params}; kept sorted by name
  * @param lineage where the model came from
@@ -35,6 +39,7 @@ public record ModelManifest(
     List<String> labels,
     Backbone backbone,
     int clipLength,
+    boolean inputDeltas,
     int[] keptInputs,
     int hiddenSize,
     int originalInputSize,
@@ -42,8 +47,21 @@ public record ModelManifest(
     Map<String, Double> metrics,
     Lineage lineage) {
 
-  /** The artifact format version this library writes and reads. */
-  public static final int CURRENT_FORMAT_VERSION = 1;
+  /** The newest artifact format version; this library reads and writes every version from 1 to it. */
+  public static final int CURRENT_FORMAT_VERSION = 2;
+  /** The JSON {@code input} of a model reading x_t. */
+  public static final String FEATURES = "features";
+  /** The JSON {@code input} of a model reading [x_t, x_t - x_{t-1}]. */
+  public static final String FEATURES_AND_DELTAS = "features+deltas";
+
+  /**
+   * The format version to write a model in: 1 for a model of plain features, so that readers
+   * older than version 2 still load it; 2 for input deltas, which such readers do not know and
+   * must refuse (they check the version).
+   */
+  public static int formatVersionFor(boolean inputDeltas) {
+    return inputDeltas ? 2 : 1;
+  }
 
   /** The feature extractor: an identifier and its output dimension D. */
   public record Backbone(String id, int dimension) {
@@ -93,17 +111,20 @@ public record ModelManifest(
     labels = List.copyOf(labels);
     require(backbone != null, "backbone must not be null");
     require(clipLength >= 1, "clipLength must be >= 1, got " + clipLength);
+    require(!inputDeltas || formatVersion >= 2, "input '" + FEATURES_AND_DELTAS + "' needs formatVersion >= 2, got "
+        + formatVersion);
+    long width = inputDeltas ? 2L * backbone.dimension() : backbone.dimension();
     require(keptInputs != null && keptInputs.length >= 1, "keptInputs must hold at least one index");
     keptInputs = keptInputs.clone();
     int previous = -1;
     for (int k : keptInputs) {
-      require(k > previous && k < backbone.dimension(), "keptInputs must be ascending indices in [0, "
-          + backbone.dimension() + "), found " + k + " after " + previous);
+      require(k > previous && k < width, "keptInputs must be ascending indices in [0, " + width + "), found " + k
+          + " after " + previous);
       previous = k;
     }
     require(hiddenSize >= 1, "hiddenSize must be >= 1, got " + hiddenSize);
-    require(originalInputSize == backbone.dimension(), "originalInputSize " + originalInputSize
-        + " must equal backbone.dimension " + backbone.dimension());
+    require(originalInputSize == width, "originalInputSize " + originalInputSize + " must equal "
+        + (inputDeltas ? "2 x " : "") + "backbone.dimension " + backbone.dimension());
     require(originalHiddenSize >= hiddenSize, "originalHiddenSize " + originalHiddenSize
         + " must be >= hiddenSize " + hiddenSize);
     require(metrics != null, "metrics must not be null");
@@ -113,6 +134,16 @@ public record ModelManifest(
     }
     metrics = Collections.unmodifiableMap(new TreeMap<>(metrics));
     require(lineage != null, "lineage must not be null");
+  }
+
+  /** {@link #FEATURES_AND_DELTAS} or {@link #FEATURES}, as the JSON field {@code input} names the input. */
+  public String input() {
+    return inputDeltas ? FEATURES_AND_DELTAS : FEATURES;
+  }
+
+  /** Width of the model's input u_t: backbone.dimension, doubled with input deltas. */
+  public int inputWidth() {
+    return inputDeltas ? 2 * backbone.dimension() : backbone.dimension();
   }
 
   /** A copy of the kept input indices. */
@@ -125,23 +156,23 @@ public record ModelManifest(
   public boolean equals(Object o) {
     return o instanceof ModelManifest m && formatVersion == m.formatVersion && version == m.version
         && createdAt.equals(m.createdAt) && labels.equals(m.labels) && backbone.equals(m.backbone)
-        && clipLength == m.clipLength && Arrays.equals(keptInputs, m.keptInputs) && hiddenSize == m.hiddenSize
-        && originalInputSize == m.originalInputSize && originalHiddenSize == m.originalHiddenSize
-        && metrics.equals(m.metrics) && lineage.equals(m.lineage);
+        && clipLength == m.clipLength && inputDeltas == m.inputDeltas && Arrays.equals(keptInputs, m.keptInputs)
+        && hiddenSize == m.hiddenSize && originalInputSize == m.originalInputSize
+        && originalHiddenSize == m.originalHiddenSize && metrics.equals(m.metrics) && lineage.equals(m.lineage);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(formatVersion, version, createdAt, labels, backbone, clipLength,
+    return Objects.hash(formatVersion, version, createdAt, labels, backbone, clipLength, inputDeltas,
         Arrays.hashCode(keptInputs), hiddenSize, originalInputSize, originalHiddenSize, metrics, lineage);
   }
 
   @Override
   public String toString() {
     return "ModelManifest[formatVersion=" + formatVersion + ", version=" + version + ", createdAt=" + createdAt
-        + ", labels=" + labels + ", backbone=" + backbone + ", clipLength=" + clipLength + ", keptInputs="
-        + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize=" + originalInputSize
-        + ", originalHiddenSize=" + originalHiddenSize + ", metrics=" + metrics + ", lineage=" + lineage + "]";
+        + ", labels=" + labels + ", backbone=" + backbone + ", clipLength=" + clipLength + ", input=" + input()
+        + ", keptInputs=" + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize="
+        + originalInputSize + ", originalHiddenSize=" + originalHiddenSize + ", metrics=" + metrics + ", lineage=" + lineage + "]";
   }
 
   private static void require(boolean ok, String message) {

@@ -6,7 +6,10 @@ import io.vibstream.model.lstm.CompressedLstm;
  * Per-feature standardisation {@code x' = (x - mean) / std}, fitted on a training set. LSTMs
  * train far better on standardised inputs, and because the transform is affine it folds exactly
  * into a trained model's input weights and bias ({@link #fold}): the exported model reads the raw
- * features, so nothing changes at inference.
+ * features, so nothing changes at inference. For a model with
+ * {@link CompressedLstm#inputDeltas() input deltas} the features are those of its input u_t: fit
+ * on {@link InputDeltas#expand expanded} data, fold into the model of width 2D (before or after
+ * {@link InputDeltas#fold}).
  *
  * @param mean per feature
  * @param std per feature, positive (1 for constant features)
@@ -75,7 +78,8 @@ public record Standardization(float[] mean, float[] std) {
 
   /**
    * The model that computes on raw features what {@code model} computes on standardised ones:
-   * {@code W' = W / std} column by column and {@code b' = b - W' mean}, over the kept inputs.
+   * {@code W' = W / std} column by column and {@code b' = b - W' mean}, over the kept inputs
+   * (indices into u_t, so this standardisation has {@link CompressedLstm#inputWidth()} features).
    */
   public CompressedLstm fold(CompressedLstm model) {
     return transform(model, true);
@@ -87,7 +91,7 @@ public record Standardization(float[] mean, float[] std) {
   }
 
   private CompressedLstm transform(CompressedLstm model, boolean fold) {
-    checkDim(model.featureDim());
+    checkDim(model.inputWidth());
     int[] kept = model.keptInputs();
     int dp = kept.length;
     int rows = 4 * model.hiddenSize();
@@ -108,9 +112,7 @@ public record Standardization(float[] mean, float[] std) {
       }
       b[r] = (float) (fold ? b[r] - shift : b[r] + shift);
     }
-    return CompressedLstm.builder().featureDim(model.featureDim()).keptInputs(kept).hiddenSize(model.hiddenSize())
-        .classes(model.classes()).weights(w, model.u(), b).gateScales(model.gateScales())
-        .classifier(model.fcW(), model.fcB()).build();
+    return model.toBuilder().weights(w, model.u(), b).build();
   }
 
   private void checkDim(int d) {

@@ -29,7 +29,10 @@ public final class Evaluator {
     return total == 0 ? 0 : 100.0 * correct / total;
   }
 
-  /** Counts {@code [true class][predicted class]} of {@code model} on {@code data}. */
+  /**
+   * Counts {@code [true class][predicted class]} of {@code model} on {@code data}, sequences of
+   * the model's feature vectors (raw ones for a model with input deltas, which the runtime forms).
+   */
   public static int[][] confusion(CompressedLstm model, SequenceDataset data) {
     if (data.featureDim() != model.featureDim()) {
       throw new IllegalArgumentException("data has " + data.featureDim() + " features per step, the model expects "

@@ -6,12 +6,15 @@ import java.util.Objects;
 /**
  * A dense LSTM produced by pruning a VIB-LSTM, plus its classifier. Immutable.
  *
- * <p>The model reads feature vectors of dimension {@link #featureDim()} and uses only the
- * {@link #keptInputs()} of them (D' = keptInputs.length). With hidden size H', gate order
- * i, f, g, o and x the kept features of one time step:
+ * <p>The model reads feature vectors x_t of dimension D = {@link #featureDim()}. Its input at step
+ * t is u_t = x_t, or with {@link #inputDeltas()} the temporal difference appended,
+ * u_t = [x_t, x_t - x_{t-1}] with x_{-1} = x_0 (the first step's difference is 0), of width
+ * {@link #inputWidth()} = D or 2D. It uses only the {@link #keptInputs()} of u_t
+ * (D' = keptInputs.length). With hidden size H', gate order i, f, g, o and v_t the kept inputs
+ * of u_t:
  *
  * <pre>
- *   a   = W x + U h_{t-1} + b                 (4H' pre-activations)
+ *   a   = W v_t + U h_{t-1} + b               (4H' pre-activations)
  *   i_t = sigmoid(a_i) * s_i
  *   f_t = sigmoid(a_f) * s_f
  *   g_t = tanh(a_g)    * s_g
@@ -27,6 +30,7 @@ import java.util.Objects;
  */
 public final class CompressedLstm {
   private final int featureDim;
+  private final boolean inputDeltas;
   private final int[] keptInputs;
   private final int hidden;
   private final int classes;
@@ -39,6 +43,7 @@ public final class CompressedLstm {
 
   private CompressedLstm(Builder builder) {
     this.featureDim = builder.featureDim;
+    this.inputDeltas = builder.inputDeltas;
     this.keptInputs = builder.keptInputs.clone();
     this.hidden = builder.hidden;
     this.classes = builder.classes;
@@ -59,7 +64,17 @@ public final class CompressedLstm {
     return featureDim;
   }
 
-  /** Ascending indices into the feature vector that the model uses (D' of them). */
+  /** Whether the input appends the temporal difference x_t - x_{t-1} to x_t. */
+  public boolean inputDeltas() {
+    return inputDeltas;
+  }
+
+  /** Width of the input u_t that {@link #keptInputs()} index: D, or 2D with input deltas. */
+  public int inputWidth() {
+    return inputDeltas ? 2 * featureDim : featureDim;
+  }
+
+  /** Ascending indices into the input u_t that the model uses (D' of them). */
   public int[] keptInputs() {
     return keptInputs.clone();
   }
@@ -123,15 +138,22 @@ public final class CompressedLstm {
     return 3L * hidden;
   }
 
+  /** A builder holding this model's fields, to derive a model that differs in some of them. */
+  public Builder toBuilder() {
+    return builder().featureDim(featureDim).inputDeltas(inputDeltas).keptInputs(keptInputs).hiddenSize(hidden)
+        .classes(classes).weights(w, u, b).gateScales(gateScales).classifier(fcW, fcB);
+  }
+
   @Override
   public String toString() {
-    return "CompressedLstm[D'=" + inputSize() + "/" + featureDim + ", H'=" + hidden + ", classes=" + classes
-        + ", lstmParams=" + lstmParams() + "]";
+    return "CompressedLstm[D'=" + inputSize() + "/" + inputWidth() + (inputDeltas ? " (features+deltas)" : "")
+        + ", H'=" + hidden + ", classes=" + classes + ", lstmParams=" + lstmParams() + "]";
   }
 
   /** Validating builder; every array is copied. */
   public static final class Builder {
     private int featureDim = -1;
+    private boolean inputDeltas;
     private int[] keptInputs;
     private int hidden = -1;
     private int classes = -1;
@@ -149,6 +171,13 @@ public final class CompressedLstm {
       return this;
     }
 
+    /** Whether the input is [x_t, x_t - x_{t-1}] rather than x_t (default false). */
+    public Builder inputDeltas(boolean inputDeltas) {
+      this.inputDeltas = inputDeltas;
+      return this;
+    }
+
+    /** Ascending indices into the input u_t, in [0, D) or with input deltas [0, 2D). */
     public Builder keptInputs(int[] keptInputs) {
       this.keptInputs = Objects.requireNonNull(keptInputs, "keptInputs");
       return this;
@@ -193,13 +222,16 @@ public final class CompressedLstm {
 
     public CompressedLstm build() {
       require(featureDim >= 1, "featureDim must be >= 1, got " + featureDim);
+      require(!inputDeltas || featureDim <= Integer.MAX_VALUE / 2, "featureDim " + featureDim
+          + " is too large for input deltas");
       require(keptInputs != null && keptInputs.length >= 1, "keptInputs must hold at least one index");
       require(hidden >= 1, "hiddenSize must be >= 1, got " + hidden);
       require(classes >= 1, "classes must be >= 1, got " + classes);
+      long width = inputDeltas ? 2L * featureDim : featureDim;
       int prev = -1;
       for (int k : keptInputs) {
-        require(k > prev && k < featureDim,
-            "keptInputs must be ascending indices in [0, " + featureDim + "), found " + k + " after " + prev);
+        require(k > prev && k < width,
+            "keptInputs must be ascending indices in [0, " + width + "), found " + k + " after " + prev);
         prev = k;
       }
       int d = keptInputs.length;

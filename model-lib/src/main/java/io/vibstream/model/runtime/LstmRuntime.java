@@ -10,8 +10,9 @@ public interface LstmRuntime extends AutoCloseable {
   /**
    * Logits for a batch of clips.
    *
-   * @param clips [batch][T][featureDim] full feature vectors (the runtime gathers the kept
-   *     inputs); every clip has the same T >= 1
+   * @param clips [batch][T][featureDim] full feature vectors (the runtime forms the model's
+   *     input u_t, with input deltas from consecutive steps, and gathers its kept inputs); every
+   *     clip has the same T >= 1
    * @return [batch][classes]
    * @throws IllegalArgumentException if the batch is empty, ragged or has the wrong feature size
    */

@@ -32,7 +32,8 @@ final class PackedLstm {
   static final int L = S.length();
   static final int PANEL = 4 * L;
 
-  final int featureDim;
+  /** Gathers the D' kept inputs of u_t from raw feature vectors. */
+  final InputGather input;
   final int inputSize;
   final int hidden;
   /** HP: H' rounded up to the lane count. */
@@ -42,7 +43,6 @@ final class PackedLstm {
   final int classes;
   /** C rounded up to {@link #PANEL}. */
   final int paddedClasses;
-  private final int[] kept;
   private final float[] w;
   private final float[] u;
   private final float[] b;
@@ -53,9 +53,8 @@ final class PackedLstm {
   private final float[] fcB;
 
   PackedLstm(CompressedLstm model) {
-    featureDim = model.featureDim();
-    kept = model.keptInputs();
-    inputSize = kept.length;
+    input = new InputGather(model);
+    inputSize = input.size();
     hidden = model.hiddenSize();
     paddedHidden = roundUp(hidden, L);
     gates = 4 * paddedHidden;
@@ -106,17 +105,6 @@ final class PackedLstm {
       }
     }
     return steps;
-  }
-
-  /** Copies the kept inputs of a full feature vector to {@code dst[off .. off + D')}. */
-  void gather(float[] feature, float[] dst, int off) {
-    if (feature.length != featureDim) {
-      throw new IllegalArgumentException(
-          "feature vector has " + feature.length + " values, expected " + featureDim);
-    }
-    for (int k = 0; k < inputSize; k++) {
-      dst[off + k] = feature[kept[k]];
-    }
   }
 
   /** {@code out[r] = b + W x[r]} for rows of D' inputs at {@code xOff} and 4HP outputs at {@code outOff}. */

@@ -17,18 +17,17 @@ import java.nio.FloatBuffer;
  * its own sub-manager that is closed before returning, and each step's temporaries are closed at
  * the end of the step.
  *
- * <p>Per call: one matmul projects the kept inputs of all steps and clips, then per step one
- * matmul with U^T plus the gate math. All four gates take a single sigmoid: the g-gate rows of
- * W, U and b are doubled at load time and tanh(a) = 2 sigmoid(2a) - 1, so the gate activations
- * are {@code sigmoid(a) * m + k} with m = (s_i, s_f, 2 s_g, 1) and k = (0, 0, -s_g, 0).
+ * <p>Per call: one matmul projects the kept inputs (of u_t, see {@link CompressedLstm}) of all
+ * steps and clips, then per step one matmul with U^T plus the gate math. All four gates take a
+ * single sigmoid: the g-gate rows of W, U and b are doubled at load time and
+ * tanh(a) = 2 sigmoid(2a) - 1, so the gate activations are {@code sigmoid(a) * m + k} with m = (s_i, s_f, 2 s_g, 1) and k = (0, 0, -s_g, 0).
  *
  * <p>The JVM must run DJL offline ({@code -Dai.djl.offline=true}, env {@code
  * OPT_OUT_TRACKING=true}). Not thread-safe: one thread at a time per instance.
  */
 public final class TorchLstmRuntime implements LstmRuntime {
   private final NDManager manager;
-  private final int featureDim;
-  private final int[] kept;
+  private final InputGather input;
   private final int hidden;
   private final int classes;
   private final NDArray wT;
@@ -43,11 +42,10 @@ public final class TorchLstmRuntime implements LstmRuntime {
   public TorchLstmRuntime(CompressedLstm model) {
     Engine engine = Engine.getEngine("PyTorch");
     Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-    featureDim = model.featureDim();
-    kept = model.keptInputs();
+    input = new InputGather(model);
     hidden = model.hiddenSize();
     classes = model.classes();
-    int d = kept.length;
+    int d = input.size();
     int g = 4 * hidden;
     float[] w = model.w();
     float[] u = model.u();
@@ -89,22 +87,14 @@ public final class TorchLstmRuntime implements LstmRuntime {
   public float[][] logits(float[][][] clips) {
     int steps = PackedLstm.steps(clips);
     int batch = clips.length;
-    int d = kept.length;
+    int d = input.size();
     int rows = steps * batch;
     if (x.length < rows * d) {
       x = new float[rows * d];
     }
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < steps; t++) {
-        float[] f = clips[b][t];
-        if (f.length != featureDim) {
-          throw new IllegalArgumentException(
-              "feature vector has " + f.length + " values, expected " + featureDim);
-        }
-        int off = (t * batch + b) * d;
-        for (int k = 0; k < d; k++) {
-          x[off + k] = f[kept[k]];
-        }
+        input.gather(clips[b], t, x, (t * batch + b) * d);
       }
     }
     try (NDManager call = manager.newSubManager()) {

@@ -34,7 +34,7 @@ public final class VectorLstmRuntime implements LstmRuntime {
     ensureCapacity(batch, steps);
     int rows = batch * steps;
     for (int bt = 0; bt < rows; bt++) {
-      m.gather(clips[bt / steps][bt % steps], x, bt * m.inputSize);
+      m.input.gather(clips[bt / steps], bt % steps, x, bt * m.inputSize);
     }
     m.project(x, 0, rows, xw, 0);
     Arrays.fill(c, 0, batch * hp, 0f);

@@ -104,6 +104,7 @@ public final class VibLstm implements AutoCloseable {
    * baseline.
    */
   public static VibLstm plain(NDManager parent, CompressedLstm trained) {
+    requireExpanded(trained);
     if (trained.inputSize() != trained.featureDim()) {
       throw new IllegalArgumentException("a baseline reads every input; this model keeps " + trained.inputSize()
           + " of " + trained.featureDim());
@@ -140,6 +141,7 @@ public final class VibLstm implements AutoCloseable {
    * the compressed model's kept inputs: the start of the fine-tuning phase.
    */
   public static VibLstm frozen(NDManager parent, CompressedLstm compressed) {
+    requireExpanded(compressed);
     int h = compressed.hiddenSize();
     VibLstm model = new VibLstm(parent, Kind.FROZEN, compressed.featureDim(), compressed.keptInputs(), h,
         compressed.classes());
@@ -149,6 +151,14 @@ public final class VibLstm implements AutoCloseable {
     java.util.Arrays.fill(gate, 3 * h, 4 * h, 1f);
     model.frozenGateScale = gate;
     return model;
+  }
+
+  /** Training takes the input u_t as data, so a model must not form input deltas itself. */
+  private static void requireExpanded(CompressedLstm model) {
+    if (model.inputDeltas()) {
+      throw new IllegalArgumentException("the model forms input deltas itself; train InputDeltas.unfold(model) "
+          + "on InputDeltas.expand(data) instead");
+    }
   }
 
   /** The manager this model's own manager was created under. */

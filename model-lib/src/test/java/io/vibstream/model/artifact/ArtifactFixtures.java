@@ -33,11 +33,28 @@ final class ArtifactFixtures {
         .gateScales(values(random, 3 * h))
         .classifier(values(random, c * h), values(random, c))
         .build();
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, 4, "2025-06-01T12:00:00.5Z",
-        List.of("walk", "run", "T-shirt/top"), new ModelManifest.Backbone("resnet18-gap", 5), 16, kept, h, 5, 8,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(false), 4, "2025-06-01T12:00:00.5Z",
+        List.of("walk", "run", "T-shirt/top"), new ModelManifest.Backbone("resnet18-gap", 5), 16, false, kept, h, 5, 8,
         Map.of("accuracy", 0.8125, "lstm_params", (double) model.lstmParams()),
         new ModelManifest.Lineage(parentVersion, "features:/data/ucf", 0.01, 0.001,
             "phase1 20 epochs; phase2 10 epochs"));
+    return new ModelArtifact(manifest, model);
+  }
+
+  /**
+   * The model of {@link #artifact} with input deltas: D = 5, kept inputs {0, 3, 6, 9} of u_t
+   * (two features, two differences), format version 2.
+   */
+  static ModelArtifact deltasArtifact() {
+    ModelArtifact plain = artifact(3L);
+    int[] kept = {0, 3, 6, 9};
+    Random random = new Random(8);
+    CompressedLstm model = plain.model().toBuilder().inputDeltas(true).keptInputs(kept)
+        .weights(values(random, 4 * 2 * kept.length), plain.model().u(), plain.model().b()).build();
+    ModelManifest m = plain.manifest();
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(true), m.version(), m.createdAt(),
+        m.labels(), m.backbone(), m.clipLength(), true, kept, m.hiddenSize(), 10, m.originalHiddenSize(),
+        m.metrics(), m.lineage());
     return new ModelArtifact(manifest, model);
   }
 

@@ -2,6 +2,7 @@ package io.vibstream.model.artifact;
 
 import static io.vibstream.model.artifact.ArtifactFixtures.artifact;
 import static io.vibstream.model.artifact.ArtifactFixtures.assemble;
+import static io.vibstream.model.artifact.ArtifactFixtures.deltasArtifact;
 import static io.vibstream.model.artifact.ArtifactFixtures.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,6 +52,56 @@ class ModelArtifactsTest {
     ModelArtifact loaded = ModelArtifacts.fromBytes(ModelArtifacts.toBytes(root), "memory");
     assertThat(loaded.manifest()).isEqualTo(root.manifest());
     assertThat(loaded.manifest().lineage().parentVersion()).isNull();
+  }
+
+  @Test
+  void aDeltasModelRoundTripsAsFormatVersion2() {
+    ModelArtifact deltas = deltasArtifact();
+    byte[] vib = ModelArtifacts.toBytes(deltas);
+    Parts parts = split(vib);
+    assertThat(parts.formatVersion()).isEqualTo(2);
+    assertThat(new String(parts.manifest(), StandardCharsets.UTF_8))
+        .startsWith("{\"formatVersion\":2,").contains("\"clipLength\":16,\"input\":\"features+deltas\",");
+
+    ModelArtifact loaded = ModelArtifacts.fromBytes(vib, "memory");
+    assertThat(loaded.manifest()).isEqualTo(deltas.manifest());
+    assertThat(loaded.manifest().input()).isEqualTo("features+deltas");
+    assertThat(loaded.manifest().inputWidth()).isEqualTo(10);
+    assertSameModel(loaded.model(), deltas.model());
+    assertThat(loaded.model().inputDeltas()).isTrue();
+    assertThat(ModelArtifacts.toBytes(loaded)).isEqualTo(vib);
+  }
+
+  @Test
+  void aPlainModelIsWrittenAsVersion1WithoutTheInputFieldAndReadsAsFeatures() {
+    assertThat(split(bytes).formatVersion()).isEqualTo(1);
+    assertThat(new String(split(bytes).manifest(), StandardCharsets.UTF_8)).doesNotContain("\"input\"");
+    ModelArtifact loaded = ModelArtifacts.fromBytes(bytes, "memory");
+    assertThat(loaded.manifest().inputDeltas()).isFalse();
+    assertThat(loaded.manifest().input()).isEqualTo("features");
+    assertThat(loaded.model().inputDeltas()).isFalse();
+
+    byte[] version2 = withManifest(bytes, 2, m -> m.put("formatVersion", 2).put("input", "features"));
+    ModelArtifact plain2 = ModelArtifacts.fromBytes(version2, "memory");
+    assertThat(plain2.manifest().formatVersion()).isEqualTo(2);
+    assertThat(plain2.model().inputDeltas()).isFalse();
+  }
+
+  @Test
+  void inconsistentInputFieldsWithValidChecksum() {
+    byte[] deltas = ModelArtifacts.toBytes(deltasArtifact());
+    assertProblem(withManifest(deltas, 1, m -> m.put("formatVersion", 1)),
+        "invalid manifest: input 'features+deltas' needs formatVersion >= 2, got 1");
+    assertProblem(withManifest(deltas, 2, m -> m.remove("input")),
+        "invalid manifest: keptInputs must be ascending indices in [0, 5), found 6 after 3");
+    assertProblem(withManifest(deltas, 2, m -> m.put("input", "deltas")),
+        "invalid manifest: field 'input' must be 'features' or 'features+deltas', found 'deltas'");
+    assertProblem(withManifest(deltas, 2, m -> m.putArray("keptInputs").add(0).add(3).add(6).add(10)),
+        "invalid manifest: keptInputs must be ascending indices in [0, 10), found 10 after 6");
+    assertProblem(withManifest(deltas, 2, m -> m.put("originalInputSize", 5)),
+        "invalid manifest: originalInputSize 5 must equal 2 x backbone.dimension 5");
+    assertProblem(withManifest(bytes, 1, m -> m.put("input", "features+deltas")),
+        "invalid manifest: input 'features+deltas' needs formatVersion >= 2, got 1");
   }
 
   @Test
@@ -148,8 +199,10 @@ class ModelArtifactsTest {
   @Test
   void futureFormatVersionWithValidChecksum() {
     Parts parts = split(bytes);
-    assertProblem(assemble(2, parts.manifest(), parts.block()),
-        "unsupported format version 2 (this reader supports 1)");
+    assertProblem(assemble(3, parts.manifest(), parts.block()),
+        "unsupported format version 3 (this reader supports 1 to 2)");
+    assertProblem(assemble(0, parts.manifest(), parts.block()),
+        "unsupported format version 0 (this reader supports 1 to 2)");
   }
 
   @Test
@@ -233,23 +286,33 @@ class ModelArtifactsTest {
     ModelManifest m = original.manifest();
     CompressedLstm model = original.model();
     ModelManifest moreLabels = new ModelManifest(1, 4, m.createdAt(), List.of("a", "b", "c", "d"), m.backbone(),
-        16, m.keptInputs(), 2, 5, 8, m.metrics(), m.lineage());
+        16, false, m.keptInputs(), 2, 5, 8, m.metrics(), m.lineage());
     assertThatThrownBy(() -> new ModelArtifact(moreLabels, model))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("manifest lists 4 labels but the model has 3 classes");
     ModelManifest wider = new ModelManifest(1, 4, m.createdAt(), m.labels(), new ModelManifest.Backbone("x", 6), 16,
-        m.keptInputs(), 2, 6, 8, m.metrics(), m.lineage());
+        false, m.keptInputs(), 2, 6, 8, m.metrics(), m.lineage());
     assertThatThrownBy(() -> new ModelArtifact(wider, model))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("backbone dimension 6 differs from the model's feature dimension 5");
+    ModelManifest deltas = new ModelManifest(2, 4, m.createdAt(), m.labels(), m.backbone(), 16, true, m.keptInputs(),
+        2, 10, 8, m.metrics(), m.lineage());
+    assertThatThrownBy(() -> new ModelArtifact(deltas, model))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("manifest input 'features+deltas' differs from the model's (without input deltas)");
   }
 
   private byte[] withManifest(Consumer<ObjectNode> edit) {
-    Parts parts = split(bytes);
+    return withManifest(bytes, 1, edit);
+  }
+
+  /** {@code vib} with its manifest edited, under header format version {@code formatVersion}. */
+  private static byte[] withManifest(byte[] vib, int formatVersion, Consumer<ObjectNode> edit) {
+    Parts parts = split(vib);
     try {
       ObjectNode manifest = (ObjectNode) JSON.readTree(parts.manifest());
       edit.accept(manifest);
-      return assemble(1, JSON.writeValueAsBytes(manifest), parts.block());
+      return assemble(formatVersion, JSON.writeValueAsBytes(manifest), parts.block());
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -275,6 +338,7 @@ class ModelArtifactsTest {
 
   private static void assertSameModel(CompressedLstm actual, CompressedLstm expected) {
     assertThat(actual.featureDim()).isEqualTo(expected.featureDim());
+    assertThat(actual.inputDeltas()).isEqualTo(expected.inputDeltas());
     assertThat(actual.keptInputs()).isEqualTo(expected.keptInputs());
     assertThat(actual.hiddenSize()).isEqualTo(expected.hiddenSize());
     assertThat(actual.classes()).isEqualTo(expected.classes());

@@ -2,11 +2,37 @@ package io.vibstream.model.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.data.InputDeltas;
+import io.vibstream.model.data.SequenceDataset;
+import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.vib.TrainingListener;
+import io.vibstream.model.vib.TrainingSchedule;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {
+  @Test
+  void aSweepOnExpandedDataExportsModelsThatScoreTheSameOnRawData() {
+    DataSplit raw = new DataSplit(random(60, 1), random(30, 2), "pose", "random");
+    DataSplit expanded = InputDeltas.expand(raw);
+    TrainingSchedule schedule = TrainingSchedule.of(1, 3).withBatchSize(20);
+    Sweep.Settings settings = new Sweep.Settings(6, List.of(3e-2), 1, schedule, schedule.withEpochs(2),
+        schedule, 0, 100);
+    Sweep.Result result = Sweep.run(expanded, settings, TrainingListener.NONE, row -> { });
+
+    assertThat(result.rows()).extracting(Sweep.Row::model).containsExactly("baseline", "vib-beta0.03", "scratch");
+    assertThat(result.baseline().compressed().featureDim()).isEqualTo(8);
+    assertThat(result.scratch().compressed().keptInputs()).containsExactly(result.best().compressed().keptInputs());
+    for (Sweep.Row row : result.rows()) {
+      CompressedLstm exported = InputDeltas.fold(row.compressed());
+      assertThat(exported.featureDim()).isEqualTo(4);
+      assertThat(Evaluator.accuracyPercent(exported, raw.test())).as(row.model()).isEqualTo(row.accuracy());
+    }
+  }
+
   @Test
   void bestIsTheSmallestRowWithinTolerance() {
     Sweep.Row big = row("vib-a", 20, 60, 89.9);
@@ -21,6 +47,16 @@ class SweepTest {
     Sweep.Row a = row("vib-a", 20, 60, 80.0);
     Sweep.Row b = row("vib-b", 20, 30, 82.0);
     assertThat(Sweep.best(List.of(a, b), 90.0)).isSameAs(b);
+  }
+
+  /** {@code n} sequences of 5 steps and 4 features, two classes. */
+  private static SequenceDataset random(int n, long seed) {
+    Random random = new Random(seed);
+    float[] data = new float[n * 5 * 4];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) random.nextGaussian();
+    }
+    return new SequenceDataset(data, random.ints(n, 0, 2).toArray(), 5, 4, List.of("a", "b"));
   }
 
   private static Sweep.Row row(String name, int d, int h, double accuracy) {

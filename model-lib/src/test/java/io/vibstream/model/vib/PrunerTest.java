@@ -1,13 +1,17 @@
 package io.vibstream.model.vib;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
+import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.runtime.LstmRuntime;
 import io.vibstream.model.runtime.LstmRuntimes;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class PrunerTest {
@@ -68,6 +72,50 @@ class PrunerTest {
           assertThat(maxDiff).as("max |logit difference| with %s", runtime).isLessThanOrEqualTo(1e-4);
         }
       }
+    }
+  }
+
+  @Test
+  void aModelPrunedOnExpandedDataAndFoldedReadsRawSequencesWithTheMaskedLogits() {
+    SequenceDataset raw = ToyData.generate(90, 9, D, 6);
+    SequenceDataset expanded = InputDeltas.expand(raw);
+    try (NDManager manager = NDManager.newBaseManager();
+        VibLstm plain = VibLstm.plain(manager, 2 * D, H, 3, 2);
+        VibLstm vib = plain.withVibMasks(0, 3)) {
+      VibTrainer.train(vib, expanded, TrainingSchedule.of(2, 5).withBatchSize(30).withBetas(1e-2, 1e-2)
+          .withMaskLearningRate(5e-2), "vib", TrainingListener.NONE);
+      // Prune one feature and one difference by hand; mask means away from 1.
+      vib.inputMask().mu().set(new NDIndex(2), 0f);
+      vib.inputMask().mu().set(new NDIndex(D + 1), 0f);
+      vib.inputMask().mu().muli(manager.randomUniform(0.5f, 1.5f, vib.inputMask().mu().getShape()));
+
+      CompressedLstm exported = InputDeltas.fold(Pruner.prune(vib));
+      boolean[] kept = vib.inputMask().kept(0);
+      assertThat(exported.featureDim()).isEqualTo(D);
+      assertThat(exported.keptInputs()).doesNotContain(2, D + 1)
+          .containsExactly(IntStream.range(0, 2 * D).filter(j -> kept[j]).toArray());
+
+      float[][] masked = VibTrainer.logits(vib, expanded, 32);
+      float[][][] clips = new float[raw.size()][][];
+      for (int i = 0; i < clips.length; i++) {
+        clips[i] = raw.sequence(i);
+      }
+      for (int batch : new int[] {1, 64}) {
+        try (LstmRuntime runtime = LstmRuntimes.forBatch(exported, batch)) {
+          float[][] dense = runtime.logits(clips);
+          double maxDiff = 0;
+          for (int i = 0; i < clips.length; i++) {
+            for (int k = 0; k < 3; k++) {
+              maxDiff = Math.max(maxDiff, Math.abs(dense[i][k] - masked[i][k]));
+            }
+          }
+          assertThat(maxDiff).as("max |logit difference| with %s", runtime).isLessThanOrEqualTo(1e-4);
+        }
+      }
+      assertThat(Evaluator.accuracyPercent(exported, raw))
+          .isEqualTo(Evaluator.accuracyPercent(InputDeltas.unfold(exported), expanded));
+      assertThatThrownBy(() -> VibLstm.frozen(manager, exported)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("InputDeltas.unfold");
     }
   }
 

@@ -1,0 +1,120 @@
+package io.vibstream.model.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.runtime.VectorLstmRuntime;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class InputDeltasTest {
+  private final SplittableRandom rnd = new SplittableRandom(11);
+
+  @Test
+  void expandAppendsTheDifferenceToTheStepBeforeAndZeroAtTheFirstStep() {
+    // Two examples, 3 steps, 2 features.
+    SequenceDataset data = new SequenceDataset(new float[] {1, 5, 2, 3, 4, 3, /* */ 0, 0, -1, 2, 1, 1},
+        new int[] {1, 0}, 3, 2, List.of("a", "b"));
+    SequenceDataset u = InputDeltas.expand(data);
+    assertThat(u.featureDim()).isEqualTo(4);
+    assertThat(u.timeSteps()).isEqualTo(3);
+    assertThat(u.classNames()).isEqualTo(data.classNames());
+    assertThat(u.sequence(0)).isDeepEqualTo(new float[][] {{1, 5, 0, 0}, {2, 3, 1, -2}, {4, 3, 2, 0}});
+    assertThat(u.sequence(1)).isDeepEqualTo(new float[][] {{0, 0, 0, 0}, {-1, 2, -1, 2}, {1, 1, 2, -1}});
+    assertThat(u.label(0)).isEqualTo(1);
+    assertThat(u.label(1)).isEqualTo(0);
+
+    DataSplit split = InputDeltas.expand(new DataSplit(data, data, "pose", "features:/x"));
+    assertThat(split.test().featureDim()).isEqualTo(4);
+    assertThat(split.backboneId()).isEqualTo("pose");
+    assertThat(split.description()).isEqualTo("features:/x (with input deltas)");
+  }
+
+  @Test
+  void foldKeepsWeightsAndKeptIndicesAndReadsRawFeatures() {
+    CompressedLstm trained = model(8, new int[] {1, 4, 5, 7}, 3);
+    CompressedLstm folded = InputDeltas.fold(trained);
+    assertThat(folded.inputDeltas()).isTrue();
+    assertThat(folded.featureDim()).isEqualTo(4);
+    assertThat(folded.inputWidth()).isEqualTo(8);
+    assertThat(folded.keptInputs()).containsExactly(1, 4, 5, 7);
+    assertThat(folded.w()).containsExactly(trained.w());
+    assertThat(folded.toString()).contains("features+deltas");
+    CompressedLstm back = InputDeltas.unfold(folded);
+    assertThat(back.inputDeltas()).isFalse();
+    assertThat(back.featureDim()).isEqualTo(8);
+    assertThat(back.keptInputs()).containsExactly(trained.keptInputs());
+
+    assertThatThrownBy(() -> InputDeltas.fold(folded)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InputDeltas.fold(model(7, new int[] {0}, 2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InputDeltas.unfold(trained)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> trained.toBuilder().featureDim(4).inputDeltas(true).keptInputs(new int[] {1, 8}).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keptInputs must be ascending indices in [0, 8), found 8 after 1");
+  }
+
+  @Test
+  void standardisationFittedOnExpandedDataFoldsIntoADeltasModelOnRawFeatures() {
+    int d = 5;
+    SequenceDataset raw = randomData(12, 7, d);
+    SequenceDataset expanded = InputDeltas.expand(raw);
+    Standardization s = Standardization.fit(expanded);
+    assertThat(s.mean()).hasSize(2 * d);
+    CompressedLstm trained = model(2 * d, new int[] {0, 2, 5, 6, 9}, 4);
+
+    CompressedLstm exported = InputDeltas.fold(s.fold(trained));
+    assertThat(s.fold(InputDeltas.fold(trained)).b()).as("folds commute").containsExactly(exported.b());
+    float[][][] rawClips = clips(raw);
+    float[][][] standardised = clips(s.apply(expanded));
+    try (VectorLstmRuntime onRaw = new VectorLstmRuntime(exported);
+        VectorLstmRuntime onStandardised = new VectorLstmRuntime(trained)) {
+      float[][] expected = onStandardised.logits(standardised);
+      float[][] actual = onRaw.logits(rawClips);
+      for (int n = 0; n < expected.length; n++) {
+        assertThat(actual[n]).containsExactly(expected[n], within(1e-4f));
+      }
+    }
+    CompressedLstm unfolded = s.unfold(exported);
+    assertThat(unfolded.inputDeltas()).isTrue();
+    assertThat(InputDeltas.unfold(unfolded).w()).containsExactly(trained.w(), within(1e-5f));
+    assertThat(InputDeltas.unfold(unfolded).b()).containsExactly(trained.b(), within(1e-5f));
+    assertThatThrownBy(() -> Standardization.fit(raw).fold(exported))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("standardisation of 5 features applied to 10");
+  }
+
+  private CompressedLstm model(int featureDim, int[] kept, int h) {
+    return CompressedLstm.builder().featureDim(featureDim).keptInputs(kept).hiddenSize(h).classes(3)
+        .weights(random(4 * h * kept.length), random(4 * h * h), random(4 * h)).unitGateScales()
+        .classifier(random(3 * h), random(3)).build();
+  }
+
+  /** Features with a per-feature offset and scale, so standardisation matters. */
+  private SequenceDataset randomData(int n, int steps, int d) {
+    float[] data = new float[n * steps * d];
+    for (int i = 0; i < data.length; i++) {
+      int j = i % d;
+      data[i] = 3 * j + (j + 1) * (float) (rnd.nextDouble() * 2 - 1);
+    }
+    return new SequenceDataset(data, new int[n], steps, d, List.of("a", "b", "c"));
+  }
+
+  private static float[][][] clips(SequenceDataset data) {
+    float[][][] clips = new float[data.size()][][];
+    for (int n = 0; n < clips.length; n++) {
+      clips[n] = data.sequence(n);
+    }
+    return clips;
+  }
+
+  private float[] random(int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (rnd.nextDouble() * 2 - 1);
+    }
+    return v;
+  }
+}
