@@ -53,9 +53,10 @@ final class CandidateRelease {
       metrics.put("parent_accuracy", candidate.parentAccuracy());
       metrics.put("parent_lstm_params", a.parentParams().doubleValue());
     }
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, version,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model.inputDeltas()), version,
         Instant.ofEpochSecond(now / 1000).toString(), a.data().labels(),
-        new ModelManifest.Backbone(a.backboneId(), dim), a.clipLength(), model.keptInputs(), model.hiddenSize(), dim, candidate.originalHidden(), metrics,
+        new ModelManifest.Backbone(a.backboneId(), dim), a.clipLength(), model.inputDeltas(), model.keptInputs(),
+        model.hiddenSize(), model.inputWidth(), candidate.originalHidden(), metrics,
         new ModelManifest.Lineage(a.parentVersion(), a.dataRange(), candidate.beta(), candidate.betaInput(),
             candidate.training()));
     return new ModelArtifact(manifest, model);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
@@ -208,18 +209,22 @@ public final class CandidateTraining {
         training = String.format(Locale.ROOT, "fresh LSTM (H=%d): %d epochs%s", recipe.hidden(), recipe.epochs(),
             compression(recipe));
       } else {
-        CompressedLstm initial = withNewClasses(parent.model(), classes, recipe.seed());
+        // A parent with input deltas trains as a plain model of the expanded clips and is folded back.
+        boolean deltas = parent.model().inputDeltas();
+        SequenceDataset train = deltas ? InputDeltas.expand(data.train()) : data.train();
+        CompressedLstm parentModel = deltas ? InputDeltas.unfold(parent.model()) : parent.model();
+        CompressedLstm initial = withNewClasses(parentModel, classes, recipe.seed());
         originalHidden = parent.manifest().originalHiddenSize();
         if (dense(initial)) {
           try (VibLstm plain = VibLstm.plain(manager, initial)) {
-            VibTrainer.train(plain, data.train(), recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
-            model = compress(plain, data.train(), recipe, cancellable);
+            VibTrainer.train(plain, train, recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
+            model = compress(plain, train, recipe, cancellable);
           }
           training = String.format(Locale.ROOT, "fine-tuned v%d (dense, H=%d): %d epochs%s",
               parent.manifest().version(), initial.hiddenSize(), recipe.epochs(), compression(recipe));
         } else {
           try (VibLstm frozen = VibLstm.frozen(manager, initial)) {
-            VibTrainer.train(frozen, data.train(), recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
+            VibTrainer.train(frozen, train, recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
             model = Pruner.prune(frozen);
           }
           var lineage = parent.manifest().lineage();
@@ -227,6 +232,10 @@ public final class CandidateTraining {
           betaInput = lineage == null ? 0 : lineage.betaInput();
           training = String.format(Locale.ROOT, "fine-tuned v%d (compressed, D'=%d H'=%d) with its masks frozen: "
               + "%d epochs", parent.manifest().version(), initial.inputSize(), initial.hiddenSize(), recipe.epochs());
+        }
+        if (deltas) {
+          model = InputDeltas.fold(model);
+          training += " (input deltas)";
         }
       }
     }
@@ -283,14 +292,6 @@ public final class CandidateTraining {
     System.arraycopy(newRows, 0, fcW, m.classes() * m.hiddenSize(), newRows.length);
     float[] fcB = Arrays.copyOf(m.fcB(), classes);
     Arrays.fill(fcB, m.classes(), classes, newBias);
-    return CompressedLstm.builder()
-        .featureDim(m.featureDim())
-        .keptInputs(m.keptInputs())
-        .hiddenSize(m.hiddenSize())
-        .classes(classes)
-        .weights(m.w(), m.u(), m.b())
-        .gateScales(m.gateScales())
-        .classifier(fcW, fcB)
-        .build();
+    return m.toBuilder().classes(classes).classifier(fcW, fcB).build();
   }
 }

@@ -102,8 +102,8 @@ public final class TrendClips {
       model = Pruner.prune(lstm);
     }
     int[] kept = model.keptInputs();
-    ModelManifest manifest = new ModelManifest(ModelManifest.CURRENT_FORMAT_VERSION, version, "2025-06-01T12:00:00Z",
-        KNOWN, new ModelManifest.Backbone(BACKBONE, DIMENSION), FRAMES, kept, hidden, DIMENSION, hidden,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(false), version, "2025-06-01T12:00:00Z",
+        KNOWN, new ModelManifest.Backbone(BACKBONE, DIMENSION), FRAMES, false, kept, hidden, DIMENSION, hidden,
         Map.of("accuracy", 100.0), new ModelManifest.Lineage(null, "trend clips", 0, 0, "15 epochs"));
     return new ModelArtifact(manifest, model);
   }
