@@ -89,7 +89,7 @@ final class LabelCommand implements Callable<Integer> {
     }
     List<LabeledClip> clips = video != null ? fromVideo() : fromFeatures(featuresDir);
     KafkaTopics.requireExisting(bootstrap, topic);
-    publish(clips);
+    publish(bootstrap, topic, clips);
     Map<String, Integer> byLabel = new TreeMap<>();
     clips.forEach(c -> byLabel.merge(c.getLabel(), 1, Integer::sum));
     PrintWriter out = spec.commandLine().getOut();
@@ -159,7 +159,8 @@ final class LabelCommand implements Callable<Integer> {
         .setFeatureDim(frames[0].length).setFeatures(features).setFrames(null).setBackboneId(backboneId).build();
   }
 
-  private void publish(List<LabeledClip> clips) throws Exception {
+  /** Publishes {@code clips} keyed by camera id (idempotent, acks=all) and waits until every one is written. */
+  static void publish(String bootstrap, String topic, List<LabeledClip> clips) throws Exception {
     Map<String, Object> config = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

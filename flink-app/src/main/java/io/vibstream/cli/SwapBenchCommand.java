@@ -6,8 +6,11 @@ import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
+import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainDecision;
+import io.vibstream.schemas.RetrainStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,16 +41,21 @@ import picocli.CommandLine.Spec;
  * the start of the publish until its transaction committed, until every subtask switched (its
  * {@code ModelStatus} timestamp: {@code switch_ms}, the swap time), until the last status was
  * visible to a read_committed reader (bound by the checkpoints), and until every camera had
- * emitted an event with the new version. Afterwards every camera's events must be one per stride with versions
- * that never go back, or the command fails.
+ * emitted an event with the new version. Then the frame-to-event latency (the events' own
+ * {@code latencyMs}): its p99 over a window with the retrain job beside the inference job idle,
+ * then over the time the retrain job trains a candidate on labelled clips published for it (its
+ * {@code RetrainStatus}: {@code trainingMs} up to the decision). Afterwards every camera's events
+ * must be one per stride with versions that never go back, or the command fails.
  */
 @Command(name = "swap", mixinStandardHelpOptions = true,
     description = {"Time from publishing a model release until every subtask of a running job (local cluster, "
-        + "embedded Kafka) serves it; checks that no camera lost or repeated an event across the swaps.",
-        "The last line is swap_ms=X (the median over the swaps)."})
+        + "embedded Kafka) serves it; checks that no camera lost or repeated an event across the swaps. Then the "
+        + "p99 frame-to-event latency with the retrain job beside it idle, and while it trains.",
+        "The last line is swap_ms=X p99_ms_idle=X p99_ms_training=X (swap_ms: the median over the swaps)."})
 final class SwapBenchCommand implements Callable<Integer> {
   private static final String BACKBONE_ID = "bench:precomputed";
   private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RETRAIN_TIMEOUT = Duration.ofMinutes(5);
 
   @Spec
   CommandSpec spec;
@@ -76,6 +84,18 @@ final class SwapBenchCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval (default: ${DEFAULT-VALUE})")
   long checkpointIntervalMs = 1000;
 
+  @Option(names = "--latency-window", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "how long the latency is measured with the retrain job idle (default: 10s)")
+  Duration latencyWindow = Duration.ofSeconds(10);
+
+  @Option(names = "--retrain-clips", paramLabel = "N", description = "labelled clips that start the one training "
+      + "(default: ${DEFAULT-VALUE})")
+  int retrainClips = 800;
+
+  @Option(names = "--retrain-epochs", paramLabel = "E", description = "fine-tuning epochs of that training; a dense "
+      + "model then gets E/2 VIB and E/2 frozen-mask epochs (default: ${DEFAULT-VALUE})")
+  int retrainEpochs = 40;
+
   /** One swap's measurements, in ms from the start of the publish. */
   record Swap(long version, String model, long publishMs, List<Long> subtaskMs, long visibleMs, long eventsMs) {
     long switchMs() {
@@ -83,11 +103,15 @@ final class SwapBenchCommand implements Callable<Integer> {
     }
   }
 
+  /** The p99 of the events' latency in ms with the retrain job idle and while it trained. */
+  record Latency(long idleP99, long trainingP99) {}
+
   @Override
   public Integer call() throws Exception {
-    if (swaps < 1 || parallelism < 1 || cameras < 1 || clip < 1 || stride < 1 || dimension < 2 || !(fps > 0)) {
-      throw new IllegalArgumentException("--swaps, --parallelism, --cameras, --clip, --stride, --fps must be >= 1 "
-          + "(> 0 for --fps) and --dimension >= 2");
+    if (swaps < 1 || parallelism < 1 || cameras < 1 || clip < 1 || stride < 1 || dimension < 2 || !(fps > 0)
+        || retrainClips < 10 || retrainEpochs < 1 || latencyWindow.toMillis() < 1) {
+      throw new IllegalArgumentException("--swaps, --parallelism, --cameras, --clip, --stride, --fps, --retrain-epochs "
+          + "must be >= 1 (> 0 for --fps), --dimension >= 2, --retrain-clips >= 10 and --latency-window > 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     int[] all = new int[dimension];
@@ -104,6 +128,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     List<Swap> done = new ArrayList<>();
     List<String> problems;
     int events;
+    Latency latency;
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), KafkaWiring.MODELS)) {
       kafka.createTopic(KafkaWiring.FRAMES, Math.max(2, parallelism), false);
@@ -111,6 +136,8 @@ final class SwapBenchCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.MODELS, 1, true);
       kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
       kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+      kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
+      kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
       registry.publish(release(models.get(0), 1));
       List<String> names = new ArrayList<>();
       for (int i = 0; i < cameras; i++) {
@@ -120,8 +147,10 @@ final class SwapBenchCommand implements Callable<Integer> {
       List<CameraPublisher> publishers = new ArrayList<>();
       List<Future<CameraPublisher.Stats>> running = new ArrayList<>();
       try (SwapObserver observer = new SwapObserver(kafka.bootstrapServers(), parallelism, names);
-          LocalFlink flink = LocalFlink.start(parallelism)) {
+          LocalFlink flink = LocalFlink.start(parallelism + 1)) {
         JobID job = submit(flink, kafka.bootstrapServers());
+        JobID retrain = TrainingLoad.submit(flink, kafka.bootstrapServers(), checkpointIntervalMs, retrainClips,
+            retrainEpochs);
         try {
           for (int i = 0; i < cameras; i++) {
             CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES, names.get(i));
@@ -135,9 +164,9 @@ final class SwapBenchCommand implements Callable<Integer> {
             }));
           }
           observer.awaitSwap(1, System.currentTimeMillis(), Duration.ofSeconds(60));
-          out.printf(Locale.ROOT, "job running (parallelism %d, checkpoints every %d ms), %d cameras at %.0f fps, "
-              + "version 1 (%s) serving; every camera emits events%n", parallelism, checkpointIntervalMs, cameras,
-              fps, modelNames.get(0));
+          out.printf(Locale.ROOT, "job running (parallelism %d, checkpoints every %d ms) with the retrain job beside "
+              + "it, %d cameras at %.0f fps, version 1 (%s) serving; every camera emits events%n", parallelism,
+              checkpointIntervalMs, cameras, fps, modelNames.get(0));
           out.printf("%4s  %7s  %-12s  %10s  %-12s  %9s  %10s  %9s%n", "swap", "version", "model", "publish_ms",
               "subtasks_ms", "switch_ms", "visible_ms", "events_ms");
           out.flush();
@@ -156,12 +185,14 @@ final class SwapBenchCommand implements Callable<Integer> {
                 swap.switchMs(), swap.visibleMs(), swap.eventsMs());
             out.flush();
           }
+          latency = latencyWhileTraining(observer, kafka.bootstrapServers(), out);
           publishers.forEach(CameraPublisher::stop);
           observer.drain(Duration.ofMillis(2 * checkpointIntervalMs + 1000));
           problems = observer.continuityProblems(stride);
           events = observer.eventCount();
         } finally {
           publishers.forEach(CameraPublisher::stop);
+          flink.cancel(retrain, Duration.ofSeconds(30));
           flink.cancel(job, Duration.ofSeconds(30));
         }
       } finally {
@@ -186,10 +217,50 @@ final class SwapBenchCommand implements Callable<Integer> {
         switchMs.stream().mapToLong(Long::longValue).max().orElse(0), events);
     Map<String, Long> summary = new LinkedHashMap<>();
     summary.put("swap_ms", DemoCommand.percentile(switchMs, 50));
+    summary.put("p99_ms_idle", latency.idleP99());
+    summary.put("p99_ms_training", latency.trainingP99());
     out.println(summary.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(" ")));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The events' latency over {@code --latency-window} with the retrain job idle, then while it
+   * trains on {@code --retrain-clips} clips published now (from {@code trainingMs} before its
+   * decision to the decision); prints a table and the decision.
+   */
+  private Latency latencyWhileTraining(SwapObserver observer, String bootstrap, PrintWriter out) throws Exception {
+    long idleFrom = System.currentTimeMillis();
+    observer.drain(latencyWindow);
+    long idleTo = System.currentTimeMillis();
+    LabelCommand.publish(bootstrap, RetrainKafkaWiring.TRAINING_CLIPS,
+        TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3));
+    RetrainStatus decision = observer.awaitRetrain(RETRAIN_TIMEOUT);
+    if (decision.getDecision() != RetrainDecision.PUBLISHED && decision.getDecision() != RetrainDecision.REJECTED) {
+      throw new IllegalStateException("the retrain job trained no candidate: " + decision.getDecision() + ": "
+          + decision.getReason());
+    }
+    long trainingTo = decision.getCreatedAt().toEpochMilli();
+    long trainingFrom = trainingTo - decision.getTrainingMs();
+    observer.drain(Duration.ofMillis(2 * checkpointIntervalMs + 1000)); // until the events emitted by then are committed
+    List<Long> idle = observer.latencies(idleFrom, idleTo);
+    List<Long> training = observer.latencies(trainingFrom, trainingTo);
+    out.println("frame-to-event latency (the events' latencyMs), by when they were emitted:");
+    out.printf("%-9s  %7s  %6s  %6s  %6s  %6s%n", "retrain", "seconds", "events", "p50_ms", "p99_ms", "max_ms");
+    printLatency(out, "idle", idleTo - idleFrom, idle);
+    printLatency(out, "training", trainingTo - trainingFrom, training);
+    out.printf(Locale.ROOT, "retrain job: %s after %d ms of training on %d clips (%d held out): %s%n",
+        decision.getDecision(), decision.getTrainingMs(), decision.getTrainingClips(), decision.getValidationClips(),
+        decision.getReason());
+    out.flush();
+    return new Latency(DemoCommand.percentile(idle, 99), DemoCommand.percentile(training, 99));
+  }
+
+  private static void printLatency(PrintWriter out, String phase, long millis, List<Long> latency) {
+    out.printf(Locale.ROOT, "%-9s  %7.1f  %6d  %6d  %6d  %6d%n", phase, millis / 1000.0, latency.size(),
+        DemoCommand.percentile(latency, 50), DemoCommand.percentile(latency, 99),
+        latency.stream().mapToLong(Long::longValue).max().orElse(0));
   }
 
   private JobID submit(LocalFlink flink, String bootstrap) throws Exception {

@@ -2,9 +2,11 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.ReleaseStatus;
+import io.vibstream.schemas.RetrainStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * What {@code bench swap} sees of a running job: its model status and events, read committed from
- * the beginning of both topics.
+ * What {@code bench swap} sees of a running job and the retrain job beside it: model status,
+ * events and retrain status, read committed from the beginning of the three topics.
  */
 final class SwapObserver implements AutoCloseable {
   /**
@@ -36,10 +38,12 @@ final class SwapObserver implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final AvroDeserializer<ModelStatus> statusValues = new AvroDeserializer<>(ModelStatus.class);
   private final AvroDeserializer<ActionEvent> eventValues = new AvroDeserializer<>(ActionEvent.class);
+  private final AvroDeserializer<RetrainStatus> retrainValues = new AvroDeserializer<>(RetrainStatus.class);
   private final int subtasks;
   private final Map<Long, Map<Integer, ModelStatus>> status = new HashMap<>();
   private final Map<Long, Long> allStatusSeenAt = new HashMap<>();
   private final Map<String, List<ActionEvent>> events = new LinkedHashMap<>();
+  private final List<RetrainStatus> retrains = new ArrayList<>();
 
   SwapObserver(String bootstrap, int subtasks, List<String> cameras) {
     this.subtasks = subtasks;
@@ -50,7 +54,7 @@ final class SwapObserver implements AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
         new ByteArrayDeserializer());
-    consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS, KafkaWiring.EVENTS));
+    consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS, KafkaWiring.EVENTS, RetrainKafkaWiring.RETRAIN_STATUS));
   }
 
   /**
@@ -80,6 +84,36 @@ final class SwapObserver implements AutoCloseable {
       eventsMs = Math.max(eventsMs, e.getWindowEnd().toEpochMilli() + e.getLatencyMs() - publishedAt);
     }
     return new Result(subtaskMs, allStatusSeenAt.get(version) - publishedAt, eventsMs);
+  }
+
+  /**
+   * Reads until the retrain job decided on a retraining; returns its status.
+   *
+   * @throws IllegalStateException if {@code timeout} passed first
+   */
+  RetrainStatus awaitRetrain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (retrains.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the retrain job decided nothing within " + timeout.toSeconds() + " s");
+      }
+      poll();
+    }
+    return retrains.get(0);
+  }
+
+  /** The latency (ms) of every event read so far that was emitted at epoch ms {@code from} to before {@code to}. */
+  List<Long> latencies(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (List<ActionEvent> camera : events.values()) {
+      for (ActionEvent e : camera) {
+        long emitted = e.getWindowEnd().toEpochMilli() + e.getLatencyMs();
+        if (emitted >= from && emitted < to) {
+          out.add(e.getLatencyMs());
+        }
+      }
+    }
+    return out;
   }
 
   /** Reads whatever arrives for {@code time}. */
@@ -149,9 +183,11 @@ final class SwapObserver implements AutoCloseable {
         if (byTask.size() == subtasks) {
           allStatusSeenAt.putIfAbsent(s.getVersion(), System.currentTimeMillis());
         }
-      } else {
+      } else if (r.topic().equals(KafkaWiring.EVENTS)) {
         ActionEvent e = eventValues.deserialize(r.topic(), r.value());
         events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+      } else {
+        retrains.add(retrainValues.deserialize(r.topic(), r.value()));
       }
     }
   }

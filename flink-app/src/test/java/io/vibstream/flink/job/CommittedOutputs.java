@@ -1,0 +1,103 @@
+package io.vibstream.flink.job;
+
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.RetrainStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the inference and retrain jobs committed, read with read_committed from the beginning of
+ * the events, model-status and retrain-status topics: events per camera in emission order (a
+ * camera's events share one partition), statuses in order.
+ */
+final class CommittedOutputs implements AutoCloseable {
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final AvroDeserializer<ActionEvent> eventValues = new AvroDeserializer<>(ActionEvent.class);
+  private final AvroDeserializer<ModelStatus> modelStatusValues = new AvroDeserializer<>(ModelStatus.class);
+  private final AvroDeserializer<RetrainStatus> retrainStatusValues = new AvroDeserializer<>(RetrainStatus.class);
+  private final Map<String, List<ActionEvent>> events = new TreeMap<>();
+  private final List<ModelStatus> modelStatus = new ArrayList<>();
+  private final List<RetrainStatus> retrainStatus = new ArrayList<>();
+
+  CommittedOutputs(String bootstrap) {
+    consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "it-outputs-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    consumer.subscribe(List.of(KafkaWiring.EVENTS, KafkaWiring.MODEL_STATUS, RetrainKafkaWiring.RETRAIN_STATUS));
+  }
+
+  /**
+   * Reads until {@code condition} holds.
+   *
+   * @throws AssertionError naming {@code what} if it does not within {@code timeout}
+   */
+  void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + " (model status " + modelStatus
+            + ", retrain status " + retrainStatus + ")");
+      }
+      poll();
+    }
+  }
+
+  /** Reads until nothing new arrived for {@code quiet}. */
+  void drain(Duration quiet) {
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < quiet.toNanos()) {
+      if (poll() > 0) {
+        quietSince = System.nanoTime();
+      }
+    }
+  }
+
+  /** Each camera's events so far, in emission order. */
+  Map<String, List<ActionEvent>> events() {
+    return events;
+  }
+
+  List<ModelStatus> modelStatus() {
+    return modelStatus;
+  }
+
+  List<RetrainStatus> retrainStatus() {
+    return retrainStatus;
+  }
+
+  private int poll() {
+    int n = 0;
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+      n++;
+      switch (r.topic()) {
+        case KafkaWiring.EVENTS -> {
+          ActionEvent e = eventValues.deserialize(r.topic(), r.value());
+          events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+        }
+        case KafkaWiring.MODEL_STATUS -> modelStatus.add(modelStatusValues.deserialize(r.topic(), r.value()));
+        default -> retrainStatus.add(retrainStatusValues.deserialize(r.topic(), r.value()));
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}
