@@ -7,6 +7,7 @@ import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
+import io.vibstream.model.data.Standardization;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.Compression;
@@ -39,6 +40,8 @@ import java.util.concurrent.CancellationException;
  *       {@code epochs}, then VIB compression as above.
  * </ul>
  *
+ * Every mode trains on inputs standardised with the training clips' statistics and folds them
+ * back ({@link Standardization}), so the candidate reads raw features like any exported model.
  * New classes get fresh classifier rows. The parent is evaluated as a model over the candidate's
  * labels that never predicts one it does not know, so its clips of new labels count as wrong.
  * Training sets PyTorch's intra-op threads to 1 (a process-wide libtorch setting) and stops with a
@@ -199,21 +202,24 @@ public final class CandidateTraining {
     double beta = recipe.vibEpochs() > 0 ? recipe.beta() : 0;
     double betaInput = recipe.vibEpochs() > 0 ? recipe.betaInput() : 0;
     String training;
+    // Training runs on standardised inputs (u_t = [x_t, x_t - x_{t-1}] for a parent with input
+    // deltas); the candidate is folded back into a model of raw features, as `vibstream train` does.
+    boolean deltas = parent != null && recipe.mode() == Mode.FINE_TUNE && parent.model().inputDeltas();
+    SequenceDataset wide = deltas ? InputDeltas.expand(data.train()) : data.train();
+    Standardization norm = Standardization.fit(wide);
+    SequenceDataset train = norm.apply(wide);
     try (NDManager manager = NDManager.newBaseManager()) {
       if (parent == null || recipe.mode() == Mode.FRESH) {
         try (VibLstm fresh = VibLstm.plain(manager, dimension, recipe.hidden(), classes, recipe.seed())) {
-          VibTrainer.train(fresh, data.train(), recipe.schedule(recipe.epochs()), "fresh", cancellable);
-          model = compress(fresh, data.train(), recipe, cancellable);
+          VibTrainer.train(fresh, train, recipe.schedule(recipe.epochs()), "fresh", cancellable);
+          model = compress(fresh, train, recipe, cancellable);
         }
         originalHidden = recipe.hidden();
         training = String.format(Locale.ROOT, "fresh LSTM (H=%d): %d epochs%s", recipe.hidden(), recipe.epochs(),
             compression(recipe));
       } else {
-        // A parent with input deltas trains as a plain model of the expanded clips and is folded back.
-        boolean deltas = parent.model().inputDeltas();
-        SequenceDataset train = deltas ? InputDeltas.expand(data.train()) : data.train();
         CompressedLstm parentModel = deltas ? InputDeltas.unfold(parent.model()) : parent.model();
-        CompressedLstm initial = withNewClasses(parentModel, classes, recipe.seed());
+        CompressedLstm initial = norm.unfold(withNewClasses(parentModel, classes, recipe.seed()));
         originalHidden = parent.manifest().originalHiddenSize();
         if (dense(initial)) {
           try (VibLstm plain = VibLstm.plain(manager, initial)) {
@@ -233,12 +239,14 @@ public final class CandidateTraining {
           training = String.format(Locale.ROOT, "fine-tuned v%d (compressed, D'=%d H'=%d) with its masks frozen: "
               + "%d epochs", parent.manifest().version(), initial.inputSize(), initial.hiddenSize(), recipe.epochs());
         }
-        if (deltas) {
-          model = InputDeltas.fold(model);
-          training += " (input deltas)";
-        }
       }
     }
+    model = norm.fold(model);
+    if (deltas) {
+      model = InputDeltas.fold(model);
+      training += " (input deltas)";
+    }
+    training += "; standardised inputs";
     training += String.format(Locale.ROOT, "; batch %d, Adam lr %s cosine, seed %d, T=%d, 1 PyTorch thread",
         recipe.batchSize(), recipe.learningRate(), recipe.seed(), data.train().timeSteps());
     double accuracy = Evaluator.accuracyPercent(model, data.validation());

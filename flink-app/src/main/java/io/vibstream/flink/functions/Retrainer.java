@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * (the oldest is evicted), each on the side {@link ValidationSplit} gives it. The window holds
  * one backbone's features: the current model's, or before a model the first clip's. Clips of
  * another backbone, without features (encoded frames need a backbone this job does not run) or
- * malformed are dropped, logged and counted ({@code clipsDropped}); a model of another backbone
- * empties the window.
+ * malformed are dropped, logged and counted ({@code clipsDropped}); a release of another backbone
+ * than the window's clips is ignored, as the inference job refuses one for a backbone it does not
+ * run (a backbone change redeploys both jobs).
  *
  * <p><b>Parent.</b> The newest valid release seen (as the inference job serves the newest) is the
  * parent of the next candidate; every version seen counts towards the next candidate's version,
@@ -247,10 +248,10 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
       ModelArtifact artifact = ModelReleases.artifact(release);
       ModelManifest.Backbone b = artifact.manifest().backbone();
       if (c.backboneId() != null && (!b.id().equals(c.backboneId()) || b.dimension() != c.dimension())) {
-        LOG.warn("model v{} reads backbone {} (dimension {}): dropping the window's {} clips of {} (dimension {})",
-            release.getVersion(), b.id(), b.dimension(), c.size(), c.backboneId(), c.dimension());
-        clips.clear();
-        c = c.withWindow(c.nextArrival(), c.nextArrival(), 0);
+        LOG.warn("ignoring model v{}: it reads backbone {} (dimension {}), the clips come from {} (dimension {})",
+            release.getVersion(), b.id(), b.dimension(), c.backboneId(), c.dimension());
+        cursor.update(c);
+        return;
       }
       c = c.withBackbone(b.id(), b.dimension());
       parent.update(new ParentModel(release.getVersion(), ModelArtifacts.toBytes(artifact)));

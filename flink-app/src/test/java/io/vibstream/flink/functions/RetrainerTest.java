@@ -126,6 +126,22 @@ class RetrainerTest {
   }
 
   @Test
+  void aReleaseOfAnotherBackboneIsIgnoredAndTheWindowKept() throws Exception {
+    List<LabeledClip> clips = TrendClips.clips(ALL, 20, 0, 1);
+    try (var h = harness(SETTINGS.withTriggers(60, Duration.ZERO))) {
+      feed(h, clips.subList(0, 30));
+      h.processElement2(new StreamRecord<>(release(7, TestModels.artifact(7, "another-backbone", 5, 16, 1))));
+      feed(h, clips.subList(30, 60));
+
+      RetrainStatus status = await(h, 1).get(0);
+      assertThat(status.getDecision()).isEqualTo(RetrainDecision.PUBLISHED);
+      assertThat(status.getTrainingClips() + status.getValidationClips()).isEqualTo(60);
+      assertThat(status.getParentVersion()).isNull();
+      assertThat(status.getVersion()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void retrainsEveryNClips() throws Exception {
     List<LabeledClip> clips = TrendClips.clips(ALL, 40, 0, 2);
     try (var h = harness(SETTINGS.withTriggers(60, Duration.ZERO))) {
