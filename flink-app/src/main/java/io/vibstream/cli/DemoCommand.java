@@ -58,8 +58,11 @@ import picocli.CommandLine.Spec;
  * the event's own {@code latencyMs} (emission minus capture of the window's last frame); the time
  * until the event became visible to a read_committed consumer (checkpoint-bound) is printed too.
  *
- * <p>Without {@code --model}/{@code --backbone} a model is trained once and cached (synth ->
- * train-backbone -> extract -> train --vib, through the same commands the CLI offers).
+ * <p>Without {@code --model}/{@code --backbone} it uses the demo model shipped in
+ * {@code models/demo/} of the installation ({@code vibstream.home}, set by the launcher), which the
+ * project's own commands built (its README lists them); with {@code --cache DIR}, or without a
+ * shipped model, a model is trained once and cached (synth -> train-backbone -> extract ->
+ * train --vib, through the same commands the CLI offers).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run everything locally (Kafka, Flink job, scripted synthetic cameras), show live events and "
@@ -74,14 +77,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--duration", description = "how long the cameras run, e.g. 60s, 2m, 500ms (default: ${DEFAULT-VALUE})")
   String duration = "60s";
 
-  @Option(names = "--model", paramLabel = "FILE.vib", description = "model to publish (default: the cached demo model)")
+  @Option(names = "--model", paramLabel = "FILE.vib", description = "model to publish (default: the shipped demo "
+      + "model in models/demo/, or with --cache the cached one)")
   Path model;
 
   @Option(names = "--backbone", paramLabel = "SPEC", description = "backbone of --model, e.g. builtin:FILE")
   String backbone;
 
-  @Option(names = "--cache", paramLabel = "DIR", description = "where the demo model is trained and cached "
-      + "(default: ~/.cache/vibstream/demo)")
+  @Option(names = "--cache", paramLabel = "DIR", description = "train the demo model (once) and cache it here "
+      + "instead of using the shipped one (default without a shipped model: ~/.cache/vibstream/demo)")
   Path cache;
 
   @Option(names = "--size", paramLabel = "WxH", description = "camera frame size, the size the model's data set was "
@@ -165,7 +169,15 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path modelFile = model;
     String backboneSpec = backbone;
-    if (modelFile == null) {
+    Path shipped = System.getProperty("vibstream.home") == null ? null
+        : Path.of(System.getProperty("vibstream.home"), "models", "demo");
+    if (modelFile == null && cache == null && shipped != null && Files.isRegularFile(shipped.resolve("model.vib"))
+        && Files.isRegularFile(shipped.resolve("backbone.cnn"))) {
+      modelFile = shipped.resolve("model.vib");
+      backboneSpec = "builtin:" + shipped.resolve("backbone.cnn");
+      out.printf("using the shipped demo model %s (%s lists the commands that built it; --cache DIR trains one)%n",
+          modelFile, shipped.resolve("README.md"));
+    } else if (modelFile == null) {
       Path dir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "vibstream", "demo");
       modelFile = ensureModel(dir, out, err);
       backboneSpec = "builtin:" + dir.resolve("backbone.bin");
