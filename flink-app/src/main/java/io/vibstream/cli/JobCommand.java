@@ -4,9 +4,7 @@ import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -55,7 +53,6 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride);
-    CountDownLatch stopped = new CountDownLatch(1);
     try (LocalFlink flink = LocalFlink.start(parallelism)) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
@@ -64,22 +61,7 @@ final class JobCommand implements Callable<Integer> {
       out.printf("job %s running on a local cluster (parallelism %d) against %s; Ctrl-C stops it%n", job,
           parallelism, bootstrap);
       out.flush();
-      Thread hook = new Thread(() -> {
-        try {
-          flink.cancel(job, Duration.ofSeconds(30));
-          flink.close();
-        } catch (Exception e) {
-          // shutting down anyway
-        } finally {
-          stopped.countDown();
-        }
-      }, "vibstream-job-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      flink.await(job);
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        stopped.await();
+      if (flink.awaitUntilShutdown(job, "vibstream-job-shutdown")) {
         return 0;
       }
       out.printf("job %s ended: %s%n", job, flink.status(job));

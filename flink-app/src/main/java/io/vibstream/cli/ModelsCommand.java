@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
@@ -7,14 +8,12 @@ import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -52,6 +51,19 @@ final class ModelsCommand implements Callable<Integer> {
     ModelRegistry registry() {
       return new ModelRegistry(bootstrap, topic);
     }
+
+    /** Runs {@code call} on a registry of this topic, closed afterwards. */
+    <T> T with(RegistryCall<T> call) throws Exception {
+      try (ModelRegistry registry = registry()) {
+        return call.apply(registry);
+      }
+    }
+  }
+
+  /** Something done with a {@link ModelRegistry}. */
+  @FunctionalInterface
+  interface RegistryCall<T> {
+    T apply(ModelRegistry registry) throws Exception;
   }
 
   /** {@code vibstream models publish FILE.vib --bootstrap HOST:PORT [--version V]}. */
@@ -74,10 +86,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ModelRelease release;
-      try (ModelRegistry registry = topic.registry()) {
-        release = publish(registry, file, version);
-      }
+      ModelRelease release = topic.with(registry -> publish(registry, file, version));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published model version %d (%d bytes, sha256 %s) to %s%n", release.getVersion(),
           release.getArtifact().remaining(), release.getSha256(), topic.topic);
@@ -130,10 +139,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      ModelRelease release;
-      try (ModelRegistry registry = topic.registry()) {
-        release = rollback(registry, to);
-      }
+      ModelRelease release = topic.with(registry -> rollback(registry, to));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published version %d: the artifact of version %d (sha256 %s) to %s%n", release.getVersion(), to,
           release.getSha256(), topic.topic);
@@ -212,22 +218,6 @@ final class ModelsCommand implements Callable<Integer> {
 
   /** The release of an artifact's bytes as version {@code version}, lineage from its manifest. */
   static ModelRelease release(ModelManifest m, byte[] bytes, long version) {
-    ModelManifest.Lineage l = m.lineage();
-    return ModelRelease.newBuilder()
-        .setVersion(version)
-        .setArtifact(ByteBuffer.wrap(bytes))
-        .setReference(null)
-        .setSha256(ModelArtifacts.sha256Hex(bytes))
-        .setSignature(null)
-        .setMetrics(Map.copyOf(m.metrics()))
-        .setLineage(Lineage.newBuilder()
-            .setParentVersion(l.parentVersion())
-            .setData(l.data())
-            .setBeta(l.beta())
-            .setBetaInput(l.betaInput())
-            .setTraining(l.training())
-            .build())
-        .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-        .build();
+    return ModelReleases.inline(version, bytes, m, Instant.now().truncatedTo(ChronoUnit.MILLIS));
   }
 }

@@ -8,7 +8,6 @@ import io.vibstream.flink.job.RetrainKafkaWiring;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -115,7 +114,6 @@ final class RetrainCommand implements Callable<Integer> {
     }
     KafkaTopics.requireExisting(bootstrap, clipsTopic, modelsTopic, statusTopic);
     PrintWriter out = spec.commandLine().getOut();
-    CountDownLatch stopped = new CountDownLatch(1);
     try (LocalFlink flink = LocalFlink.start(1)) {
       StreamExecutionEnvironment env = flink.environment();
       env.setParallelism(1);
@@ -126,22 +124,7 @@ final class RetrainCommand implements Callable<Integer> {
       out.printf("retrain job %s running on a local cluster against %s: clips from %s, releases to %s, decisions to "
           + "%s; Ctrl-C stops it%n", job, bootstrap, clipsTopic, modelsTopic, statusTopic);
       out.flush();
-      Thread hook = new Thread(() -> {
-        try {
-          flink.cancel(job, Duration.ofSeconds(30));
-          flink.close();
-        } catch (Exception e) {
-          // shutting down anyway
-        } finally {
-          stopped.countDown();
-        }
-      }, "vibstream-retrain-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      flink.await(job);
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        stopped.await();
+      if (flink.awaitUntilShutdown(job, "vibstream-retrain-shutdown")) {
         return 0;
       }
       out.printf("retrain job %s ended: %s%n", job, flink.status(job));

@@ -6,9 +6,7 @@ import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.lstm.LstmParams;
-import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -65,17 +63,6 @@ final class CandidateRelease {
   /** A release of the artifact, as {@code vibstream models publish} writes one. */
   static ModelRelease release(long version, byte[] bytes, long now) {
     ModelManifest m = ModelArtifacts.fromBytes(bytes, "candidate v" + version).manifest();
-    ModelManifest.Lineage l = m.lineage();
-    return ModelRelease.newBuilder()
-        .setVersion(version)
-        .setArtifact(ByteBuffer.wrap(bytes))
-        .setReference(null)
-        .setSha256(ModelArtifacts.sha256Hex(bytes))
-        .setSignature(null)
-        .setMetrics(Map.copyOf(m.metrics()))
-        .setLineage(Lineage.newBuilder().setParentVersion(l.parentVersion()).setData(l.data()).setBeta(l.beta())
-            .setBetaInput(l.betaInput()).setTraining(l.training()).build())
-        .setCreatedAt(Instant.ofEpochMilli(now))
-        .build();
+    return ModelReleases.inline(version, bytes, m, Instant.ofEpochMilli(now));
   }
 }

@@ -5,13 +5,16 @@ import io.vibstream.model.artifact.InvalidArtifactException;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 /** Turns a {@link ModelRelease} into a checked, parsed model, or a one-line reason why not. */
 public final class ModelReleases {
@@ -86,6 +89,30 @@ public final class ModelReleases {
    */
   public static ModelArtifact artifact(ModelRelease release) throws RefusedException {
     return verify(release).artifact();
+  }
+
+  /**
+   * The release of a {@code .vib} artifact's bytes, inline, as version {@code version}: their
+   * SHA-256, and the metrics and lineage of {@code manifest} (the bytes' own manifest).
+   */
+  public static ModelRelease inline(long version, byte[] bytes, ModelManifest manifest, Instant createdAt) {
+    ModelManifest.Lineage l = manifest.lineage();
+    return ModelRelease.newBuilder()
+        .setVersion(version)
+        .setArtifact(ByteBuffer.wrap(bytes))
+        .setReference(null)
+        .setSha256(ModelArtifacts.sha256Hex(bytes))
+        .setSignature(null)
+        .setMetrics(Map.copyOf(manifest.metrics()))
+        .setLineage(Lineage.newBuilder()
+            .setParentVersion(l.parentVersion())
+            .setData(l.data())
+            .setBeta(l.beta())
+            .setBetaInput(l.betaInput())
+            .setTraining(l.training())
+            .build())
+        .setCreatedAt(createdAt)
+        .build();
   }
 
   /** Parses bytes already checked by {@link #verify}. */

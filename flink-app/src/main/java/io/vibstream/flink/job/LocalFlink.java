@@ -1,6 +1,7 @@
 package io.vibstream.flink.job;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -88,6 +89,35 @@ public final class LocalFlink implements AutoCloseable {
     } finally {
       cluster.requestJobResult(job).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Waits for the job to end, or for the JVM to shut down (Ctrl-C): then a shutdown hook named
+   * {@code hookName} cancels the job (up to 30 s) and closes the cluster, and this returns once it
+   * has. Returns true if the job was stopped that way, false if it ended by itself (see
+   * {@link #status}).
+   */
+  public boolean awaitUntilShutdown(JobID job, String hookName) throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        cancel(job, Duration.ofSeconds(30));
+        close();
+      } catch (Exception e) {
+        // shutting down anyway
+      } finally {
+        stopped.countDown();
+      }
+    }, hookName);
+    Runtime.getRuntime().addShutdownHook(hook);
+    await(job);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      stopped.await();
+      return true;
+    }
+    return false;
   }
 
   /** The REST endpoint (127.0.0.1, random port), e.g. for checkpoint statistics. */
