@@ -46,6 +46,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  /** Largest record the broker accepts ({@code message.max.bytes}): model releases carry their artifact. */
+  public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
   private final KafkaRaftServer server;
   private final Path logDir;
@@ -112,6 +114,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("log.dirs", dir.toAbsolutePath().toString());
     p.put("num.partitions", "1");
+    // Model releases carry their artifact inline: allow records up to 16 MiB (the producers' limit).
+    p.put("message.max.bytes", Integer.toString(MAX_RECORD_BYTES));
+    p.put("replica.fetch.max.bytes", Integer.toString(MAX_RECORD_BYTES));
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
     p.put("offsets.topic.replication.factor", "1");
