@@ -59,9 +59,9 @@ final class SweepReport {
     Sweep.Row best = result.best();
     sb.append(String.format(Locale.ROOT,
         "%nBest compressed row: %s, %.1fx fewer LSTM parameters than the baseline at %+.2f accuracy points; "
-            + "the same size trained from scratch: %.2f%% (%+.2f points vs the compressed row).%n",
+            + "the same size trained from scratch: %.2f%% (%+.2f points vs that row).%n",
         best.model(), base / (double) best.lstmParams(), best.accuracy() - result.baseline().accuracy(),
-        result.scratch().accuracy(), best.accuracy() - result.scratch().accuracy()));
+        result.scratch().accuracy(), result.scratch().accuracy() - best.accuracy()));
     sb.append("\nLSTM params = 4(DH + H^2 + 2H); the classifier layer and the gate scales (3H') are not counted. "
         + "Accuracies are of the pruned dense models as the compressed runtime runs them, on the test split.\n");
     return sb.toString();
