@@ -43,6 +43,11 @@ public final class SynthCommand implements Callable<Integer> {
       + "the first ~30%% are the test split), 1 to min(99, K) (default: about K/4, at most 25, as in UCF11)")
   Integer groups;
 
+  @Option(names = "--performance", paramLabel = "MIN:MAX", description = "each clip a window at a random offset "
+      + "into a performance of MIN..MAX seconds, as the synth:// cameras' scripted actions last (default: the clip "
+      + "is the whole performance)")
+  String performance;
+
   @Override
   public Integer call() throws Exception {
     String[] wh = size.toLowerCase().split("x");
@@ -52,8 +57,16 @@ public final class SynthCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long start = System.nanoTime();
     int g = groups != null ? groups : SyntheticVideos.groups(Math.max(1, clipsPerClass));
+    double[] perf = {0, 0};
+    if (performance != null) {
+      String[] mm = performance.split(":");
+      if (mm.length != 2 || !mm[0].matches("\\d+(\\.\\d+)?") || !mm[1].matches("\\d+(\\.\\d+)?")) {
+        throw new IllegalArgumentException("--performance must be MIN:MAX seconds, e.g. 3:5, got " + performance);
+      }
+      perf = new double[] {Double.parseDouble(mm[0]), Double.parseDouble(mm[1])};
+    }
     SyntheticDataset data = SyntheticVideos.write(out, classes, clipsPerClass, g, seed, Integer.parseInt(wh[0]),
-        Integer.parseInt(wh[1]), frames, fps, (done, total, clip) -> {
+        Integer.parseInt(wh[1]), frames, fps, perf[0], perf[1], (done, total, clip) -> {
           double elapsed = (System.nanoTime() - start) / 1e9;
           int filled = (int) Math.round(28.0 * done / total);
           err.printf("synth [%s%s] %3d%% %d/%d %s  %.1f clips/s%n", "#".repeat(filled), ".".repeat(28 - filled),

@@ -116,6 +116,22 @@ public final class SyntheticVideos {
    */
   public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, int groups, long seed, int width,
       int height, int frames, double fps, Progress progress) throws IOException {
+    return write(outDir, classes, clipsPerClass, groups, seed, width, height, frames, fps, 0, 0, progress);
+  }
+
+  /**
+   * As {@link #write(Path, int, int, int, long, int, int, int, double, Progress)}, each clip a
+   * window at a random offset into a performance of {@code minSeconds..maxSeconds} (as the live
+   * {@code synth://} cameras' scripted actions last), or the whole performance if both are 0.
+   */
+  public static SyntheticDataset write(Path outDir, int classes, int clipsPerClass, int groups, long seed, int width,
+      int height, int frames, double fps, double minSeconds, double maxSeconds, Progress progress)
+      throws IOException {
+    if (!(minSeconds == 0 && maxSeconds == 0) && !(minSeconds >= frames / fps && maxSeconds >= minSeconds
+        && maxSeconds <= 600)) {
+      throw new IllegalArgumentException("performances must last from the clip length (" + frames / fps
+          + " s) to 600 s, min <= max, got " + minSeconds + ".." + maxSeconds);
+    }
     List<Action> actions = actions(classes);
     if (clipsPerClass < 1) {
       throw new IllegalArgumentException("clips per class must be >= 1, got " + clipsPerClass);
@@ -146,7 +162,8 @@ public final class SyntheticVideos {
         lastGroup = group;
         String name = fileName(action, group, inGroup);
         Path file = dir.resolve(name);
-        Rendered clip = renderWithPoses(action, group, inGroup, seed, width, height, frames, fps);
+        Rendered clip = renderWithPoses(action, group, inGroup, seed, width, height, frames, fps, minSeconds,
+            maxSeconds);
         encode(file, clip.frames(), fps);
         clip.poses().write(file);
         String entry = action.label() + "/" + name;
@@ -167,7 +184,8 @@ public final class SyntheticVideos {
     Files.write(outDir.resolve("synth.properties"), List.of(
         "# written by io.vibstream.connectors.synth.SyntheticVideos",
         "classes=" + classes, "clipsPerClass=" + clipsPerClass, "seed=" + seed, "width=" + width,
-        "height=" + height, "frames=" + frames, "fps=" + fps, "groups=" + groups));
+        "height=" + height, "frames=" + frames, "fps=" + fps, "groups=" + groups,
+        "performanceSeconds=" + minSeconds + ".." + maxSeconds));
     return new SyntheticDataset(outDir);
   }
 
@@ -186,18 +204,34 @@ public final class SyntheticVideos {
   /** {@link #render} and the keypoints {@code write} stores in the clip's pose file. */
   public static Rendered renderWithPoses(Action action, int group, int clip, long seed, int width, int height,
       int frames, double fps) {
+    return renderWithPoses(action, group, clip, seed, width, height, frames, fps, 0, 0);
+  }
+
+  /**
+   * {@link #renderWithPoses(Action, int, int, long, int, int, int, double)} of a window at a random
+   * offset into a performance of {@code minSeconds..maxSeconds} (both 0: the whole performance).
+   */
+  public static Rendered renderWithPoses(Action action, int group, int clip, long seed, int width, int height,
+      int frames, double fps, double minSeconds, double maxSeconds) {
     checkSize(width, height, frames, fps);
     long sceneSeed = sceneSeed(seed, group);
     long viewSeed = mix(seed, action.ordinal() + 1, group * 1000L + clip);
     Stage stage = new Stage(sceneSeed, viewSeed, width, height);
     Performer performer = new Performer(stage, new SplittableRandom(mix(viewSeed, 1, 0)));
-    performer.start(action, 0, frames / fps);
+    double offset = 0;
+    double seconds = frames / fps;
+    if (maxSeconds > 0) {
+      SplittableRandom window = new SplittableRandom(mix(viewSeed, 3, 0));
+      seconds = minSeconds + (maxSeconds - minSeconds) * window.nextDouble();
+      offset = (seconds - frames / fps) * window.nextDouble();
+    }
+    performer.start(action, 0, seconds);
     List<BufferedImage> images = new ArrayList<>(frames);
     float[][] xy = new float[frames][2 * SyntheticPoses.JOINTS];
     boolean[][] visible = new boolean[frames][SyntheticPoses.JOINTS];
     for (int i = 0; i < frames; i++) {
       BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-      performer.render(img, i / fps, mix(viewSeed, 2, i));
+      performer.render(img, offset + i / fps, mix(viewSeed, 2, i));
       stage.keypoints(xy[i]);
       stage.visible(visible[i]);
       images.add(img);

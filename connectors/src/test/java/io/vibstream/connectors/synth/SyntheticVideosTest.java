@@ -77,6 +77,20 @@ class SyntheticVideosTest {
   }
 
   @Test
+  void aClipCanBeAWindowIntoALongerPerformance() throws IOException {
+    var whole = SyntheticVideos.renderWithPoses(Action.FALL, 1, 1, 3, 48, 48, 8, 8);
+    var window = SyntheticVideos.renderWithPoses(Action.FALL, 1, 1, 3, 48, 48, 8, 8, 3, 5);
+    var again = SyntheticVideos.renderWithPoses(Action.FALL, 1, 1, 3, 48, 48, 8, 8, 3, 5);
+    assertThat(window.poses()).isEqualTo(again.poses()).isNotEqualTo(whole.poses());
+    // A 1 s clip of a fall that takes 1.8-4.75 s moves less than the whole fall does in 1 s.
+    double wholeDrop = whole.poses().xy()[7][5] - whole.poses().xy()[0][5];
+    double windowDrop = Math.abs(window.poses().xy()[7][5] - window.poses().xy()[0][5]);
+    assertThat(windowDrop).isLessThan(Math.abs(wholeDrop));
+    assertThatThrownBy(() -> SyntheticVideos.write(tmp.resolve("bad"), 2, 2, 2, 1, 32, 32, 8, 8, 0.5, 2, null))
+        .hasMessageContaining("performances must last from the clip length");
+  }
+
+  @Test
   void rejectsBadArgumentsInOneLine() {
     assertThatThrownBy(() -> SyntheticVideos.write(tmp, 13, 1, 1, 32, 32, 2, 25))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("classes must be 1..12");
