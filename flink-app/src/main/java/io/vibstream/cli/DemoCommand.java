@@ -516,7 +516,7 @@ final class DemoCommand implements Callable<Integer> {
             "--epochs", "" + backboneEpochs},
         new String[] {"synth", "--out", dir.resolve("synth").toString(), "--classes", "" + trainClasses,
             "--clips-per-class", "" + trainClipsPerClass, "--seed", "7", "--size", size, "--frames", "" + trainFrames,
-            "--fps", "" + fps},
+            "--fps", "" + fps, "--performance", performance()},
         new String[] {"extract", "--dataset", dir.resolve("synth").toString(), "--backbone", "builtin:" + cnn,
             "--out", dir.resolve("features").toString(), "--frames", "" + trainFrames},
         new String[] {"train", "--data", "features:" + dir.resolve("features") + ":" + trainFrames, "--hidden",
@@ -548,6 +548,12 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return vib;
+  }
+
+  /** The LSTM's clips are windows into performances as long as the cameras' scripted actions. */
+  private String performance() {
+    double clip = trainFrames / fps;
+    return Math.max(minActionSeconds, clip) + ":" + Math.max(maxActionSeconds, clip);
   }
 
   private static String[] concat(String[] step, String extra) {
