@@ -113,10 +113,15 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSource<ModelRelease> modelSource() {
+    return modelSource(bootstrapServers, modelsTopic, groupId + "-models");
+  }
+
+  /** The model releases of {@code topic} from its earliest offset (both jobs read the whole history). */
+  static KafkaSource<ModelRelease> modelSource(String bootstrapServers, String topic, String groupId) {
     return KafkaSource.<ModelRelease>builder()
         .setBootstrapServers(bootstrapServers)
-        .setTopics(modelsTopic)
-        .setGroupId(groupId + "-models")
+        .setTopics(topic)
+        .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(new AvroRecords<>(ModelRelease.class))
         .build();

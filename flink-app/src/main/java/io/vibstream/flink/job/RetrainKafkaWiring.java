@@ -79,13 +79,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   public KafkaSource<ModelRelease> modelSource() {
-    return KafkaSource.<ModelRelease>builder()
-        .setBootstrapServers(bootstrapServers)
-        .setTopics(modelsTopic)
-        .setGroupId(groupId + "-models")
-        .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new KafkaWiring.AvroRecords<>(ModelRelease.class))
-        .build();
+    return KafkaWiring.modelSource(bootstrapServers, modelsTopic, groupId + "-models");
   }
 
   public KafkaSink<ModelRelease> releaseSink() {
