@@ -246,6 +246,10 @@ final class SwapBenchCommand implements Callable<Integer> {
     observer.drain(Duration.ofMillis(2 * checkpointIntervalMs + 1000)); // until the events emitted by then are committed
     List<Long> idle = observer.latencies(idleFrom, idleTo);
     List<Long> training = observer.latencies(trainingFrom, trainingTo);
+    if (training.isEmpty()) {
+      throw new IllegalStateException("no event was emitted during the " + decision.getTrainingMs() + " ms of "
+          + "training, so there is no latency to measure: raise --retrain-epochs or --retrain-clips");
+    }
     out.println("frame-to-event latency (the events' latencyMs), by when they were emitted:");
     out.printf("%-9s  %7s  %6s  %6s  %6s  %6s%n", "retrain", "seconds", "events", "p50_ms", "p99_ms", "max_ms");
     printLatency(out, "idle", idleTo - idleFrom, idle);

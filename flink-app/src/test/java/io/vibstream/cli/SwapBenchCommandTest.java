@@ -16,7 +16,7 @@ class SwapBenchCommandTest {
   @Timeout(240)
   void everySubtaskServesEachReleaseNoCameraLosesAStrideAndLatencyIsMeasuredWhileTheRetrainJobTrains() {
     Cli cli = Cli.run("bench", "swap", "--swaps", "2", "--cameras", "2", "--latency-window", "3s",
-        "--retrain-clips", "150", "--retrain-epochs", "4");
+        "--retrain-clips", "150", "--retrain-epochs", "30");
 
     assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
     Matcher last = Pattern.compile("swap_ms=(\\d+) p99_ms_idle=(\\d+) p99_ms_training=(\\d+)").matcher(cli.lastLine());
