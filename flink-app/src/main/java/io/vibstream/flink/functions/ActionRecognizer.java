@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -56,14 +54,18 @@ import org.slf4j.LoggerFactory;
  * other kept inputs or another hidden size takes over the same windows: no refill, no gap, the
  * next stride's event is simply scored by the new model.
  *
- * <p><b>Order.</b> Frames are buffered in keyed state and released in sequence order when the
- * watermark passes their capture time (an event-time timer per frame), so frames out of order
- * within the watermark's bound are reordered (by capture time, then sequence number). A frame at
- * or behind the watermark, or whose sequence number and capture time were already passed, is
- * dropped ({@code reason=late}).
+ * <p><b>Order.</b> A camera's next frame (sequence number one above the last one taken, capture
+ * time not earlier) is taken at once, whatever the watermark: a camera in order costs no
+ * watermark delay. Any other frame is buffered in keyed state until the watermark passes its
+ * capture time (an event-time timer per frame), then taken in capture-time, sequence order; and
+ * whenever a frame is taken, buffered frames that now follow on are taken at once. So frames out
+ * of order within the watermark's bound are reordered, and a missing frame holds its camera back
+ * by at most that bound. A frame that is not next and at or behind the watermark, or whose
+ * sequence number and capture time were already passed, is dropped ({@code reason=late}).
  *
  * <p><b>Windows.</b> The last {@code clipLength} (from the model's manifest) feature vectors are
- * kept per camera; once full, one {@link ActionEvent} is emitted every {@code stride} frames with
+ * kept per camera, in a ring of map-state slots (one write per frame, a full read per event:
+ * cheap on RocksDB too); once full, one {@link ActionEvent} is emitted every {@code stride} frames with
  * the LSTM run over the window from a zero state (a model with input deltas starts each window
  * with a zero difference, as in training): label, softmax confidence, top-k, the model version,
  * window start/end, first/last sequence number and latency (processing time now minus the
@@ -110,7 +112,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   private final Settings settings;
 
   private transient MapState<Long, FeatureFrame> pending;
-  private transient ListState<FeatureFrame> window;
+  private transient MapState<Integer, FeatureFrame> window;
   private transient ValueState<CameraCursor> cursor;
   private transient long loadedVersion;
   private transient ModelArtifact loaded;
@@ -133,7 +135,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   public void open(OpenContext openContext) {
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
         TypeInformation.of(FeatureFrame.class)));
-    window = getRuntimeContext().getListState(new ListStateDescriptor<>("window", TypeInformation.of(FeatureFrame.class)));
+    window = getRuntimeContext().getMapState(new MapStateDescriptor<>("window", Types.INT,
+        TypeInformation.of(FeatureFrame.class)));
     cursor = getRuntimeContext().getState(new ValueStateDescriptor<>("cursor", TypeInformation.of(CameraCursor.class)));
     var group = getRuntimeContext().getMetricGroup();
     late = JobMetrics.dropped(group, JobMetrics.LATE);
@@ -193,14 +196,21 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   @Override
   public void processElement(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
     CameraCursor c = cursor.value();
-    if (frame.captureTimestamp() <= ctx.timerService().currentWatermark()
-        || (c != null && frame.sequenceNumber() <= c.lastSequence() && frame.captureTimestamp() <= c.lastTimestamp())
-        || pending.contains(frame.sequenceNumber())) {
+    long seq = frame.sequenceNumber();
+    long ts = frame.captureTimestamp();
+    if (c != null && c.isNext(seq, ts)) {
+      ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
+      long now = ctx.timerService().currentProcessingTime();
+      accept(frame, c, serving, now, ctx.getCurrentKey(), out);
+      takeFollowing(serving, now, ctx.getCurrentKey(), out);
+      return;
+    }
+    if (ts <= ctx.timerService().currentWatermark() || (c != null && c.passed(seq, ts)) || pending.contains(seq)) {
       late.inc();
       return;
     }
-    pending.put(frame.sequenceNumber(), frame);
-    ctx.timerService().registerEventTimeTimer(frame.captureTimestamp());
+    pending.put(seq, frame);
+    ctx.timerService().registerEventTimeTimer(ts);
   }
 
   @Override
@@ -214,57 +224,81 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
         it.remove();
       }
     }
+    if (ready.isEmpty()) {
+      return; // its frame was taken already, following on from an earlier one
+    }
     ready.sort(Comparator.comparingLong(FeatureFrame::captureTimestamp).thenComparingLong(FeatureFrame::sequenceNumber));
     ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
     long now = ctx.timerService().currentProcessingTime();
     for (FeatureFrame f : ready) {
-      accept(f, serving, now, ctx.getCurrentKey(), out);
+      CameraCursor c = cursor.value();
+      if (c != null && c.passed(f.sequenceNumber(), f.captureTimestamp())) {
+        late.inc();
+      } else {
+        accept(f, c, serving, now, ctx.getCurrentKey(), out);
+      }
+    }
+    takeFollowing(serving, now, ctx.getCurrentKey(), out);
+  }
+
+  /** Takes the buffered frames that follow on from the last one taken (their timers find nothing later). */
+  private void takeFollowing(ServingModel serving, long now, String camera, Collector<ActionEvent> out)
+      throws Exception {
+    CameraCursor c = cursor.value();
+    if (c == null || pending.isEmpty()) {
+      return;
+    }
+    FeatureFrame next;
+    while ((next = pending.get(c.lastSequence() + 1)) != null && c.isNext(next.sequenceNumber(), next.captureTimestamp())) {
+      pending.remove(next.sequenceNumber());
+      accept(next, c, serving, now, camera, out);
+      c = cursor.value();
     }
   }
 
-  private void accept(FeatureFrame f, ServingModel serving, long now, String camera, Collector<ActionEvent> out)
-      throws Exception {
-    CameraCursor c = cursor.value();
-    if (c != null && f.sequenceNumber() <= c.lastSequence() && f.captureTimestamp() <= c.lastTimestamp()) {
-      late.inc();
-      return;
-    }
-    int sinceEmit = c == null ? 0 : c.sinceEmit();
-    boolean primed = c != null && c.primed();
-    // A sequence number that went back with a later capture time is a restarted camera: a gap.
-    if (c != null && (f.sequenceNumber() <= c.lastSequence()
-        || f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
-        || f.captureTimestamp() - c.lastTimestamp() > settings.maxTimeGapMs())) {
-      List<FeatureFrame> dropped = list(window.get());
-      gapReset.inc(dropped.size());
-      window.clear();
-      sinceEmit = 0;
-      primed = false;
-    }
+  /** Adds {@code f}, the camera's next frame ({@code c}: the cursor before it, or null), to its window. */
+  private void accept(FeatureFrame f, CameraCursor c, ServingModel serving, long now, String camera,
+      Collector<ActionEvent> out) throws Exception {
     if (serving == null) {
+      if (c != null && c.filled() > 0) {
+        window.clear();
+      }
       noModel.inc();
-      cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), 0, false));
+      cursor.update(CameraCursor.empty(f.sequenceNumber(), f.captureTimestamp(), 0));
       return;
     }
     ModelArtifact model = model(serving);
     int clipLength = model.manifest().clipLength();
-    int stride = settings.strideFrames() > 0 ? settings.strideFrames() : Math.max(1, clipLength / 4);
-    List<FeatureFrame> frames = list(window.get());
-    frames.add(f);
-    if (frames.size() > clipLength) {
-      frames = new ArrayList<>(frames.subList(frames.size() - clipLength, frames.size()));
+    // A sequence number that went back with a later capture time is a restarted camera: a gap.
+    if (c == null || c.capacity() != clipLength || f.sequenceNumber() <= c.lastSequence()
+        || f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
+        || f.captureTimestamp() - c.lastTimestamp() > settings.maxTimeGapMs()) {
+      if (c != null && c.filled() > 0) {
+        gapReset.inc(c.filled());
+        window.clear();
+      }
+      c = CameraCursor.empty(f.sequenceNumber() - 1, f.captureTimestamp(), clipLength);
     }
-    sinceEmit++;
-    if (frames.size() == clipLength && (!primed || sinceEmit >= stride)) {
+    int stride = settings.strideFrames() > 0 ? settings.strideFrames() : Math.max(1, clipLength / 4);
+    window.put(c.head(), f);
+    int head = (c.head() + 1) % clipLength;
+    int filled = Math.min(c.filled() + 1, clipLength);
+    int sinceEmit = c.sinceEmit() + 1;
+    boolean primed = c.primed();
+    if (filled == clipLength && (!primed || sinceEmit >= stride)) {
+      FeatureFrame[] frames = new FeatureFrame[clipLength];
+      for (int i = 0; i < clipLength; i++) {
+        frames[i] = window.get((head + i) % clipLength);
+      }
       out.collect(event(camera, frames, model, serving.version(), now));
       sinceEmit = 0;
       primed = true;
     }
-    window.update(frames);
-    cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), sinceEmit, primed));
+    cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), sinceEmit, primed, filled, head,
+        clipLength));
   }
 
-  private ActionEvent event(String camera, List<FeatureFrame> frames, ModelArtifact model, long version, long now) {
+  private ActionEvent event(String camera, FeatureFrame[] frames, ModelArtifact model, long version, long now) {
     long start = System.nanoTime();
     lstm.reset();
     for (FeatureFrame f : frames) {
@@ -282,8 +316,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     for (int i = 0; i < Math.min(settings.topK(), p.length); i++) {
       top.add(new LabelScore(labels.get(order[i]), p[order[i]]));
     }
-    FeatureFrame first = frames.get(0);
-    FeatureFrame last = frames.get(frames.size() - 1);
+    FeatureFrame first = frames[0];
+    FeatureFrame last = frames[frames.length - 1];
     long latency = now - last.captureTimestamp();
     latencyMs.update(latency);
     events.inc();
@@ -333,13 +367,5 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
       p[i] = (float) (e[i] / sum);
     }
     return p;
-  }
-
-  private static List<FeatureFrame> list(Iterable<FeatureFrame> frames) {
-    List<FeatureFrame> out = new ArrayList<>();
-    if (frames != null) {
-      frames.forEach(out::add);
-    }
-    return out;
   }
 }

@@ -149,12 +149,12 @@ class ActionRecognizerTest {
       h.processBroadcastElement(TestModels.release(1, V1), 0);
       feed(h, "cam-a", range(0, 12));
       feed(h, "cam-b", range(0, 10));
-      h.processWatermark(ts(10)); // cam-a 11 and 12 still pending in state, with their timers
+      h.processWatermark(ts(10)); // cam-a 11 and 12 follow on: taken too, their timers left
       snapshot = h.snapshot(1, 1);
       h.getOutput().clear();
+      h.setProcessingTime(NOW + 500);
       feed(h, "cam-a", range(13, 30));
       feed(h, "cam-b", range(11, 30));
-      h.setProcessingTime(NOW + 500);
       h.processWatermark(ts(30));
       expected = h.extractOutputValues();
     }
@@ -266,6 +266,62 @@ class ActionRecognizerTest {
       h.processWatermark(ts(15));
       assertThat(h.extractOutputValues()).isEqualTo(inOrder);
       assertThat(fn.dropped(JobMetrics.LATE)).isZero();
+    }
+  }
+
+  @Test
+  void aCameraInOrderIsScoredWithoutWaitingForTheWatermark() throws Exception {
+    ActionRecognizer fn = recognizer(2);
+    try (var h = harness(fn)) {
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", 0);
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.processWatermark(ts(0)); // a camera's first frame waits for the watermark once
+      feed(h, "cam", range(1, 9)); // then every next frame is taken as it comes
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L);
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLatencyMs).containsExactly(NOW - ts(7), NOW - ts(9));
+      assertThat(fn.dropped(JobMetrics.LATE)).isZero();
+    }
+  }
+
+  @Test
+  void aMissingFrameHoldsItsCameraBackUntilTheWatermarkThenTheBufferedFramesFollow() throws Exception {
+    ActionRecognizer fn = recognizer(2);
+    try (var h = harness(fn)) {
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", 0);
+      h.processWatermark(ts(0));
+      feed(h, "cam", range(1, 6));
+      feed(h, "cam", range(8, 11)); // 7 is missing
+      assertThat(h.extractOutputValues()).isEmpty();
+      feed(h, "cam", 7); // arrives within the bound: 8-11 follow on at once
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L, 11L);
+
+      feed(h, "cam", range(13, 15)); // 12 never comes
+      assertThat(events(h, "cam")).hasSize(3);
+      h.processWatermark(ts(14)); // 13 and 14 are taken (one missing frame is tolerated), 15 follows on
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L, 11L, 14L);
+      assertThat(events(h, "cam").get(3).getFirstSequenceNumber()).isEqualTo(6L);
+      feed(h, "cam", 16);
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L, 11L, 14L,
+          16L);
+      assertThat(fn.dropped(JobMetrics.LATE)).isZero();
+    }
+  }
+
+  @Test
+  void aLaggingCameraInOrderIsNotLateBehindOtherCamerasWatermark() throws Exception {
+    ActionRecognizer fn = recognizer(2);
+    try (var h = harness(fn)) {
+      h.processBroadcastElement(TestModels.release(1, V1), 0);
+      feed(h, "cam", 0);
+      h.processWatermark(ts(0));
+      h.processWatermark(ts(50)); // other cameras moved event time on
+      feed(h, "cam", range(1, 7));
+      assertThat(fn.dropped(JobMetrics.LATE)).isZero();
+      assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L);
+      feed(h, "cam", 3); // but a passed frame is late
+      assertThat(fn.dropped(JobMetrics.LATE)).isEqualTo(1);
     }
   }
 
