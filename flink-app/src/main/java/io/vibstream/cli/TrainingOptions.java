@@ -46,11 +46,6 @@ final class TrainingOptions {
       description = "steps over which the KL weight ramps up from 0 (default: ${DEFAULT-VALUE})")
   int klWarmup = 0;
 
-  @Option(names = "--input-noise", paramLabel = "STD",
-      description = "std of Gaussian noise added to the training inputs (after --standardize: in standard "
-          + "deviations; default: ${DEFAULT-VALUE}, none)")
-  double inputNoise = 0;
-
   @Option(names = "--threshold", description = "log alpha pruning threshold (default: ${DEFAULT-VALUE})")
   double threshold = 0;
 
@@ -127,7 +122,7 @@ final class TrainingOptions {
 
   TrainingSchedule baseline() {
     return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, 0, 0, klWarmup, seed,
-        lrSchedule == LrSchedule.cosine, inputNoise);
+        lrSchedule == LrSchedule.cosine);
   }
 
   TrainingSchedule vib() {

@@ -119,7 +119,7 @@ public final class CandidateTraining {
 
     TrainingSchedule schedule(int phaseEpochs) {
       return new TrainingSchedule(phaseEpochs, batchSize, learningRate, MASK_LEARNING_RATE, beta, betaInput, 0, seed,
-          true, 0);
+          true);
     }
   }
 

@@ -97,7 +97,7 @@ public final class TrendClips {
     CompressedLstm model;
     try (var manager = ai.djl.ndarray.NDManager.newBaseManager();
         VibLstm lstm = VibLstm.plain(manager, DIMENSION, hidden, KNOWN.size(), seed)) {
-      VibTrainer.train(lstm, train, new TrainingSchedule(15, 16, 1e-2, 5e-3, 0, 0, 0, seed, true, 0), "known",
+      VibTrainer.train(lstm, train, new TrainingSchedule(15, 16, 1e-2, 5e-3, 0, 0, 0, seed, true), "known",
           TrainingListener.NONE);
       model = Pruner.prune(lstm);
     }

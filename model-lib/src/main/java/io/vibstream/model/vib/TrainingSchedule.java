@@ -12,13 +12,9 @@ package io.vibstream.model.vib;
  * @param klWarmupSteps steps over which the KL weights ramp linearly from 0 to beta (0: none)
  * @param seed seeds the data order and the mask noise
  * @param cosine whether both learning rates anneal along a cosine to 5% of their start over the phase
- * @param inputNoise standard deviation of Gaussian noise added to every input of every training
- *     sequence (a regulariser for small data; in the units of the inputs, so of 1 for standardised
- *     features; 0: none)
  */
 public record TrainingSchedule(int epochs, int batchSize, double learningRate, double maskLearningRate,
-    double beta, double betaInput, int klWarmupSteps, long seed, boolean cosine,
-    double inputNoise) {
+    double beta, double betaInput, int klWarmupSteps, long seed, boolean cosine) {
 
   public TrainingSchedule {
     if (epochs < 0 || batchSize < 1) {
@@ -27,47 +23,42 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
     if (!(learningRate > 0) || !(maskLearningRate > 0)) {
       throw new IllegalArgumentException("learning rates must be > 0");
     }
-    if (beta < 0 || betaInput < 0 || klWarmupSteps < 0 || !(inputNoise >= 0)) {
-      throw new IllegalArgumentException("beta, betaInput, klWarmupSteps and inputNoise must be >= 0");
+    if (beta < 0 || betaInput < 0 || klWarmupSteps < 0) {
+      throw new IllegalArgumentException("beta, betaInput and klWarmupSteps must be >= 0");
     }
   }
 
   /** Defaults from the calibration runs: batch 128, Adam 1e-3 for weights, 5e-3 for masks. */
   public static TrainingSchedule of(int epochs, long seed) {
-    return new TrainingSchedule(epochs, 128, 1e-3, 5e-3, 0, 0, 0, seed, false, 0);
+    return new TrainingSchedule(epochs, 128, 1e-3, 5e-3, 0, 0, 0, seed, false);
   }
 
   public TrainingSchedule withEpochs(int value) {
-    return new TrainingSchedule(value, batchSize, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine, inputNoise);
+    return new TrainingSchedule(value, batchSize, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine);
   }
 
   public TrainingSchedule withBetas(double gates, double input) {
-    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, gates, input, klWarmupSteps, seed, cosine, inputNoise);
+    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, gates, input, klWarmupSteps, seed, cosine);
   }
 
   public TrainingSchedule withMaskLearningRate(double value) {
-    return new TrainingSchedule(epochs, batchSize, learningRate, value, beta, betaInput, klWarmupSteps, seed, cosine, inputNoise);
+    return new TrainingSchedule(epochs, batchSize, learningRate, value, beta, betaInput, klWarmupSteps, seed, cosine);
   }
 
   public TrainingSchedule withLearningRate(double value) {
-    return new TrainingSchedule(epochs, batchSize, value, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine, inputNoise);
+    return new TrainingSchedule(epochs, batchSize, value, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine);
   }
 
   public TrainingSchedule withKlWarmupSteps(int value) {
-    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, beta, betaInput, value, seed, cosine, inputNoise);
+    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, beta, betaInput, value, seed, cosine);
   }
 
   public TrainingSchedule withCosine(boolean value) {
     return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed,
-        value, inputNoise);
+        value);
   }
 
   public TrainingSchedule withBatchSize(int value) {
-    return new TrainingSchedule(epochs, value, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine, inputNoise);
-  }
-
-  public TrainingSchedule withInputNoise(double value) {
-    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine,
-        value);
+    return new TrainingSchedule(epochs, value, learningRate, maskLearningRate, beta, betaInput, klWarmupSteps, seed, cosine);
   }
 }

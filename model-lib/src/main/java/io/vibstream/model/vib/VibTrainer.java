@@ -10,15 +10,12 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.vibstream.model.data.SequenceDataset;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Trains a {@link VibLstm} with Adam on mean cross-entropy, plus for VIB models the KL penalty
  * {@code beta * KL(gates) + betaInput * KL(input)}, ramped in over {@code klWarmupSteps}. Weights
  * and mask parameters have separate Adam learning rates. The phase follows the model's kind:
  * plain models train as the baseline, VIB models prune, frozen models fine-tune their weights.
- * With {@link TrainingSchedule#inputNoise} each training batch gets fresh seeded Gaussian noise
- * on its inputs.
  */
 public final class VibTrainer {
   private static final int KEPT_REFRESH_STEPS = 10;
@@ -45,7 +42,6 @@ public final class VibTrainer {
     int keptHid = model.keptHidden();
     int globalStep = 0;
     NDManager root = model.weights().get("w").getManager();
-    SplittableRandom noise = new SplittableRandom(schedule.seed() * 7919 + 17);
     for (int epoch = 1; epoch <= schedule.epochs(); epoch++) {
       int[] order = data.shuffledIndices(schedule.seed() * 31 + epoch);
       double lossSum = 0;
@@ -55,9 +51,6 @@ public final class VibTrainer {
           int example = order[step * batchSize + k];
           gather(data, example, inputs, sequence, batchX, k);
           batchY[k] = data.label(example);
-        }
-        if (schedule.inputNoise() > 0) {
-          addNoise(batchX, schedule.inputNoise(), noise);
         }
         double warm = schedule.klWarmupSteps() == 0 ? 1 : Math.min(1.0, (globalStep + 1.0) / schedule.klWarmupSteps());
         double loss;
@@ -140,18 +133,6 @@ public final class VibTrainer {
     for (int s = 0; s < t; s++) {
       for (int j = 0; j < di; j++) {
         dst[base + s * di + j] = sequence[s * d + inputs[j]];
-      }
-    }
-  }
-
-  /** Adds N(0, std^2) to every value (Box-Muller, two values per pair of uniforms). */
-  private static void addNoise(float[] values, double std, SplittableRandom random) {
-    for (int i = 0; i < values.length; i += 2) {
-      double radius = std * Math.sqrt(-2 * Math.log(1 - random.nextDouble()));
-      double angle = 2 * Math.PI * random.nextDouble();
-      values[i] += (float) (radius * Math.cos(angle));
-      if (i + 1 < values.length) {
-        values[i + 1] += (float) (radius * Math.sin(angle));
       }
     }
   }
