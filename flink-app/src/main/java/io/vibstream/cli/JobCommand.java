@@ -46,6 +46,10 @@ final class JobCommand implements Callable<Integer> {
       + "at checkpoints (default: ${DEFAULT-VALUE})")
   long checkpointIntervalMs = 5000;
 
+  @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", description = "keyed state on the heap "
+      + "(hashmap) or in RocksDB under the TaskManager's temporary directory (default: ${DEFAULT-VALUE})")
+  String stateBackend = "hashmap";
+
   @Option(names = "--group-id", description = "consumer group of the frames (default: ${DEFAULT-VALUE})")
   String groupId = "vibstream-actions";
 
@@ -53,13 +57,13 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride);
-    try (LocalFlink flink = LocalFlink.start(parallelism)) {
+    try (LocalFlink flink = LocalFlink.start(parallelism, LocalFlink.stateBackend(stateBackend, null))) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       KafkaWiring.of(bootstrap).withIds(groupId, groupId).job(config).build(env);
       JobID job = flink.submit(env, "vibstream action recognition");
-      out.printf("job %s running on a local cluster (parallelism %d) against %s; Ctrl-C stops it%n", job,
-          parallelism, bootstrap);
+      out.printf("job %s running on a local cluster (parallelism %d, %s state) against %s; Ctrl-C stops it%n", job,
+          parallelism, stateBackend, bootstrap);
       out.flush();
       if (flink.awaitUntilShutdown(job, "vibstream-job-shutdown")) {
         return 0;

@@ -20,16 +20,24 @@ import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +49,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,15 +72,47 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vibstream bench pipeline}: the backbone alone against the whole job on a local cluster
- * (embedded Kafka, heap state, exactly-once sink, 1 s checkpoints). Frames are preloaded into Kafka
- * (synthetic cameras rendered as fast as possible), then the job reads them from the start; its
- * throughput is measured between the first and the last event's emission time. The plumbing run
- * replaces the backbone by a precomputed feature vector (same id and dimension). The latency run
- * feeds realtime cameras at 80% of the measured rate.
+ * (embedded Kafka, heap state, exactly-once sink, 1 s checkpoints).
+ *
+ * <ul>
+ *   <li>(a) the backbone alone: one thread, batches of {@code --max-batch} rendered frames;
+ *   <li>(b) the full job: JPEG frames of {@code --cameras} synthetic cameras are preloaded into
+ *       Kafka, then the job reads them from the start; its throughput is measured between the
+ *       first and the last event's emission time;
+ *   <li>(c) the plumbing alone: {@code --plumbing-frames} frames of {@code --plumbing-cameras}
+ *       cameras that computed their features themselves ({@code F32_FEATURES}: no JPEG decode, no
+ *       backbone call) are preloaded into a topic of 4 partitions (one idempotent producer, acks=all,
+ *       capture times 40 ms apart from a fixed start, camera ids spread evenly over the partitions
+ *       and the keyed subtasks), then the same topology (Kafka source,
+ *       decode, batch, backbone pass-through, keyed recognizer with a VIB-shaped model: 27 of 51
+ *       inputs kept, hidden 22, clip 32, exactly-once Kafka sink) runs once with heap
+ *       ({@code hashmap}) state and once with {@code rocksdb} state (files in a temporary
+ *       directory), each measured like (b) (a run still going after {@code --plumbing-seconds} is
+ *       measured on the events it produced by then); checkpoints go to a temporary directory;
+ *   <li>(d) frame-to-event latency with realtime cameras at 80% of (b)'s rate;
+ *   <li>(e) keyed state per camera from (b)'s last checkpoint.
+ * </ul>
+ *
+ * The last line: {@code backbone_fps=X pipeline_fps=X ratio=X plumbing_fps=X p50_ms=X p99_ms=X
+ * state_bytes_per_camera=X plumbing_rocksdb_fps=X} (plumbing_fps is the heap run).
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Backbone alone vs the full job: frames/s, plumbing frames/s, latency at 80%% load, state per camera.")
 final class PipelineBenchCommand implements Callable<Integer> {
+  /** Backbone id of the plumbing runs' cameras (features computed on the camera). */
+  static final String PLUMBING_BACKBONE = "bench-on-camera-features";
+  static final int PLUMBING_DIMENSION = 51;
+  static final int PLUMBING_KEPT = 27;
+  static final int PLUMBING_HIDDEN = 22;
+  static final int PLUMBING_CLIP = 32;
+  static final String PLUMBING_FRAMES = "frames-plumbing";
+  static final int PLUMBING_PARTITIONS = 4;
+  /** A preloaded run ends early after this long without events (RocksDB checkpoints can take seconds). */
+  static final Duration PRELOADED_QUIET = Duration.ofSeconds(30);
+  static final String PLUMBING_MODELS = "models-plumbing";
+  /** Capture time of every plumbing camera's frame 0. */
+  static final Instant PLUMBING_START = Instant.parse("2026-01-01T00:00:00Z");
+
   @Spec
   CommandSpec spec;
 
@@ -90,6 +139,17 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
   @Option(names = "--clip", description = "LSTM clip length of the random model (default: ${DEFAULT-VALUE})")
   int clip = 16;
+
+  @Option(names = "--plumbing-frames", description = "F32_FEATURES frames in the plumbing runs, all cameras "
+      + "together (default: ${DEFAULT-VALUE})")
+  int plumbingFrames = 1_000_000;
+
+  @Option(names = "--plumbing-cameras", description = "cameras in the plumbing runs (default: ${DEFAULT-VALUE})")
+  int plumbingCameras = 16;
+
+  @Option(names = "--plumbing-seconds", description = "longest a plumbing run may take; a slower one is measured on "
+      + "the events it produced by then (default: ${DEFAULT-VALUE})")
+  int plumbingSeconds = 120;
 
   @Option(names = "--latency-seconds", description = "length of the 80%-load latency run (default: ${DEFAULT-VALUE})")
   int latencySeconds = 15;
@@ -127,6 +187,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
       double pipelineFps;
       double plumbingFps;
+      double plumbingRocksDbFps;
       long p50;
       long p99;
       double stateBytes;
@@ -134,26 +195,49 @@ final class PipelineBenchCommand implements Callable<Integer> {
         kafka.createTopic(KafkaWiring.MODELS, 1, true);
         kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
         kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-        for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c", "events-d")) {
+        for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c", "events-c-rocksdb", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
         ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L);
         preload(kafka.bootstrapServers(), "frames-pre");
         out.printf(Locale.ROOT, "preloaded %d frames of %d cameras%n", (long) frames * cameras, cameras);
         out.flush();
-        Run b = run(kafka, spec, null, "frames-pre", "events-b", null);
+        Workload pre = new Workload(cameras, frames, clip);
+        Run b = run(kafka, spec, null, "frames-pre", KafkaWiring.MODELS, "events-b", null, pre, new Configuration());
         pipelineFps = b.fps;
         stateBytes = b.stateBytesPerCamera;
         out.printf(Locale.ROOT, "(b) full job: %.0f frames/s sustained = %.2f x the backbone alone (%d events)%n",
             pipelineFps, pipelineFps / backboneFps, b.events.size());
         out.flush();
-        Run c = run(kafka, spec, new PrecomputedFeatures(id, dimension), "frames-pre", "events-c", null);
+        Workload plumbing = new Workload(plumbingCameras, plumbingFrames / plumbingCameras, PLUMBING_CLIP);
+        Path plumbingModel = Files.write(dir.resolve("plumbing.vib"), plumbingModel());
+        kafka.createTopic(PLUMBING_MODELS, 1, true);
+        ModelsCommand.publish(kafka.bootstrapServers(), PLUMBING_MODELS, plumbingModel, 1L);
+        kafka.createTopic(PLUMBING_FRAMES, PLUMBING_PARTITIONS, false);
+        long t0 = System.nanoTime();
+        long preloaded = preloadFeatures(kafka.bootstrapServers(), PLUMBING_FRAMES, PLUMBING_PARTITIONS, parallelism,
+            plumbing);
+        out.printf(Locale.ROOT, "preloaded %d F32_FEATURES frames (%d floats) of %d cameras in %.1f s%n", preloaded,
+            PLUMBING_DIMENSION, plumbing.cameras, (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        BackboneFactory onCamera = new PrecomputedFeatures(PLUMBING_BACKBONE, PLUMBING_DIMENSION);
+        Run c = run(kafka, null, onCamera, PLUMBING_FRAMES, PLUMBING_MODELS, "events-c", null, plumbing,
+            plumbingState("hashmap", dir));
         plumbingFps = c.fps;
-        out.printf(Locale.ROOT, "(c) plumbing, precomputed features, heap state: %.0f frames/s (%d events); RocksDB "
-            + "not measured%n", plumbingFps, c.events.size());
+        out.printf(Locale.ROOT, "(c) plumbing, features computed on the cameras, heap (hashmap) state: %.0f frames/s "
+            + "(%d events%s)%n", plumbingFps, c.events.size(), c.complete ? "" : ", stopped early, "
+            + plumbing.expectedEvents() + " expected");
+        out.flush();
+        Run r = run(kafka, null, onCamera, PLUMBING_FRAMES, PLUMBING_MODELS, "events-c-rocksdb", null, plumbing,
+            plumbingState("rocksdb", dir));
+        plumbingRocksDbFps = r.fps;
+        out.printf(Locale.ROOT, "(c) plumbing, features computed on the cameras, RocksDB state: %.0f frames/s "
+            + "(%d events%s)%n", plumbingRocksDbFps, r.events.size(), r.complete ? "" : ", stopped early, "
+            + plumbing.expectedEvents() + " expected");
         out.flush();
         double fps = 0.8 * pipelineFps / cameras;
-        Run d = run(kafka, spec, null, "frames-live", "events-d", Math.min(fps, 60));
+        Run d = run(kafka, spec, null, "frames-live", KafkaWiring.MODELS, "events-d", Math.min(fps, 60), pre,
+            new Configuration());
         List<Long> latencies = d.events.stream().map(e -> e.getLatencyMs()).toList();
         p50 = DemoCommand.percentile(latencies, 50);
         p99 = DemoCommand.percentile(latencies, 99);
@@ -163,8 +247,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
             + "model, per camera)%n", stateBytes);
       }
       out.printf(Locale.ROOT, "backbone_fps=%.0f pipeline_fps=%.0f ratio=%.2f plumbing_fps=%.0f p50_ms=%d p99_ms=%d "
-          + "state_bytes_per_camera=%.0f%n", backboneFps, pipelineFps, pipelineFps / backboneFps, plumbingFps, p50, p99,
-          stateBytes);
+          + "state_bytes_per_camera=%.0f plumbing_rocksdb_fps=%.0f%n", backboneFps, pipelineFps,
+          pipelineFps / backboneFps, plumbingFps, p50, p99, stateBytes, plumbingRocksDbFps);
       out.flush();
       return 0;
     } finally {
@@ -176,26 +260,49 @@ final class PipelineBenchCommand implements Callable<Integer> {
     }
   }
 
-  private record Run(List<ActionEvent> events, double fps, double stateBytesPerCamera) {}
+  private record Run(List<ActionEvent> events, double fps, double stateBytesPerCamera, boolean complete) {}
 
-  /** Runs the job on {@code framesTopic}; with {@code liveFps} the cameras publish in real time meanwhile. */
-  private Run run(EmbeddedKafka kafka, String spec, BackboneFactory factory, String framesTopic, String eventsTopic,
-      Double liveFps) throws Exception {
-    try (LocalFlink flink = LocalFlink.start(parallelism)) {
+  /** What a run reads: {@code frames} frames of each of {@code cameras} cameras, a model of clip {@code clip}. */
+  record Workload(int cameras, int frames, int clip) {
+    int stride() {
+      return Math.max(1, clip / 4);
+    }
+
+    long expectedEvents() {
+      return frames < clip ? 0 : (long) ((frames - clip) / stride() + 1) * cameras;
+    }
+  }
+
+  /** The plumbing runs' cluster settings: state backend {@code type}, its and the checkpoints' files under {@code dir}. */
+  private static Configuration plumbingState(String type, Path dir) throws Exception {
+    Path files = Files.createTempDirectory(dir, "state-" + type + "-");
+    Configuration c = LocalFlink.stateBackend(type, files.resolve("rocksdb"));
+    c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, files.resolve("checkpoints").toUri().toString());
+    return c;
+  }
+
+  /**
+   * Runs the job on {@code framesTopic} (models from {@code modelsTopic}) on a cluster with the
+   * extra settings {@code cluster}; with {@code liveFps} the cameras publish in real time meanwhile.
+   */
+  private Run run(EmbeddedKafka kafka, String spec, BackboneFactory factory, String framesTopic, String modelsTopic,
+      String eventsTopic, Double liveFps, Workload load, Configuration cluster) throws Exception {
+    int cameras = load.cameras;
+    try (LocalFlink flink = LocalFlink.start(parallelism, cluster)) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
       ActionRecognitionJob.Config config = JobCommand.config(spec, parallelism, maxBatch, maxBatchWaitMs, 0)
           .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       ActionRecognitionJob job = KafkaWiring.of(kafka.bootstrapServers())
-          .withTopics(framesTopic, KafkaWiring.MODELS, eventsTopic, KafkaWiring.DEAD_LETTERS).withIds(group, group)
+          .withTopics(framesTopic, modelsTopic, eventsTopic, KafkaWiring.DEAD_LETTERS).withIds(group, group)
           .job(config);
       if (factory != null) {
         job.backbone(factory);
       }
       job.build(env);
       JobID id = flink.submit(env, "bench");
-      long expectedPerCamera = (frames - clip) / Math.max(1, clip / 4) + 1;
       ExecutorService pool = null;
       List<Future<?>> live = new ArrayList<>();
       long deadline;
@@ -213,10 +320,12 @@ final class PipelineBenchCommand implements Callable<Integer> {
         }
         deadline = System.nanoTime() + Duration.ofSeconds(latencySeconds + 30).toNanos();
       } else {
-        deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        deadline = System.nanoTime() + Duration.ofSeconds(framesTopic.equals(PLUMBING_FRAMES) ? plumbingSeconds : 240)
+            .toNanos();
       }
       List<ActionEvent> events = new ArrayList<>();
       double state = 0;
+      boolean complete = false;
       try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(Map.of(
           ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
           ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
@@ -235,16 +344,23 @@ final class PipelineBenchCommand implements Callable<Integer> {
             quietSince = System.nanoTime();
           }
           boolean liveDone = live.stream().allMatch(Future::isDone);
-          if (liveFps == null && (events.size() >= expectedPerCamera * cameras || (!events.isEmpty()
-              && System.nanoTime() - quietSince > Duration.ofSeconds(5).toNanos()))) {
-            break; // all windows, or the last frames held back by the watermark (no frames after them)
+          // A camera's last window or two may never close: its last frames stay behind the watermark.
+          long quiet = System.nanoTime() - quietSince;
+          if (liveFps == null && (events.size() >= load.expectedEvents()
+              || (events.size() >= load.expectedEvents() - 2L * cameras && quiet > Duration.ofSeconds(5).toNanos()))) {
+            complete = true;
+            break;
+          }
+          if (liveFps == null && !events.isEmpty() && quiet > PRELOADED_QUIET.toNanos()) {
+            break; // stuck or too slow: measured on what came out
           }
           if (liveFps != null && liveDone && !events.isEmpty()
               && System.nanoTime() - quietSince > Duration.ofSeconds(4).toNanos()) {
+            complete = true;
             break;
           }
         }
-        state = stateBytesPerCamera(flink, id);
+        state = stateBytesPerCamera(flink, id, cameras);
       } finally {
         if (pool != null) {
           pool.shutdownNow();
@@ -260,14 +376,14 @@ final class PipelineBenchCommand implements Callable<Integer> {
         last = Math.max(last, emitted);
       }
       // frames processed between the first and the last event: each later event moved its camera one stride on
-      long between = (long) Math.max(0, events.size() - cameras) * Math.max(1, clip / 4);
+      long between = (long) Math.max(0, events.size() - cameras) * load.stride();
       double fps = events.size() < 2 || last <= first ? 0 : between / ((last - first) / 1000.0);
-      return new Run(events, fps, state);
+      return new Run(events, fps, state, complete);
     }
   }
 
   /** The last completed checkpoint's state size minus the broadcast model (one copy per subtask), per camera. */
-  private double stateBytesPerCamera(LocalFlink flink, JobID job) {
+  private double stateBytesPerCamera(LocalFlink flink, JobID job, int cameras) {
     try {
       URI rest = flink.restAddress();
       HttpClient http = HttpClient.newHttpClient();
@@ -302,6 +418,96 @@ final class PipelineBenchCommand implements Callable<Integer> {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Preloads {@code load.frames} F32_FEATURES frames per camera with one idempotent producer
+   * (acks=all, linger 5 ms, 256 KB batches), keyed by camera id, cameras interleaved: sequence
+   * numbers 0..n-1, capture times 40 ms apart from {@link #PLUMBING_START}, deterministic feature
+   * values; camera ids from {@link #balancedCameraIds}. Returns the number of frames written.
+   */
+  static long preloadFeatures(String bootstrap, String topic, int partitions, int parallelism, Workload load)
+      throws Exception {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, EmbeddedKafka.MAX_RECORD_BYTES);
+    // One request in flight: on a loaded machine the first batch to a just-created partition can fail
+    // transiently while later ones are accepted, and its retry (sequence 0) is then refused forever with
+    // OutOfOrderSequenceException. In order, it simply succeeds on retry; as fast here (~75,000 frames/s).
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    String[] ids = balancedCameraIds(load.cameras, partitions, parallelism);
+    long written = 0;
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<String, Frame> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new AvroSerializer<>())) {
+      for (int seq = 0; seq < load.frames; seq++) {
+        Instant captured = PLUMBING_START.plusMillis(40L * seq);
+        for (int c = 0; c < ids.length; c++) {
+          ByteBuffer vector = ByteBuffer.allocate(PLUMBING_DIMENSION * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+          for (int i = 0; i < PLUMBING_DIMENSION; i++) {
+            vector.putFloat(((c * 31 + seq * 7 + i * 13) % 101) / 101f - 0.5f);
+          }
+          vector.flip();
+          Frame frame = new Frame(ids[c], (long) seq, captured, 112, 112, ImageEncoding.F32_FEATURES, vector, null);
+          producer.send(new ProducerRecord<>(topic, ids[c], frame), (metadata, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            }
+          });
+          written++;
+        }
+        if (failure.get() != null) {
+          break;
+        }
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("preloading " + topic + " failed: " + failure.get(), failure.get());
+    }
+    return written;
+  }
+
+  /**
+   * {@code n} camera ids ({@code camNNN}, deterministic) spread evenly over {@code partitions} Kafka
+   * partitions (the default partitioner) and the {@code parallelism} keyed subtasks. Hashing 16
+   * arbitrary ids puts e.g. 3/7/3/3 cameras on 4 partitions: a partition with more cameras advances
+   * in event time more slowly, holds the watermark back, and the frames of the other partitions
+   * wait in the recognizer's state, which then measures that skew rather than the plumbing.
+   */
+  static String[] balancedCameraIds(int n, int partitions, int parallelism) {
+    int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(parallelism);
+    int perPartition = (n + partitions - 1) / partitions;
+    int perSubtask = (n + parallelism - 1) / parallelism;
+    int[] onPartition = new int[partitions];
+    int[] onSubtask = new int[parallelism];
+    String[] ids = new String[n];
+    int found = 0;
+    for (int i = 0; found < n; i++) {
+      String id = String.format(Locale.ROOT, "cam%03d", i);
+      int p = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
+      int t = KeyGroupRangeAssignment.assignKeyToParallelOperator(id, maxParallelism, parallelism);
+      if (onPartition[p] < perPartition && onSubtask[t] < perSubtask) {
+        onPartition[p]++;
+        onSubtask[t]++;
+        ids[found++] = id;
+      }
+    }
+    return ids;
+  }
+
+  /** The plumbing runs' model: shaped like a VIB-compressed one (27 of 51 inputs kept, hidden 22, clip 32). */
+  static byte[] plumbingModel() {
+    int[] kept = new int[PLUMBING_KEPT];
+    for (int i = 0; i < kept.length; i++) {
+      kept[i] = i * PLUMBING_DIMENSION / PLUMBING_KEPT;
+    }
+    return randomModel(PLUMBING_BACKBONE, PLUMBING_DIMENSION, PLUMBING_CLIP, kept, PLUMBING_HIDDEN, 7);
   }
 
   private List<BufferedImage> render(int n) throws Exception {
@@ -348,7 +554,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
     return a;
   }
 
-  /** The backbone replaced by one precomputed feature vector (same id and dimension): plumbing only. */
+  /**
+   * A backbone identity (id and dimension) whose extractor returns one fixed vector per image: the
+   * plumbing runs' backbone (their F32_FEATURES frames never reach it) and {@code bench swap}'s.
+   */
   static final class PrecomputedFeatures implements BackboneFactory {
     private static final long serialVersionUID = 1L;
     private final String id;

@@ -57,7 +57,7 @@ class KafkaAvroTest {
   void roundTripsAndRejectsForeignBytesNamingTheTopic() {
     AvroSerde<Frame> serde = AvroSerde.of(Frame.class);
     byte[] bytes = serde.serializer().serialize("frames", frame("cam", 4));
-    assertThat(bytes[0]).as("Frame schema version 1").isEqualTo((byte) 1);
+    assertThat(bytes[0]).as("Frame schema version 2 (F32_FEATURES)").isEqualTo((byte) 2);
     assertThat(serde.deserializer().deserialize("frames", bytes)).isEqualTo(frame("cam", 4));
     assertThat(serde.deserializer().deserialize("frames", null)).isNull();
 
@@ -117,11 +117,15 @@ class KafkaAvroTest {
     byte[] v2 = new AvroSerializer<Frame>(history).serialize("frames", frame("new-cam", 1));
     assertThat(v2[0]).isEqualTo((byte) 2);
     assertThat(new AvroDeserializer<>(Frame.class, history).deserialize("frames", v2)).isEqualTo(frame("new-cam", 1));
-    // A consumer that only knows the released v1 cannot read v2 data: a clear error, not garbage.
-    assertThatThrownBy(() -> new AvroDeserializer<>(Frame.class).deserialize("frames", v2))
+    // A consumer that only knows the released versions (v1, v2) cannot read data of a newer one: a clear
+    // error, not garbage.
+    byte[] v3 = new AvroSerializer<Frame>(SchemaHistory.of(Map.of("Frame", List.of(v1, v1, current))))
+        .serialize("frames", frame("newer-cam", 1));
+    assertThat(v3[0]).isEqualTo((byte) 3);
+    assertThatThrownBy(() -> new AvroDeserializer<>(Frame.class).deserialize("frames", v3))
         .isInstanceOf(SerializationException.class)
-        .hasMessage("cannot deserialize Frame from topic 'frames': unknown schema version byte 0x02 "
-            + "(this reader has Frame v1); newer producer, or not written by AvroSerializer?");
+        .hasMessage("cannot deserialize Frame from topic 'frames': unknown schema version byte 0x03 "
+            + "(this reader has Frame v2 and resolves v1-v1); newer producer, or not written by AvroSerializer?");
   }
 
   @Test
@@ -130,7 +134,9 @@ class KafkaAvroTest {
         io.vibstream.schemas.ModelRelease.getClassSchema(), io.vibstream.schemas.LabeledClip.getClassSchema(),
         io.vibstream.schemas.ModelStatus.getClassSchema())) {
       assertThat(SchemaHistory.classpath().releases(s.getName())).as(s.getName()).isNotEmpty();
-      assertThat(SchemaHistory.classpath().versionOf(s)).as(s.getName()).isEqualTo(1);
+      // The compiled schema is the newest released version.
+      assertThat(SchemaHistory.classpath().versionOf(s)).as(s.getName())
+          .isEqualTo(SchemaHistory.classpath().releases(s.getName()).size());
     }
   }
 

@@ -14,8 +14,11 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Runs the CNN backbone: one {@link FeatureExtractor#extract} call per {@link FrameBatch}, one
- * {@link FeatureFrame} out per frame, stamped with the frame's capture time. The extractor (and
+ * Runs the CNN backbone: one {@link FeatureExtractor#extract} call per {@link FrameBatch} for its
+ * image frames, one {@link FeatureFrame} out per frame in batch order, stamped with the frame's
+ * capture time. Frames that already carry features (computed on the camera, see
+ * {@link DecodedFrame#hasFeatures()}) pass through as they are; a batch of only such frames calls
+ * no extractor. The extractor (and
  * its DJL predictor) is opened in {@link #open()} and closed in {@link #close()}: one per subtask.
  * If an expected identity is given, an extractor with another id or dimension fails the task.
  * Metrics: {@code backboneMs} (histogram, per batch).
@@ -29,6 +32,7 @@ public final class BackboneOperator extends AbstractStreamOperator<FeatureFrame>
 
   private transient FeatureExtractor extractor;
   private transient Histogram backboneMs;
+  private transient StreamRecord<FeatureFrame> reuse;
 
   /**
    * @param factory opens the extractor
@@ -49,22 +53,33 @@ public final class BackboneOperator extends AbstractStreamOperator<FeatureFrame>
           + expected);
     }
     backboneMs = JobMetrics.histogram(getMetricGroup(), "backboneMs");
+    reuse = new StreamRecord<>(null);
   }
 
   @Override
   public void processElement(StreamRecord<FrameBatch> element) {
     DecodedFrame[] frames = element.getValue().frames();
-    List<BufferedImage> images = new ArrayList<>(frames.length);
+    List<BufferedImage> images = null;
     for (DecodedFrame f : frames) {
-      images.add(f.toImage());
+      if (!f.hasFeatures()) {
+        if (images == null) {
+          images = new ArrayList<>(frames.length);
+        }
+        images.add(f.toImage());
+      }
     }
-    long start = System.nanoTime();
-    float[][] features = extractor.extract(images);
-    backboneMs.update((System.nanoTime() - start) / 1_000_000);
-    for (int i = 0; i < frames.length; i++) {
-      DecodedFrame f = frames[i];
-      output.collect(new StreamRecord<>(
-          new FeatureFrame(f.cameraId(), f.sequenceNumber(), f.captureTimestamp(), features[i]), f.captureTimestamp()));
+    float[][] extracted = null;
+    if (images != null) {
+      long start = System.nanoTime();
+      extracted = extractor.extract(images);
+      backboneMs.update((System.nanoTime() - start) / 1_000_000);
+    }
+    int next = 0;
+    for (DecodedFrame f : frames) {
+      float[] features = f.hasFeatures() ? f.features() : extracted[next++];
+      // The wrapper is reused: the value is copied or serialized downstream before collect returns.
+      output.collect(reuse.replace(
+          new FeatureFrame(f.cameraId(), f.sequenceNumber(), f.captureTimestamp(), features), f.captureTimestamp()));
     }
   }
 

@@ -3,10 +3,12 @@ package io.vibstream.flink.functions;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -15,8 +17,11 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes each {@link Frame} (JPEG, PNG or RAW_BGR) into a {@link DecodedFrame}. A frame that
- * does not decode goes to {@link #DEAD_LETTERS} with the reason and is counted as dropped
+ * Decodes each {@link Frame} (JPEG, PNG or RAW_BGR) into a {@link DecodedFrame}; an
+ * {@code F32_FEATURES} frame (features computed on the camera by the job's backbone) becomes a
+ * DecodedFrame that carries the float vector and no image. A frame that does not decode (corrupt
+ * image, a feature payload that is not a whole number of floats or not the backbone's dimension)
+ * goes to {@link #DEAD_LETTERS} with a one-line reason and is counted as dropped
  * ({@code reason=corrupt}); the job goes on. Metrics: {@code framesIn}, {@code framesDropped}.
  */
 public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
@@ -27,8 +32,18 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
     private static final long serialVersionUID = 1L;
   };
 
+  private final int featureDimension;
+
   private transient Counter framesIn;
   private transient Counter corrupt;
+
+  /** @param featureDimension the backbone's feature dimension: the length every F32_FEATURES frame must have, >= 1 */
+  public DecodeFunction(int featureDimension) {
+    if (featureDimension < 1) {
+      throw new IllegalArgumentException("featureDimension must be >= 1, got " + featureDimension);
+    }
+    this.featureDimension = featureDimension;
+  }
 
   @Override
   public void open(OpenContext openContext) {
@@ -40,7 +55,7 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
   public void processElement(Frame frame, Context ctx, Collector<DecodedFrame> out) {
     framesIn.inc();
     try {
-      out.collect(decode(frame));
+      out.collect(decode(frame, featureDimension));
     } catch (IOException | RuntimeException e) {
       corrupt.inc();
       ctx.output(DEAD_LETTERS, new DeadLetter("decode", e.getMessage() == null ? e.toString() : e.getMessage(), frame));
@@ -50,13 +65,18 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
   /**
    * Decodes one frame.
    *
+   * @param featureDimension the length an F32_FEATURES frame's vector must have
    * @throws IOException with a one-line reason when the image is corrupt or inconsistent
    */
-  public static DecodedFrame decode(Frame frame) throws IOException {
-    byte[] bytes = bytes(frame.getImage());
+  public static DecodedFrame decode(Frame frame, int featureDimension) throws IOException {
     String camera = frame.getCameraId();
     long seq = frame.getSequenceNumber();
     long ts = frame.getCaptureTimestamp().toEpochMilli();
+    if (frame.getEncoding() == ImageEncoding.F32_FEATURES) {
+      return DecodedFrame.ofFeatures(camera, seq, ts, frame.getWidth(), frame.getHeight(),
+          features(frame.getImage(), featureDimension));
+    }
+    byte[] bytes = bytes(frame.getImage());
     switch (frame.getEncoding()) {
       case RAW_BGR -> {
         long expected = 3L * frame.getWidth() * frame.getHeight();
@@ -79,6 +99,21 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
         return DecodedFrame.of(camera, seq, ts, image);
       }
     }
+  }
+
+  /** Little-endian float32 values, exactly {@code dimension} of them. */
+  private static float[] features(ByteBuffer buffer, int dimension) throws IOException {
+    int length = buffer.remaining();
+    if (length % Float.BYTES != 0) {
+      throw new IOException("F32_FEATURES frame has " + length + " bytes, not a multiple of 4");
+    }
+    if (length / Float.BYTES != dimension) {
+      throw new IOException("F32_FEATURES frame has " + length / Float.BYTES + " values, the backbone's dimension is "
+          + dimension);
+    }
+    float[] out = new float[dimension];
+    buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

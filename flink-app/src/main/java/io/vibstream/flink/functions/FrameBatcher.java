@@ -2,8 +2,7 @@ package io.vibstream.flink.functions;
 
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FrameBatch;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Histogram;
@@ -17,6 +16,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code maxBatch}, emitting a batch when it is full or {@code maxWaitMs} after its first frame,
  * whichever comes first (nvstreammux semantics), on the operator's processing-time service.
  *
+ * <p>Frames that already carry their features ({@code F32_FEATURES}, computed on the camera) are
+ * batched like image frames, in arrival order; the backbone passes them through.
+ *
  * <p>Nothing is in flight at a checkpoint: the pending batch is flushed in
  * {@link #prepareSnapshotPreBarrier}, so the operator has no state. A watermark that arrives
  * while frames are pending is held back until they are emitted, so no frame overtakes it.
@@ -29,7 +31,8 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
   private final int maxBatch;
   private final long maxWaitMs;
 
-  private transient List<DecodedFrame> pending;
+  private transient DecodedFrame[] pending;
+  private transient int pendingCount;
   private transient long pendingTimestamp;
   private transient ScheduledFuture<?> timer;
   private transient Watermark heldWatermark;
@@ -53,7 +56,8 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
   @Override
   public void open() throws Exception {
     super.open();
-    pending = new ArrayList<>(maxBatch);
+    pending = new DecodedFrame[maxBatch];
+    pendingCount = 0;
     pendingTimestamp = Long.MIN_VALUE;
     batchSize = JobMetrics.histogram(getMetricGroup(), "batchSize");
     getMetricGroup().gauge("lastBatchSize", () -> lastBatchSize);
@@ -62,11 +66,11 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
 
   @Override
   public void processElement(StreamRecord<DecodedFrame> element) throws Exception {
-    pending.add(element.getValue());
+    pending[pendingCount++] = element.getValue();
     if (element.hasTimestamp()) {
       pendingTimestamp = Math.max(pendingTimestamp, element.getTimestamp());
     }
-    if (pending.size() >= maxBatch || maxWaitMs == 0) {
+    if (pendingCount >= maxBatch || maxWaitMs == 0) {
       flush();
     } else if (timer == null) {
       long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -82,7 +86,7 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    if (pending.isEmpty()) {
+    if (pendingCount == 0) {
       super.processWatermark(mark);
     } else {
       heldWatermark = mark;
@@ -116,11 +120,17 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
       timer.cancel(false);
       timer = null;
     }
-    if (!pending.isEmpty()) {
-      FrameBatch batch = new FrameBatch(pending.toArray(new DecodedFrame[0]));
+    if (pendingCount > 0) {
+      // The batch owns its array: a full batch takes the pending array, a partial one a trimmed copy.
+      FrameBatch batch = new FrameBatch(pendingCount == maxBatch ? pending : Arrays.copyOf(pending, pendingCount));
       StreamRecord<FrameBatch> record = pendingTimestamp == Long.MIN_VALUE
           ? new StreamRecord<>(batch) : new StreamRecord<>(batch, pendingTimestamp);
-      pending = new ArrayList<>(maxBatch);
+      if (pendingCount == maxBatch) {
+        pending = new DecodedFrame[maxBatch];
+      } else {
+        Arrays.fill(pending, 0, pendingCount, null);
+      }
+      pendingCount = 0;
       pendingTimestamp = Long.MIN_VALUE;
       lastBatchSize = batch.size();
       batchSize.update(batch.size());

@@ -168,7 +168,7 @@ public final class ActionRecognitionJob {
         .uid("frames");
 
     SingleOutputStreamOperator<DecodedFrame> decoded = frameStream
-        .process(new DecodeFunction(), TypeInformation.of(DecodedFrame.class)).name("decode").uid("decode");
+        .process(new DecodeFunction(identity.dimension()), TypeInformation.of(DecodedFrame.class)).name("decode").uid("decode");
     DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
     dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
 

@@ -1,6 +1,8 @@
 package io.vibstream.flink.job;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -10,17 +12,21 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * An in-process Flink cluster (a {@link MiniCluster}: one TaskManager with {@code slots} slots)
  * bound to 127.0.0.1 only (REST, JobManager, TaskManager, hence the blob server too), with
  * {@code ai.djl} loaded parent-first. Build a job on {@link #environment()}, {@link #submit} it,
- * {@link #cancel} it and {@link #close()} the cluster.
+ * {@link #cancel} it and {@link #close()} the cluster. Keyed state lives on the heap
+ * ({@code hashmap}) unless {@link #start(int, Configuration)} is given e.g. {@link #stateBackend}
+ * {@code rocksdb}.
  */
 public final class LocalFlink implements AutoCloseable {
   private final MiniCluster cluster;
@@ -48,7 +54,16 @@ public final class LocalFlink implements AutoCloseable {
 
   /** Starts a cluster with {@code slots} task slots. */
   public static LocalFlink start(int slots) throws Exception {
+    return start(slots, new Configuration());
+  }
+
+  /**
+   * Starts a cluster with {@code slots} task slots and {@code extra} settings on top of
+   * {@link #localhostOnly()}, for the cluster and every job built on {@link #environment()}.
+   */
+  public static LocalFlink start(int slots, Configuration extra) throws Exception {
     Configuration c = localhostOnly();
+    c.addAll(extra);
     MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
         .setConfiguration(c)
         .setNumTaskManagers(1)
@@ -56,6 +71,24 @@ public final class LocalFlink implements AutoCloseable {
         .build());
     cluster.start();
     return new LocalFlink(cluster, c);
+  }
+
+  /**
+   * The settings of a keyed state backend: {@code hashmap} (on the heap) or {@code rocksdb}
+   * ({@code state.backend.type}), RocksDB's working files under {@code rocksDbDir} (null: the
+   * TaskManager's temporary directories).
+   */
+  public static Configuration stateBackend(String type, Path rocksDbDir) {
+    String t = type.toLowerCase(Locale.ROOT);
+    if (!t.equals("hashmap") && !t.equals("rocksdb")) {
+      throw new IllegalArgumentException("state backend must be hashmap or rocksdb, got " + type);
+    }
+    Configuration c = new Configuration();
+    c.set(StateBackendOptions.STATE_BACKEND, t);
+    if (t.equals("rocksdb") && rocksDbDir != null) {
+      c.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir.toAbsolutePath().toString());
+    }
+    return c;
   }
 
   /** A fresh environment to build a job on (its graph is submitted with {@link #submit}). */

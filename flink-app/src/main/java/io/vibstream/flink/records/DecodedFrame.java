@@ -5,12 +5,31 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
 /**
- * A frame after JPEG decoding: pixels as row-major BGR bytes ({@code width * height * 3}), the
- * layout of {@link BufferedImage#TYPE_3BYTE_BGR}, so it travels through Flink's POJO serializer
- * (no Kryo, no AWT objects on the wire).
+ * A frame after decoding. Either an image, its pixels as row-major BGR bytes
+ * ({@code width * height * 3}, the layout of {@link BufferedImage#TYPE_3BYTE_BGR}) with
+ * {@code features} null, or a frame whose camera computed the backbone features itself
+ * ({@code F32_FEATURES}): {@code features} holds them, {@code bgr} is null and width/height
+ * describe the source image (or are 0). Both travel through Flink's POJO serializer (no Kryo, no
+ * AWT objects on the wire).
  */
 public record DecodedFrame(String cameraId, long sequenceNumber, long captureTimestamp, int width, int height,
-    byte[] bgr) {
+    byte[] bgr, float[] features) {
+
+  /** An image frame of BGR pixels. */
+  public DecodedFrame(String cameraId, long sequenceNumber, long captureTimestamp, int width, int height, byte[] bgr) {
+    this(cameraId, sequenceNumber, captureTimestamp, width, height, bgr, null);
+  }
+
+  /** A frame that already carries its backbone features (no image). */
+  public static DecodedFrame ofFeatures(String cameraId, long sequenceNumber, long captureTimestamp, int width,
+      int height, float[] features) {
+    return new DecodedFrame(cameraId, sequenceNumber, captureTimestamp, width, height, null, features);
+  }
+
+  /** Whether the backbone already ran (on the camera): {@link #features()} is set, there is no image. */
+  public boolean hasFeatures() {
+    return features != null;
+  }
 
   /** A decoded frame from any {@link BufferedImage}; converted to BGR if needed. */
   public static DecodedFrame of(String cameraId, long sequenceNumber, long captureTimestamp, BufferedImage image) {
@@ -28,8 +47,15 @@ public record DecodedFrame(String cameraId, long sequenceNumber, long captureTim
     return new DecodedFrame(cameraId, sequenceNumber, captureTimestamp, image.getWidth(), image.getHeight(), data);
   }
 
-  /** The pixels as a {@link BufferedImage#TYPE_3BYTE_BGR} image (a copy). */
+  /**
+   * The pixels as a {@link BufferedImage#TYPE_3BYTE_BGR} image (a copy).
+   *
+   * @throws IllegalStateException for a frame that carries features instead of an image
+   */
   public BufferedImage toImage() {
+    if (bgr == null) {
+      throw new IllegalStateException("frame " + cameraId + "#" + sequenceNumber + " carries features, not an image");
+    }
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     System.arraycopy(bgr, 0, data, 0, data.length);

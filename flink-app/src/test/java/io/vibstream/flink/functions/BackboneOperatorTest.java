@@ -49,6 +49,50 @@ class BackboneOperatorTest {
     assertThat(MeanColorExtractor.OPEN.get()).isEqualTo(opened);
   }
 
+  private static DecodedFrame features(String camera, long seq, float... values) {
+    return DecodedFrame.ofFeatures(camera, seq, 5000 + seq, 0, 0, values);
+  }
+
+  @Test
+  void featureFramesPassThroughWithoutCallingTheExtractor() throws Exception {
+    BackboneIdentity identity = new BackboneIdentity(MeanColorExtractor.ID, MeanColorExtractor.DIMENSION);
+    try (var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(MeanColorExtractor.factory(), identity))) {
+      h.open();
+      int calls = MeanColorExtractor.EXTRACT_CALLS.get();
+      h.processElement(new FrameBatch(new DecodedFrame[] {features("a", 0, 1f, 2f, 3f, 4f),
+          features("b", 7, 5f, 6f, 7f, 8f)}), 5007);
+      assertThat(MeanColorExtractor.EXTRACT_CALLS.get()).isEqualTo(calls);
+      var out = h.extractOutputStreamRecords();
+      assertThat(out).extracting(r -> r.getValue().cameraId() + ":" + r.getValue().sequenceNumber())
+          .containsExactly("a:0", "b:7");
+      assertThat(out).extracting(StreamRecord::getTimestamp).containsExactly(5000L, 5007L);
+      assertThat(out.get(0).getValue().features()).containsExactly(1f, 2f, 3f, 4f);
+      assertThat(out.get(1).getValue().features()).containsExactly(5f, 6f, 7f, 8f);
+    }
+  }
+
+  @Test
+  void aMixedBatchSendsOnlyItsImagesToTheExtractorAndKeepsItsOrder() throws Exception {
+    BackboneIdentity identity = new BackboneIdentity(MeanColorExtractor.ID, MeanColorExtractor.DIMENSION);
+    try (var h = new OneInputStreamOperatorTestHarness<FrameBatch, FeatureFrame>(
+        new BackboneOperator(MeanColorExtractor.factory(), identity))) {
+      h.open();
+      int calls = MeanColorExtractor.EXTRACT_CALLS.get();
+      h.processElement(new FrameBatch(new DecodedFrame[] {features("f", 0, 9f, 9f, 9f, 9f), solid("a", 0, Color.RED),
+          features("f", 1, 8f, 8f, 8f, 8f), solid("b", 3, Color.BLUE), features("f", 2, 7f, 7f, 7f, 7f)}), 5003);
+      assertThat(MeanColorExtractor.EXTRACT_CALLS.get()).isEqualTo(calls + 1);
+      var out = h.extractOutputValues();
+      assertThat(out).extracting(f -> f.cameraId() + ":" + f.sequenceNumber())
+          .containsExactly("f:0", "a:0", "f:1", "b:3", "f:2");
+      assertThat(out.get(0).features()).containsExactly(9f, 9f, 9f, 9f);
+      assertThat(out.get(1).features()).containsExactly(1f, 0f, 0f, 1f / 3);
+      assertThat(out.get(2).features()).containsExactly(8f, 8f, 8f, 8f);
+      assertThat(out.get(3).features()).containsExactly(0f, 0f, 1f, 1f / 3);
+      assertThat(out.get(4).features()).containsExactly(7f, 7f, 7f, 7f);
+    }
+  }
+
   @Test
   void runsTheBuiltinDjlBackboneFromASpec(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("cnn.bin");

@@ -97,4 +97,19 @@ class FrameBatcherTest {
       assertThat(out[2]).isEqualTo(new Watermark(1000));
     }
   }
+
+  @Test
+  void batchesFeatureFramesWithImageFramesInArrivalOrder() throws Exception {
+    try (var h = harness(3, 100)) {
+      h.processElement(frame("a", 0), 1000);
+      h.processElement(DecodedFrame.ofFeatures("b", 0, 1000, 0, 0, new float[] {1f, 2f}), 1000);
+      h.processElement(frame("a", 1), 1001);
+      h.processElement(DecodedFrame.ofFeatures("b", 1, 1001, 0, 0, new float[] {3f, 4f}), 1001);
+      h.setProcessingTime(100);
+      assertThat(batches(h)).containsExactly(List.of("a:0", "b:0", "a:1"), List.of("b:1"));
+      FrameBatch first = h.extractOutputValues().get(0);
+      assertThat(first.frames()[1].features()).containsExactly(1f, 2f);
+      assertThat(first.frames()[0].hasFeatures()).isFalse();
+    }
+  }
 }
