@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * other kept inputs or another hidden size takes over the same windows: no refill, no gap, the
  * next stride's event is simply scored by the new model.
  *
- * <p><b>Order.</b> A camera's next frame (sequence number one above the last one taken, capture
- * time not earlier) is taken at once, whatever the watermark: a camera in order costs no
- * watermark delay. Any other frame is buffered in keyed state until the watermark passes its
+ * <p><b>Order.</b> A camera's next frame (sequence number one above the last one taken, or 0 for
+ * a camera not seen yet; capture time not earlier) is taken at once, whatever the watermark: a
+ * camera in order costs no watermark delay. Any other frame is buffered in keyed state until the watermark passes its
  * capture time (an event-time timer per frame), then taken in capture-time, sequence order; and
  * whenever a frame is taken, buffered frames that now follow on are taken at once. So frames out
  * of order within the watermark's bound are reordered, and a missing frame holds its camera back
@@ -195,26 +195,30 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
 
   @Override
   public void processElement(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
-    CameraCursor c = cursor.value();
+    CameraCursor c = cursor();
     long seq = frame.sequenceNumber();
     long ts = frame.captureTimestamp();
-    if (c != null && c.isNext(seq, ts)) {
+    if (c.isNext(seq, ts)) {
       ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
       long now = ctx.timerService().currentProcessingTime();
-      accept(frame, c, serving, now, ctx.getCurrentKey(), out);
-      takeFollowing(serving, now, ctx.getCurrentKey(), out);
+      takeFollowing(accept(frame, c, serving, now, ctx.getCurrentKey(), out), serving, now, ctx.getCurrentKey(), out);
       return;
     }
-    if (ts <= ctx.timerService().currentWatermark() || (c != null && c.passed(seq, ts)) || pending.contains(seq)) {
+    if (ts <= ctx.timerService().currentWatermark() || c.passed(seq, ts) || pending.contains(seq)) {
       late.inc();
       return;
     }
     pending.put(seq, frame);
+    cursor.update(c.buffer(1));
     ctx.timerService().registerEventTimeTimer(ts);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionEvent> out) throws Exception {
+    CameraCursor c = cursor();
+    if (c.buffered() == 0) {
+      return; // its frame was taken already, following on from an earlier one
+    }
     List<FeatureFrame> ready = new ArrayList<>();
     Iterator<Map.Entry<Long, FeatureFrame>> it = pending.iterator();
     while (it.hasNext()) {
@@ -225,59 +229,65 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
       }
     }
     if (ready.isEmpty()) {
-      return; // its frame was taken already, following on from an earlier one
+      return;
     }
+    c = c.buffer(-ready.size());
+    cursor.update(c);
     ready.sort(Comparator.comparingLong(FeatureFrame::captureTimestamp).thenComparingLong(FeatureFrame::sequenceNumber));
     ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
     long now = ctx.timerService().currentProcessingTime();
     for (FeatureFrame f : ready) {
-      CameraCursor c = cursor.value();
-      if (c != null && c.passed(f.sequenceNumber(), f.captureTimestamp())) {
+      if (c.passed(f.sequenceNumber(), f.captureTimestamp())) {
         late.inc();
       } else {
-        accept(f, c, serving, now, ctx.getCurrentKey(), out);
+        c = accept(f, c, serving, now, ctx.getCurrentKey(), out);
       }
     }
-    takeFollowing(serving, now, ctx.getCurrentKey(), out);
+    takeFollowing(c, serving, now, ctx.getCurrentKey(), out);
+  }
+
+  private CameraCursor cursor() throws Exception {
+    CameraCursor c = cursor.value();
+    return c == null ? CameraCursor.NEW : c;
   }
 
   /** Takes the buffered frames that follow on from the last one taken (their timers find nothing later). */
-  private void takeFollowing(ServingModel serving, long now, String camera, Collector<ActionEvent> out)
-      throws Exception {
-    CameraCursor c = cursor.value();
-    if (c == null || pending.isEmpty()) {
-      return;
-    }
+  private void takeFollowing(CameraCursor c, ServingModel serving, long now, String camera,
+      Collector<ActionEvent> out) throws Exception {
     FeatureFrame next;
-    while ((next = pending.get(c.lastSequence() + 1)) != null && c.isNext(next.sequenceNumber(), next.captureTimestamp())) {
+    while (c.buffered() > 0 && (next = pending.get(c.lastSequence() + 1)) != null
+        && c.isNext(next.sequenceNumber(), next.captureTimestamp())) {
       pending.remove(next.sequenceNumber());
-      accept(next, c, serving, now, camera, out);
-      c = cursor.value();
+      c = accept(next, c.buffer(-1), serving, now, camera, out);
     }
   }
 
-  /** Adds {@code f}, the camera's next frame ({@code c}: the cursor before it, or null), to its window. */
-  private void accept(FeatureFrame f, CameraCursor c, ServingModel serving, long now, String camera,
+  /**
+   * Adds {@code f}, the camera's next frame ({@code c}: the cursor before it), to its window and
+   * stores and returns the cursor after it.
+   */
+  private CameraCursor accept(FeatureFrame f, CameraCursor c, ServingModel serving, long now, String camera,
       Collector<ActionEvent> out) throws Exception {
     if (serving == null) {
-      if (c != null && c.filled() > 0) {
+      if (c.filled() > 0) {
         window.clear();
       }
       noModel.inc();
-      cursor.update(CameraCursor.empty(f.sequenceNumber(), f.captureTimestamp(), 0));
-      return;
+      CameraCursor after = c.restart(f.sequenceNumber(), f.captureTimestamp(), 0);
+      cursor.update(after);
+      return after;
     }
     ModelArtifact model = model(serving);
     int clipLength = model.manifest().clipLength();
     // A sequence number that went back with a later capture time is a restarted camera: a gap.
-    if (c == null || c.capacity() != clipLength || f.sequenceNumber() <= c.lastSequence()
+    if (c.capacity() != clipLength || f.sequenceNumber() <= c.lastSequence()
         || f.sequenceNumber() - c.lastSequence() - 1 > settings.maxSequenceGap()
         || f.captureTimestamp() - c.lastTimestamp() > settings.maxTimeGapMs()) {
-      if (c != null && c.filled() > 0) {
+      if (c.filled() > 0) {
         gapReset.inc(c.filled());
         window.clear();
       }
-      c = CameraCursor.empty(f.sequenceNumber() - 1, f.captureTimestamp(), clipLength);
+      c = c.restart(f.sequenceNumber() - 1, f.captureTimestamp(), clipLength);
     }
     int stride = settings.strideFrames() > 0 ? settings.strideFrames() : Math.max(1, clipLength / 4);
     window.put(c.head(), f);
@@ -294,8 +304,10 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
       sinceEmit = 0;
       primed = true;
     }
-    cursor.update(new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), sinceEmit, primed, filled, head,
-        clipLength));
+    CameraCursor after = new CameraCursor(f.sequenceNumber(), f.captureTimestamp(), sinceEmit, primed, filled, head,
+        clipLength, c.buffered());
+    cursor.update(after);
+    return after;
   }
 
   private ActionEvent event(String camera, FeatureFrame[] frames, ModelArtifact model, long version, long now) {

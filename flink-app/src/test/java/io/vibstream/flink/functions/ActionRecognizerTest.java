@@ -274,12 +274,15 @@ class ActionRecognizerTest {
     ActionRecognizer fn = recognizer(2);
     try (var h = harness(fn)) {
       h.processBroadcastElement(TestModels.release(1, V1), 0);
-      feed(h, "cam", 0);
-      assertThat(h.extractOutputValues()).isEmpty();
-      h.processWatermark(ts(0)); // a camera's first frame waits for the watermark once
-      feed(h, "cam", range(1, 9)); // then every next frame is taken as it comes
+      feed(h, "cam", range(0, 9)); // no watermark at all: every next frame is taken as it comes
       assertThat(events(h, "cam")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(7L, 9L);
       assertThat(events(h, "cam")).extracting(ActionEvent::getLatencyMs).containsExactly(NOW - ts(7), NOW - ts(9));
+
+      feed(h, "cam-late-joiner", range(100, 109)); // a camera first seen mid-stream waits for the watermark once
+      assertThat(events(h, "cam-late-joiner")).isEmpty();
+      h.processWatermark(ts(100));
+      assertThat(events(h, "cam-late-joiner")).extracting(ActionEvent::getLastSequenceNumber).containsExactly(107L,
+          109L);
       assertThat(fn.dropped(JobMetrics.LATE)).isZero();
     }
   }
@@ -289,9 +292,7 @@ class ActionRecognizerTest {
     ActionRecognizer fn = recognizer(2);
     try (var h = harness(fn)) {
       h.processBroadcastElement(TestModels.release(1, V1), 0);
-      feed(h, "cam", 0);
-      h.processWatermark(ts(0));
-      feed(h, "cam", range(1, 6));
+      feed(h, "cam", range(0, 6));
       feed(h, "cam", range(8, 11)); // 7 is missing
       assertThat(h.extractOutputValues()).isEmpty();
       feed(h, "cam", 7); // arrives within the bound: 8-11 follow on at once
@@ -315,7 +316,6 @@ class ActionRecognizerTest {
     try (var h = harness(fn)) {
       h.processBroadcastElement(TestModels.release(1, V1), 0);
       feed(h, "cam", 0);
-      h.processWatermark(ts(0));
       h.processWatermark(ts(50)); // other cameras moved event time on
       feed(h, "cam", range(1, 7));
       assertThat(fn.dropped(JobMetrics.LATE)).isZero();
