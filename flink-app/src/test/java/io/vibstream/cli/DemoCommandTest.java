@@ -67,8 +67,9 @@ class DemoCommandTest {
   }
 
   /**
-   * The shipped demo model (real pose backbone, 111x-compressed LSTM) on two realtime cameras in
-   * scenes it never saw: well above chance (10%).
+   * The shipped demo model (real pose backbone, VIB-compressed LSTM) on two realtime cameras in
+   * scenes it never saw: well above chance (10%); 77.0% when it was shipped, 62-73% with the model
+   * before it.
    */
   @Test
   @Timeout(180)
@@ -83,7 +84,7 @@ class DemoCommandTest {
     assertThat(m.matches()).as(cli.out()).isTrue();
     System.out.println("shipped demo model: " + cli.lastLine());
     assertThat(Long.parseLong(m.group(2))).isGreaterThan(50);
-    assertThat(Double.parseDouble(m.group(1))).as(cli.out()).isGreaterThanOrEqualTo(45.0);
+    assertThat(Double.parseDouble(m.group(1))).as(cli.out()).isGreaterThanOrEqualTo(60.0);
   }
 
   private static boolean listening(int port) {
