@@ -237,20 +237,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
             plumbingState("hashmap", dir));
         out.printf(Locale.ROOT, "(c) plumbing, JIT warm-up run (heap state, not counted): %.0f frames/s%n", warmUp.fps);
         out.flush();
-        Run c = run(kafka, null, onCamera, PLUMBING_FRAMES, PLUMBING_MODELS, "events-c", null, plumbing,
-            plumbingState("hashmap", dir));
-        plumbingFps = c.fps;
-        out.printf(Locale.ROOT, "(c) plumbing, features computed on the cameras, heap (hashmap) state: %.0f frames/s "
-            + "(%d events%s)%n", plumbingFps, c.events.size(), c.complete ? "" : ", stopped early, "
-            + plumbing.expectedEvents() + " expected");
-        out.flush();
-        Run r = run(kafka, null, onCamera, PLUMBING_FRAMES, PLUMBING_MODELS, "events-c-rocksdb", null, plumbing,
-            plumbingState("rocksdb", dir));
-        plumbingRocksDbFps = r.fps;
-        out.printf(Locale.ROOT, "(c) plumbing, features computed on the cameras, RocksDB state: %.0f frames/s "
-            + "(%d events%s)%n", plumbingRocksDbFps, r.events.size(), r.complete ? "" : ", stopped early, "
-            + plumbing.expectedEvents() + " expected");
-        out.flush();
+        plumbingFps = plumbing(out, kafka, onCamera, plumbing, "hashmap", "heap (hashmap)", "events-c", dir);
+        plumbingRocksDbFps = plumbing(out, kafka, onCamera, plumbing, "rocksdb", "RocksDB", "events-c-rocksdb", dir);
         // 80% of the sustained rate, from as many realtime cameras as it takes at <= MAX_CAMERA_FPS each
         int liveCameras = Math.max(cameras, (int) Math.ceil(0.8 * pipelineFps / MAX_CAMERA_FPS));
         double fps = 0.8 * pipelineFps / liveCameras;
@@ -289,6 +277,17 @@ final class PipelineBenchCommand implements Callable<Integer> {
     long expectedEvents() {
       return frames < clip ? 0 : (long) ((frames - clip) / stride() + 1) * cameras;
     }
+  }
+
+  /** One plumbing run with {@code backend} state, printed; its frames/s. */
+  private double plumbing(PrintWriter out, EmbeddedKafka kafka, BackboneFactory onCamera, Workload plumbing,
+      String backend, String name, String eventsTopic, Path dir) throws Exception {
+    Run r = run(kafka, null, onCamera, PLUMBING_FRAMES, PLUMBING_MODELS, eventsTopic, null, plumbing,
+        plumbingState(backend, dir));
+    out.printf(Locale.ROOT, "(c) plumbing, features computed on the cameras, %s state: %.0f frames/s (%d events%s)%n",
+        name, r.fps, r.events.size(), r.complete ? "" : ", stopped early, " + plumbing.expectedEvents() + " expected");
+    out.flush();
+    return r.fps;
   }
 
   /** The plumbing runs' cluster settings: state backend {@code type}, its and the checkpoints' files under {@code dir}. */
