@@ -121,15 +121,10 @@ public final class FrameBatcher extends AbstractStreamOperator<FrameBatch>
       timer = null;
     }
     if (pendingCount > 0) {
-      // The batch owns its array: a full batch takes the pending array, a partial one a trimmed copy.
-      FrameBatch batch = new FrameBatch(pendingCount == maxBatch ? pending : Arrays.copyOf(pending, pendingCount));
+      FrameBatch batch = new FrameBatch(Arrays.copyOf(pending, pendingCount));
       StreamRecord<FrameBatch> record = pendingTimestamp == Long.MIN_VALUE
           ? new StreamRecord<>(batch) : new StreamRecord<>(batch, pendingTimestamp);
-      if (pendingCount == maxBatch) {
-        pending = new DecodedFrame[maxBatch];
-      } else {
-        Arrays.fill(pending, 0, pendingCount, null);
-      }
+      Arrays.fill(pending, 0, pendingCount, null);
       pendingCount = 0;
       pendingTimestamp = Long.MIN_VALUE;
       lastBatchSize = batch.size();
