@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vibstream broker}: a single-node Kafka broker in the foreground, for local development. */
-@Command(name = "broker", description = {
+@Command(name = "broker", mixinStandardHelpOptions = true, description = {
     "Run a real single-node Kafka broker (KRaft, broker + controller) on 127.0.0.1 until Ctrl-C.",
     "Creates the topics the jobs use: frames, events, models (compacted), model-status, dead-letters, frames-dead-letter (the job's), training-clips, retrain-status."})
 final class BrokerCommand implements Callable<Integer> {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vibstream evaluate}: test-split confusion matrix and accuracy of a .vib model. */
-@Command(name = "evaluate", description = "Confusion matrix (rows: true class) and accuracy of a .vib model on the "
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Confusion matrix (rows: true class) and accuracy of a .vib model on the "
     + "test split; the last line is accuracy=PCT.")
 final class EvaluateCommand implements Callable<Integer> {
   @Spec

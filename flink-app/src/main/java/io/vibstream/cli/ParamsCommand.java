@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vibstream params}: the paper's LSTM parameter count. */
-@Command(name = "params", description = "Print the LSTM parameter count 4(DH + H^2 + 2H); the last line is the integer.")
+@Command(name = "params", mixinStandardHelpOptions = true, description = "Print the LSTM parameter count 4(DH + H^2 + 2H); the last line is the integer.")
 final class ParamsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

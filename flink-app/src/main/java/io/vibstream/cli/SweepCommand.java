@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vibstream sweep}: accuracy against LSTM size for several betas, as table and plot. */
-@Command(name = "sweep", description = {
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = {
     "Train the uncompressed baseline, one VIB-compressed model per beta and a same-size LSTM from scratch;",
     "write DIR/table.csv, DIR/table.md, DIR/plot.png and every model under DIR/models/."})
 final class SweepCommand implements Callable<Integer> {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vibstream tail}: a topic's Avro records as JSON lines, committed records only. */
-@Command(name = "tail", description = {
+@Command(name = "tail", mixinStandardHelpOptions = true, description = {
     "Print a topic's Avro records as JSON lines, from the beginning, reading committed records only",
     "(isolation.level=read_committed). Byte fields (images, model files) print as their length."})
 final class TailCommand implements Callable<Integer> {

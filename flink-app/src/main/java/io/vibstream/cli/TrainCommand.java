@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vibstream train}: an LSTM, or with {@code --vib} a VIB-compressed one, saved as a .vib file. */
-@Command(name = "train", description = {
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train an LSTM classifier and save it as a .vib model file.",
     "With --vib: baseline, then VIB pruning, then fine-tuning of the pruned model with frozen masks."})
 final class TrainCommand implements Callable<Integer> {

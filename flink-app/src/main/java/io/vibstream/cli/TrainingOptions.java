@@ -3,6 +3,7 @@ package io.vibstream.cli;
 import io.vibstream.model.data.DataSpec;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.data.InputDeltas;
+import io.vibstream.model.data.PoseMirror;
 import io.vibstream.model.data.Standardization;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.TrainingSchedule;
@@ -64,6 +65,12 @@ final class TrainingOptions {
       + "it reads raw features")
   boolean deltas;
 
+  @Option(names = "--mirror", paramLabel = "JOINTS",
+      description = "add the horizontal mirror image of every training clip of pose features (x0,y0,...,c0,... of K "
+      + "joints: x -> 1 - x): 'same' if joints keep their labels in the mirror image (the synth renderer), else the "
+      + "permutation p0,...,p(K-1) (joint j of the mirror image is joint pj, e.g. left and right swapped)")
+  String mirror;
+
   /** Set by {@link #loadData}: the data as loaded (and sampled), which saved models read. */
   DataSplit raw;
 
@@ -90,6 +97,13 @@ final class TrainingOptions {
           split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
     }
     raw = split;
+    if (mirror != null) {
+      if (split.train().featureDim() % 3 != 0) {
+        throw new IllegalArgumentException("--mirror needs pose features (3 values a joint), the data has "
+            + split.train().featureDim() + " a frame");
+      }
+      split = PoseMirror.parse(mirror, split.train().featureDim() / 3).withMirrorImages(split);
+    }
     if (deltas) {
       split = InputDeltas.expand(split);
     }

@@ -102,6 +102,31 @@ class CliTest {
   }
 
   @Test
+  void mirrorAddsMirrorImagesOfTheTrainingClipsAndRejectsABadPermutation() throws IOException {
+    Path features = VelocityFeatures.write(tmp.resolve("velocity-mirror"), 20, 10, 7);
+    Cli train = Cli.run("train", "--data", "features:" + features + ":" + VelocityFeatures.FRAMES, "--mirror", "same",
+        "--hidden", "6", "--epochs", "1", "--batch-size", "16", "--out", tmp.resolve("mirror.vib").toString());
+    assertThat(train.exitCode()).as(train.err()).isZero();
+    assertThat(train.out()).contains("(training clips and their mirror images)");
+
+    Cli twice = Cli.run("train", "--data", "features:" + features + ":" + VelocityFeatures.FRAMES, "--mirror", "1,1",
+        "--hidden", "6", "--epochs", "1", "--out", tmp.resolve("never.vib").toString());
+    assertThat(twice.err().strip()).isEqualTo("vibstream: error: mirror permutation '1,1' names joint 1 twice");
+  }
+
+  @Test
+  void everyCommandPrintsItsUsageWithHelp() {
+    for (String command : Vibstream.commandLine().getSubcommands().keySet()) {
+      if (command.equals("help")) {
+        continue;
+      }
+      Cli help = Cli.run(command, "--help");
+      assertThat(help.exitCode()).as(command + ": " + help.err()).isZero();
+      assertThat(help.out()).as(command).startsWith("Usage: vibstream " + command);
+    }
+  }
+
+  @Test
   void sweepWritesTableMarkdownAndPlot() throws IOException {
     Path out = tmp.resolve("sweep");
     Cli sweep = Cli.run("sweep", "--data", "idx:" + data, "--hidden", "16", "--betas", "1e-3,5e-3", "--epochs", "3",
