@@ -39,6 +39,10 @@ final class JobCommand implements Callable<Integer> {
   @Option(names = "--max-batch-wait-ms", description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
   long maxBatchWaitMs = 20;
 
+  @Option(names = "--flush-interval-ms", description = "longest a feature frame waits in a network buffer on its way "
+      + "to its camera's recogniser, 0 = after every record (default: ${DEFAULT-VALUE})")
+  long flushIntervalMs = 5;
+
   @Option(names = "--stride", description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
   int stride = 0;
 
@@ -56,7 +60,8 @@ final class JobCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride);
+    ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride)
+        .withFlushInterval(flushIntervalMs);
     try (LocalFlink flink = LocalFlink.start(parallelism, LocalFlink.stateBackend(stateBackend, null))) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);

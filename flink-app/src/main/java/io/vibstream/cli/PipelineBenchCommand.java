@@ -143,6 +143,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--max-batch-wait-ms", description = "batch wait (default: ${DEFAULT-VALUE})")
   long maxBatchWaitMs = 20;
 
+  @Option(names = "--flush-interval-ms", description = "network buffer flush interval before the recognisers "
+      + "(default: ${DEFAULT-VALUE})")
+  long flushIntervalMs = 5;
+
   @Option(names = "--clip", description = "LSTM clip length of the random model (default: ${DEFAULT-VALUE})")
   int clip = 16;
 
@@ -310,6 +314,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
       ActionRecognitionJob.Config config = JobCommand.config(spec, parallelism, maxBatch, maxBatchWaitMs, 0)
+          .withFlushInterval(flushIntervalMs)
           .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       ActionRecognitionJob job = KafkaWiring.of(kafka.bootstrapServers())

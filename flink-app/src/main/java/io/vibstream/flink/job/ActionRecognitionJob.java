@@ -61,55 +61,65 @@ public final class ActionRecognitionJob {
    * @param strideFrames frames between events per camera, or 0 for clipLength / 4
    * @param topK labels in each event's top-k
    * @param parallelism job parallelism, or 0 for the environment's
+   * @param flushIntervalMs longest a feature frame waits in a network buffer on its way to its
+   *     camera's recogniser (Flink's buffer timeout of that exchange; Flink's default, 100 ms, was
+   *     most of the frame-to-event latency at these record rates), >= 0, 0 = after every record
    */
   public record Config(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
-      Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism) {
+      Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism,
+      long flushIntervalMs) {
     public Config {
       Objects.requireNonNull(outOfOrderness, "outOfOrderness");
       Objects.requireNonNull(idleness, "idleness");
       Objects.requireNonNull(maxTimeGap, "maxTimeGap");
       if (maxBatchSize < 1 || maxBatchWaitMs < 0 || maxSequenceGap < 0 || strideFrames < 0 || topK < 1
-          || parallelism < 0 || outOfOrderness.isNegative() || idleness.isNegative() || maxTimeGap.toMillis() < 1) {
+          || parallelism < 0 || flushIntervalMs < 0 || outOfOrderness.isNegative() || idleness.isNegative()
+          || maxTimeGap.toMillis() < 1) {
         throw new IllegalArgumentException("invalid job config: maxBatchSize=" + maxBatchSize + ", maxBatchWaitMs="
             + maxBatchWaitMs + ", outOfOrderness=" + outOfOrderness + ", idleness=" + idleness + ", maxSequenceGap="
             + maxSequenceGap + ", maxTimeGap=" + maxTimeGap + ", strideFrames=" + strideFrames + ", topK=" + topK
-            + ", parallelism=" + parallelism);
+            + ", parallelism=" + parallelism + ", flushIntervalMs=" + flushIntervalMs);
       }
     }
 
     /**
      * Defaults: batches of 16 or 20 ms, 200 ms out-of-orderness, 5 s idleness, a window reset after
      * more than 2 missing frames or 2 s without frames, stride clipLength / 4, top-3, the
-     * environment's parallelism.
+     * environment's parallelism, feature frames flushed to the recognisers within 5 ms.
      */
     public static Config defaults(String backboneSpec) {
       return new Config(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
-          0, 3, 0);
+          0, 3, 0, 5);
     }
 
     public Config withBatching(int size, long waitMs) {
       return new Config(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism);
+          strideFrames, topK, parallelism, flushIntervalMs);
     }
 
     public Config withWatermarks(Duration bound, Duration idle) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism);
+          strideFrames, topK, parallelism, flushIntervalMs);
     }
 
     public Config withGapLimits(long frames, Duration time) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
-          strideFrames, topK, parallelism);
+          strideFrames, topK, parallelism, flushIntervalMs);
     }
 
     public Config withStride(int frames) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, frames, topK, parallelism);
+          maxTimeGap, frames, topK, parallelism, flushIntervalMs);
     }
 
     public Config withParallelism(int p) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, p);
+          maxTimeGap, strideFrames, topK, p, flushIntervalMs);
+    }
+
+    public Config withFlushInterval(long ms) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+          maxTimeGap, strideFrames, topK, parallelism, ms);
     }
   }
 
@@ -177,7 +187,8 @@ public final class ActionRecognitionJob {
             new FrameBatcher(config.maxBatchSize(), config.maxBatchWaitMs()))
         .uid("batch")
         .transform("backbone", TypeInformation.of(FeatureFrame.class), new BackboneOperator(backbone, identity))
-        .uid("backbone");
+        .uid("backbone")
+        .setBufferTimeout(config.flushIntervalMs());
 
     BroadcastStream<ModelRelease> modelStream = env
         .fromSource(models, new NeverHoldsBack<>(), "models", new AvroTypeInfo<>(ModelRelease.class))
@@ -226,7 +237,8 @@ public final class ActionRecognitionJob {
    * {@code --backbone} (required), {@code --frames-topic}, {@code --models-topic},
    * {@code --events-topic}, {@code --dead-letter-topic}, {@code --model-status-topic}, {@code --group-id},
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
-   * {@code --max-batch-wait-ms}, {@code --stride}, {@code --checkpoint-interval-ms} (default 5000).
+   * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride},
+   * {@code --checkpoint-interval-ms} (default 5000).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -241,6 +253,7 @@ public final class ActionRecognitionJob {
         .withParallelism(Integer.parseInt(o.getOrDefault("parallelism", "0")))
         .withBatching(Integer.parseInt(o.getOrDefault("max-batch", "16")),
             Long.parseLong(o.getOrDefault("max-batch-wait-ms", "20")))
+        .withFlushInterval(Long.parseLong(o.getOrDefault("flush-interval-ms", "5")))
         .withStride(Integer.parseInt(o.getOrDefault("stride", "0")));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
