@@ -37,6 +37,14 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--tolerance", description = "accuracy points a compressed row may lose and still count (default: ${DEFAULT-VALUE})")
   double tolerance = 1;
 
+  @Option(names = "--distill", paramLabel = "W", description = "train the compressed rows and the control on "
+      + "(1 - W) x the labels + W x the baseline's softened outputs (knowledge distillation; default: ${DEFAULT-VALUE}, off)")
+  double distill = 0;
+
+  @Option(names = "--distill-temperature", paramLabel = "T", description = "temperature of the baseline's softened "
+      + "outputs (default: ${DEFAULT-VALUE})")
+  double distillTemperature = 4;
+
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
@@ -59,7 +67,7 @@ final class SweepCommand implements Callable<Integer> {
     stdout.printf("data: %s: %d train / %d test sequences, T=%d, D=%d%n", data.description(), data.train().size(),
         data.test().size(), data.train().timeSteps(), data.train().featureDim());
     Sweep.Settings settings = new Sweep.Settings(options.hidden, betas, betaInputRatio, options.baseline(),
-        options.vib(), options.fineTune(), options.threshold, tolerance);
+        options.vib(), options.fineTune(), options.threshold, tolerance, distill, distillTemperature);
     Path models = out.resolve("models");
     Files.createDirectories(models);
     CompressedLstm trainedBaseline = null;

@@ -6,6 +6,7 @@ import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.Compression;
+import io.vibstream.model.vib.Distillation;
 import io.vibstream.model.vib.Pruner;
 import io.vibstream.model.vib.TrainingListener;
 import io.vibstream.model.vib.TrainingSchedule;
@@ -14,6 +15,7 @@ import io.vibstream.model.vib.VibTrainer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -38,14 +40,28 @@ public final class Sweep {
    * @param fineTune schedule of fine-tuning with frozen masks
    * @param threshold log alpha pruning threshold
    * @param tolerancePoints a compressed row qualifies as "as good" within this many accuracy points
+   * @param distillWeight 0, or the weight of the baseline's soft targets ({@link Distillation}) in
+   *     the compressed rows' and the control's training
+   * @param distillTemperature temperature of those soft targets
    */
   public record Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
-      TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints) {
+      TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints,
+      double distillWeight, double distillTemperature) {
     public Settings {
       betas = List.copyOf(betas);
       if (hidden < 1 || betas.isEmpty()) {
         throw new IllegalArgumentException("need hidden >= 1 and at least one beta");
       }
+      if (!(distillWeight >= 0 && distillWeight <= 1) || !(distillTemperature > 0)) {
+        throw new IllegalArgumentException("distillation weight must be in [0, 1] and temperature > 0, got "
+            + distillWeight + " and " + distillTemperature);
+      }
+    }
+
+    /** Settings without distillation. */
+    public Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
+        TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints) {
+      this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, 0, 1);
     }
 
     /** Epochs a compressed row trains in all phases; the scratch control gets the same. */
@@ -97,6 +113,7 @@ public final class Sweep {
     List<Row> rows = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager()) {
       Row baselineRow;
+      Distillation teacher;
       List<Row> vibRows = new ArrayList<>();
       try (VibLstm baseline = trainedBaseline == null
           ? VibLstm.plain(manager, train.featureDim(), settings.hidden(), classes, settings.baseline().seed())
@@ -113,14 +130,16 @@ public final class Sweep {
         baselineRow = new Row("baseline", dense, Evaluator.accuracyPercent(dense, test), null,
             settings.baseline().epochs() + " epochs" + (trainedBaseline == null ? "" : " (loaded)"));
         emit(rows, baselineRow, onRow);
+        teacher = settings.distillWeight() == 0 ? null : new Distillation(VibTrainer.logits(baseline, train, 256),
+            settings.distillWeight(), settings.distillTemperature());
         for (double beta : settings.betas()) {
           TrainingSchedule vib = settings.vib().withBetas(beta, beta * settings.betaInputRatio());
           Compression.Outcome outcome = Compression.compress(baseline, train, vib, settings.fineTune(),
-              settings.threshold(), listener);
+              settings.threshold(), teacher, listener);
           Row row = new Row(VIB + "-beta" + beta, outcome.model(), Evaluator.accuracyPercent(outcome.model(), test),
-              beta, String.format("%d baseline + %d VIB + %d fine-tune epochs; after VIB D'=%d H'=%d",
-                  settings.baseline().epochs(), vib.epochs(), settings.fineTune().epochs(), outcome.vibInputs(),
-                  outcome.vibHidden()));
+              beta, String.format("%d baseline + %d VIB + %d fine-tune epochs%s; after VIB D'=%d H'=%d",
+                  settings.baseline().epochs(), vib.epochs(), settings.fineTune().epochs(), distilled(teacher),
+                  outcome.vibInputs(), outcome.vibHidden()));
           vibRows.add(row);
           emit(rows, row, onRow);
         }
@@ -129,11 +148,12 @@ public final class Sweep {
       CompressedLstm control;
       try (VibLstm scratch = VibLstm.plain(manager, train.featureDim(), best.compressed().keptInputs(),
           best.hiddenSize(), classes, settings.baseline().seed() + 1)) {
-        VibTrainer.train(scratch, train, settings.baseline().withEpochs(settings.epochBudget()), "scratch", listener);
+        VibTrainer.train(scratch, train, settings.baseline().withEpochs(settings.epochBudget()), teacher, "scratch",
+            listener);
         control = Pruner.prune(scratch);
       }
       Row scratchRow = new Row("scratch", control, Evaluator.accuracyPercent(control, test), null,
-          settings.epochBudget() + " epochs from scratch at the size of " + best.model());
+          settings.epochBudget() + " epochs from scratch" + distilled(teacher) + " at the size of " + best.model());
       emit(rows, scratchRow, onRow);
       return new Result(rows, baselineRow, best, scratchRow);
     }
@@ -148,6 +168,11 @@ public final class Sweep {
         .filter(r -> r.accuracy() >= minAccuracy)
         .min(Comparator.comparingLong(Row::lstmParams).thenComparing(Comparator.comparingDouble(Row::accuracy).reversed()))
         .orElseGet(() -> vibRows.stream().max(Comparator.comparingDouble(Row::accuracy)).orElseThrow());
+  }
+
+  private static String distilled(Distillation teacher) {
+    return teacher == null ? "" : String.format(Locale.ROOT, ", distilled from the baseline (weight %.2f, T %.1f)",
+        teacher.weight(), teacher.temperature());
   }
 
   private static void emit(List<Row> rows, Row row, Consumer<Row> onRow) {

@@ -23,16 +23,25 @@ public final class Compression {
    */
   public static Outcome compress(VibLstm baseline, SequenceDataset train, TrainingSchedule vib,
       TrainingSchedule fineTune, double threshold, TrainingListener listener) {
+    return compress(baseline, train, vib, fineTune, threshold, null, listener);
+  }
+
+  /**
+   * As {@link #compress(VibLstm, SequenceDataset, TrainingSchedule, TrainingSchedule, double,
+   * TrainingListener)}, with both phases distilled from {@code teacher} when it is not null.
+   */
+  public static Outcome compress(VibLstm baseline, SequenceDataset train, TrainingSchedule vib,
+      TrainingSchedule fineTune, double threshold, Distillation teacher, TrainingListener listener) {
     CompressedLstm pruned;
     try (VibLstm masked = baseline.withVibMasks(threshold, vib.seed())) {
-      VibTrainer.train(masked, train, vib, "vib", listener);
+      VibTrainer.train(masked, train, vib, teacher, "vib", listener);
       pruned = Pruner.prune(masked);
     }
     if (fineTune.epochs() == 0) {
       return new Outcome(pruned, pruned.inputSize(), pruned.hiddenSize());
     }
     try (VibLstm sliced = VibLstm.frozen(baseline.parentManager(), pruned)) {
-      VibTrainer.train(sliced, train, fineTune, "fine-tune", listener);
+      VibTrainer.train(sliced, train, fineTune, teacher, "fine-tune", listener);
       return new Outcome(Pruner.prune(sliced), pruned.inputSize(), pruned.hiddenSize());
     }
   }

@@ -25,6 +25,19 @@ public final class VibTrainer {
   /** Runs {@code schedule.epochs()} epochs over {@code data}. */
   public static void train(VibLstm model, SequenceDataset data, TrainingSchedule schedule, String phase,
       TrainingListener listener) {
+    train(model, data, schedule, null, phase, listener);
+  }
+
+  /**
+   * Runs {@code schedule.epochs()} epochs over {@code data}, the cross-entropy mixed with the
+   * soft targets of {@code teacher} when it is not null (it must have scored exactly {@code data}).
+   */
+  public static void train(VibLstm model, SequenceDataset data, TrainingSchedule schedule, Distillation teacher,
+      String phase, TrainingListener listener) {
+    if (teacher != null && (teacher.examples() != data.size() || teacher.classes() != model.classes())) {
+      throw new IllegalArgumentException("the teacher scored " + teacher.examples() + " examples of "
+          + teacher.classes() + " classes, the data has " + data.size() + " of " + model.classes());
+    }
     if (data.featureDim() != model.featureDim()) {
       throw new IllegalArgumentException("data has " + data.featureDim() + " features, the model reads "
           + model.featureDim());
@@ -38,6 +51,7 @@ public final class VibTrainer {
     float[] batchX = new float[batchSize * data.timeSteps() * inputs.length];
     float[] sequence = new float[data.timeSteps() * data.featureDim()];
     int[] batchY = new int[batchSize];
+    float[] batchSoft = teacher == null ? null : new float[batchSize * model.classes()];
     int keptIn = model.keptInputs();
     int keptHid = model.keptHidden();
     int globalStep = 0;
@@ -51,6 +65,9 @@ public final class VibTrainer {
           int example = order[step * batchSize + k];
           gather(data, example, inputs, sequence, batchX, k);
           batchY[k] = data.label(example);
+          if (teacher != null) {
+            teacher.copyTargets(example, batchSoft, k * model.classes());
+          }
         }
         double warm = schedule.klWarmupSteps() == 0 ? 1 : Math.min(1.0, (globalStep + 1.0) / schedule.klWarmupSteps());
         double loss;
@@ -62,6 +79,12 @@ public final class VibTrainer {
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = model.forward(batch, x, true);
             NDArray total = logits.logSoftmax(1).mul(y.oneHot(model.classes())).sum(new int[] {1}).neg().mean();
+            if (teacher != null) {
+              float t = (float) teacher.temperature();
+              NDArray soft = batch.create(batchSoft, new Shape(batchSize, model.classes()));
+              NDArray distilled = logits.div(t).logSoftmax(1).mul(soft).sum(new int[] {1}).neg().mean();
+              total = total.mul((float) (1 - teacher.weight())).add(distilled.mul((float) (teacher.weight() * t * t)));
+            }
             loss = total.getFloat();
             if (model.kind() == VibLstm.Kind.VIB) {
               total = total.add(model.gateKl().mul(schedule.beta() * warm))

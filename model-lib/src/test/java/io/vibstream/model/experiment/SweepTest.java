@@ -34,6 +34,17 @@ class SweepTest {
   }
 
   @Test
+  void aDistilledSweepSaysSoInTheCompressedAndControlRows() {
+    DataSplit data = new DataSplit(random(60, 1), random(30, 2), "pose", "random");
+    TrainingSchedule schedule = TrainingSchedule.of(1, 3).withBatchSize(20);
+    Sweep.Result result = Sweep.run(data, new Sweep.Settings(6, List.of(3e-2), 1, schedule, schedule, schedule, 0,
+        100, 0.5, 4), TrainingListener.NONE, row -> { });
+    assertThat(result.baseline().training()).doesNotContain("distilled");
+    assertThat(result.best().training()).contains("fine-tune epochs, distilled from the baseline (weight 0.50, T 4.0)");
+    assertThat(result.scratch().training()).contains("from scratch, distilled from the baseline");
+  }
+
+  @Test
   void bestIsTheSmallestRowWithinTolerance() {
     Sweep.Row big = row("vib-a", 20, 60, 89.9);
     Sweep.Row small = row("vib-b", 20, 30, 89.2);
