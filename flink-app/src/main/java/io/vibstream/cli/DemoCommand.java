@@ -275,6 +275,11 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "scored %d of %d events (windows inside one scripted action); committed-visible latency "
         + "p50 %d ms, p99 %d ms (bound by the %d ms checkpoints)%n", s.scored, events.size(), s.visibleP50,
         s.visibleP99, checkpointIntervalMs);
+    StringBuilder recall = new StringBuilder();
+    s.recallByAction().forEach((action, n) -> recall.append(String.format(Locale.ROOT, " %s %.0f%% (%d)", action,
+        100.0 * n[1] / n[0], n[0])));
+    out.printf(Locale.ROOT, "recognised per action (scored windows):%s%n", recall);
+    out.printf(Locale.ROOT, "events per model version: %s%n", s.eventsByModelVersion());
     out.printf(Locale.ROOT, "accuracy=%.1f events=%d frames=%d p50_ms=%d p99_ms=%d%n", s.accuracy, events.size(),
         s.frames, s.p50, s.p99);
     out.flush();
@@ -284,7 +289,12 @@ final class DemoCommand implements Callable<Integer> {
   /** One event and when the demo saw it. */
   record Received(ActionEvent event, long receivedAtMs) {}
 
-  record Summary(double accuracy, int scored, long frames, long p50, long p99, long visibleP50, long visibleP99) {}
+  /**
+   * What the demo saw: accuracy over the scored windows, latencies, events per model version and,
+   * per scripted action, scored windows and how many of them were recognised.
+   */
+  record Summary(double accuracy, int scored, long frames, long p50, long p99, long visibleP50, long visibleP99,
+      Map<Long, Integer> eventsByModelVersion, Map<String, int[]> recallByAction) {}
 
   static Summary summarise(List<CameraRun> runs, List<Received> events) {
     Map<String, CameraRun> byName = new TreeMap<>();
@@ -293,22 +303,28 @@ final class DemoCommand implements Callable<Integer> {
     int correct = 0;
     List<Long> latency = new ArrayList<>();
     List<Long> visible = new ArrayList<>();
+    Map<Long, Integer> versions = new TreeMap<>();
+    Map<String, int[]> recall = new TreeMap<>();
     for (Received r : events) {
       ActionEvent e = r.event();
+      versions.merge(e.getModelVersion(), 1, Integer::sum);
       latency.add(e.getLatencyMs());
       visible.add(r.receivedAtMs() - e.getWindowEnd().toEpochMilli());
       CameraRun run = byName.get(e.getCameraId());
       String truth = run == null ? null : run.truthOf(e.getFirstSequenceNumber(), e.getLastSequenceNumber());
       if (truth != null) {
         scored++;
+        int[] action = recall.computeIfAbsent(truth, t -> new int[2]);
+        action[0]++;
         if (truth.equals(e.getLabel())) {
           correct++;
+          action[1]++;
         }
       }
     }
     long frames = runs.stream().mapToLong(CameraRun::published).sum();
     return new Summary(scored == 0 ? 0 : 100.0 * correct / scored, scored, frames, percentile(latency, 50),
-        percentile(latency, 99), percentile(visible, 50), percentile(visible, 99));
+        percentile(latency, 99), percentile(visible, 50), percentile(visible, 99), versions, recall);
   }
 
   static long percentile(List<Long> values, double p) {
