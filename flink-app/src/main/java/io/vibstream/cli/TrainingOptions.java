@@ -7,6 +7,7 @@ import io.vibstream.model.data.PoseMirror;
 import io.vibstream.model.data.Standardization;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.vib.TrainingSchedule;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Data and schedule options shared by {@code train} and {@code sweep}. */
@@ -14,6 +15,10 @@ final class TrainingOptions {
   @Option(names = "--data", required = true, paramLabel = "SPEC",
       description = "idx:DIR (MNIST-format IDX files) or features:DIR[:clipLength] (per-clip feature sequences)")
   String data;
+
+  @Option(names = "--extra-train", paramLabel = "SPEC", description = "more training data, same backbone and "
+      + "classes: its training split is added to --data's (its test split is not used); repeatable")
+  List<String> extraTrain = List.of();
 
   @Option(names = "--hidden", required = true, paramLabel = "H", description = "hidden size of the uncompressed LSTM")
   int hidden;
@@ -92,6 +97,9 @@ final class TrainingOptions {
       throw new IllegalArgumentException("--max-train must be >= 1, got " + maxTrain);
     }
     DataSplit split = DataSpec.load(data);
+    for (String extra : extraTrain) {
+      split = split.withTrainingOf(DataSpec.load(extra));
+    }
     if (maxTrain != null) {
       split = new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
           split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");

@@ -20,4 +20,20 @@ public record DataSplit(SequenceDataset train, SequenceDataset test, String back
       throw new IllegalArgumentException("train and test splits differ in shape or classes");
     }
   }
+
+  /**
+   * This split with the training examples of {@code other} added to its training side (the test
+   * side stays as it is), e.g. clips of the same scenes cut another way.
+   *
+   * @throws IllegalArgumentException if {@code other} comes from another backbone or differs in
+   *     shape or classes
+   */
+  public DataSplit withTrainingOf(DataSplit other) {
+    if (!other.backboneId.equals(backboneId)) {
+      throw new IllegalArgumentException("cannot train on features of " + other.backboneId + " with features of "
+          + backboneId);
+    }
+    return new DataSplit(train.concat(other.train), test, backboneId,
+        description + " + the training clips of " + other.description);
+  }
 }

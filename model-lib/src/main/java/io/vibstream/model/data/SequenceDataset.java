@@ -98,6 +98,24 @@ public final class SequenceDataset {
     return order;
   }
 
+  /**
+   * These examples followed by those of {@code other}.
+   *
+   * @throws IllegalArgumentException if {@code other} differs in steps, features or classes
+   */
+  public SequenceDataset concat(SequenceDataset other) {
+    if (other.timeSteps != timeSteps || other.featureDim != featureDim || !other.classNames.equals(classNames)) {
+      throw new IllegalArgumentException("cannot join " + other.size() + " sequences of " + other.timeSteps + " x "
+          + other.featureDim + " (" + other.classNames + ") to sequences of " + timeSteps + " x " + featureDim + " ("
+          + classNames + ")");
+    }
+    float[] out = Arrays.copyOf(data, data.length + other.data.length);
+    System.arraycopy(other.data, 0, out, data.length, other.data.length);
+    int[] outLabels = Arrays.copyOf(labels, labels.length + other.labels.length);
+    System.arraycopy(other.labels, 0, outLabels, labels.length, other.labels.length);
+    return new SequenceDataset(out, outLabels, timeSteps, featureDim, classNames);
+  }
+
   /** The examples at {@code indices}, in that order. */
   public SequenceDataset select(int[] indices) {
     int len = timeSteps * featureDim;
