@@ -2,11 +2,15 @@ package io.vibstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.kafka.common.utils.Utils;
@@ -39,5 +43,26 @@ class PipelineBenchCommandTest {
     assertThat(Arrays.stream(m.keptInputs()).max().getAsInt()).isLessThan(51);
     assertThat(m.hiddenSize()).isEqualTo(22);
     assertThat(m.clipLength()).isEqualTo(32);
+  }
+
+  @Test
+  void theLatencyRunsCamerasReplayTheirRenderedFramesInALoopAtTheirRate() throws Exception {
+    List<VideoFrame> rendered = List.of(frame("walk"), frame("wave"), frame("clap"));
+    try (PipelineBenchCommand.Replay replay = new PipelineBenchCommand.Replay(rendered, 1000)) {
+      List<String> truths = new ArrayList<>();
+      List<Long> micros = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        VideoFrame f = replay.next();
+        truths.add(f.groundTruth());
+        micros.add(f.timestampMicros());
+      }
+      assertThat(truths).containsExactly("walk", "wave", "clap", "walk", "wave", "clap", "walk");
+      assertThat(micros).containsExactly(0L, 1000L, 2000L, 3000L, 4000L, 5000L, 6000L);
+      assertThat(replay.frameRate()).isEqualTo(1000);
+    }
+  }
+
+  private static VideoFrame frame(String truth) {
+    return new VideoFrame(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), 0, truth);
   }
 }
