@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.vibstream.model.data.SequenceDataset;
+import io.vibstream.model.eval.Evaluator;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class DistillationTest {
       float[][] logits = VibTrainer.logits(student, test, 64);
       int agreesWithTeacher = 0;
       for (int n = 0; n < test.size(); n++) {
-        agreesWithTeacher += argMax(logits[n]) == (test.label(n) + 1) % 3 ? 1 : 0;
+        agreesWithTeacher += Evaluator.argMax(logits[n]) == (test.label(n) + 1) % 3 ? 1 : 0;
       }
       assertThat(agreesWithTeacher / (double) test.size()).isGreaterThan(0.9);
     }
@@ -51,15 +52,5 @@ class DistillationTest {
           new Distillation(new float[5][3], 0.5, 4), "student", TrainingListener.NONE))
           .hasMessageContaining("the teacher scored 5 examples of 3 classes, the data has 30 of 3");
     }
-  }
-
-  private static int argMax(float[] v) {
-    int best = 0;
-    for (int k = 1; k < v.length; k++) {
-      if (v[k] > v[best]) {
-        best = k;
-      }
-    }
-    return best;
   }
 }
