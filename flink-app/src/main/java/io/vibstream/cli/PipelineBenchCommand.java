@@ -268,6 +268,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "(d) %d realtime cameras at %.1f fps each (80%% of sustained): frame-to-event latency "
             + "p50 %d ms, p99 %d ms (%d events after a %d s warm-up)%n", liveCameras, fps, p50, p99, latencies.size(),
             LIVE_WARM_UP.toSeconds());
+        out.printf(Locale.ROOT, "(d) where the time goes: %s%n", d.timeProfile);
         out.printf(Locale.ROOT, "(e) keyed state ~%.0f bytes per camera (last checkpoint's state minus the broadcast "
             + "model, per camera)%n", stateBytes);
       }
@@ -287,7 +288,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
   /** A run's events and rates; {@code liveStartMs}: when realtime cameras started, else 0. */
   private record Run(List<ActionEvent> events, double fps, double stateBytesPerCamera, boolean complete,
-      long liveStartMs) {}
+      long liveStartMs, String timeProfile) {}
 
   /** What a run reads: {@code frames} frames of each of {@code cameras} cameras, a model of clip {@code clip}. */
   record Workload(int cameras, int frames, int clip) {
@@ -370,6 +371,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       }
       List<ActionEvent> events = new ArrayList<>();
       double state = 0;
+      String profile = "";
       boolean complete = false;
       try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(Map.of(
           ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -406,6 +408,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
           }
         }
         state = stateBytesPerCamera(flink, id, cameras);
+        profile = liveFps == null ? "" : timeProfile(flink, id);
       } finally {
         if (pool != null) {
           pool.shutdownNow();
@@ -423,7 +426,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       // frames processed between the first and the last event: each later event moved its camera one stride on
       long between = (long) Math.max(0, events.size() - cameras) * load.stride();
       double fps = events.size() < 2 || last <= first ? 0 : between / ((last - first) / 1000.0);
-      return new Run(events, fps, state, complete, liveStartMs);
+      return new Run(events, fps, state, complete, liveStartMs, profile);
     }
   }
 
@@ -441,6 +444,56 @@ final class PipelineBenchCommand implements Callable<Integer> {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /**
+   * The job's own account of a run, from its REST API: batch size and backbone time per batch
+   * (the last 1,024 batches of each subtask; p99 is the worse subtask's) and the checkpoints'
+   * end-to-end durations; "n/a" for what the API did not give.
+   */
+  private static String timeProfile(LocalFlink flink, JobID job) {
+    try {
+      URI rest = flink.restAddress();
+      HttpClient http = HttpClient.newHttpClient();
+      ObjectMapper json = new ObjectMapper();
+      JsonNode vertices = json.readTree(get(http, rest.resolve("/jobs/" + job))).path("vertices");
+      String backbone = null;
+      for (JsonNode v : vertices) {
+        if (v.path("name").asText().contains("backbone")) {
+          backbone = v.path("id").asText();
+        }
+      }
+      Map<String, JsonNode> metrics = new HashMap<>();
+      // The REST endpoint answers from a cache that its first request only starts to fill.
+      for (int attempt = 0; backbone != null && metrics.isEmpty() && attempt < 10; attempt++) {
+        for (JsonNode m : json.readTree(get(http, rest.resolve("/jobs/" + job + "/vertices/" + backbone
+            + "/subtasks/metrics?get=batch.batchSize_mean,backbone.backboneMs_median,backbone.backboneMs_p99")))) {
+          metrics.put(m.path("id").asText(), m);
+        }
+        if (metrics.isEmpty()) {
+          Thread.sleep(500);
+        }
+      }
+      JsonNode e2e = json.readTree(get(http, rest.resolve("/jobs/" + job + "/checkpoints"))).path("summary")
+          .path("end_to_end_duration");
+      return String.format(Locale.ROOT, "batches of %s frames on average, backbone %s ms p50 / %s ms p99 a batch; "
+          + "checkpoints %s ms average / %s ms p99 / %s ms max end to end",
+          stat(metrics.get("batch.batchSize_mean"), "avg", "%.1f"), stat(metrics.get("backbone.backboneMs_median"), "avg", "%.0f"),
+          stat(metrics.get("backbone.backboneMs_p99"), "max", "%.0f"), stat(e2e, "avg", "%.0f"), stat(e2e, "p99", "%.0f"),
+          stat(e2e, "max", "%.0f"));
+    } catch (Exception e) {
+      return "n/a (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String get(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static String stat(JsonNode node, String field, String format) {
+    return node == null || !node.path(field).isNumber() ? "n/a" : String.format(Locale.ROOT, format,
+        node.path(field).asDouble());
   }
 
   /** {@code n} frames of the synthetic camera {@code name} with {@code seed}, rendered as fast as it can. */
