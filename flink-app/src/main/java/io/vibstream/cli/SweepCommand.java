@@ -37,8 +37,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--tolerance", description = "accuracy points a compressed row may lose and still count (default: ${DEFAULT-VALUE})")
   double tolerance = 1;
 
-  @Option(names = "--distill", paramLabel = "W", description = "train the compressed rows and the control on "
-      + "(1 - W) x the labels + W x the baseline's softened outputs (knowledge distillation; default: ${DEFAULT-VALUE}, off)")
+  @Option(names = "--distill", paramLabel = "W", description = "fine-tune the compressed rows and train the "
+      + "control on (1 - W) x the labels + W x the baseline's softened outputs (knowledge distillation; default: "
+      + "${DEFAULT-VALUE}, off)")
   double distill = 0;
 
   @Option(names = "--distill-temperature", paramLabel = "T", description = "temperature of the baseline's softened "

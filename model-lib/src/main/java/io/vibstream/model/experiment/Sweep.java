@@ -41,7 +41,7 @@ public final class Sweep {
    * @param threshold log alpha pruning threshold
    * @param tolerancePoints a compressed row qualifies as "as good" within this many accuracy points
    * @param distillWeight 0, or the weight of the baseline's soft targets ({@link Distillation}) in
-   *     the compressed rows' and the control's training
+   *     the compressed rows' fine-tuning and the control's training
    * @param distillTemperature temperature of those soft targets
    */
   public record Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
