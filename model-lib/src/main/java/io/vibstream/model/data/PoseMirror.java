@@ -51,11 +51,6 @@ public final class PoseMirror {
     return new PoseMirror(partner);
   }
 
-  /** Joints of the skeleton. */
-  public int joints() {
-    return partner.length;
-  }
-
   /** {@code data} followed by the mirror image of each of its examples (twice the examples). */
   public SequenceDataset withMirrorImages(SequenceDataset data) {
     int k = partner.length;

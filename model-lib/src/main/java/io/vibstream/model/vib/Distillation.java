@@ -1,7 +1,5 @@
 package io.vibstream.model.vib;
 
-import java.util.Arrays;
-
 /**
  * Knowledge distillation from a teacher (the uncompressed baseline) into a smaller LSTM: each
  * training example's loss becomes
@@ -60,7 +58,10 @@ public final class Distillation {
   }
 
   private static float[] soften(float[] logits, double temperature) {
-    double max = Arrays.stream(toDouble(logits)).max().orElseThrow();
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : logits) {
+      max = Math.max(max, v);
+    }
     double[] e = new double[logits.length];
     double sum = 0;
     for (int c = 0; c < logits.length; c++) {
@@ -72,13 +73,5 @@ public final class Distillation {
       p[c] = (float) (e[c] / sum);
     }
     return p;
-  }
-
-  private static double[] toDouble(float[] v) {
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = v[i];
-    }
-    return d;
   }
 }
