@@ -68,7 +68,7 @@ final class SweepCommand implements Callable<Integer> {
     stdout.printf("data: %s: %d train / %d test sequences, T=%d, D=%d%n", data.description(), data.train().size(),
         data.test().size(), data.train().timeSteps(), data.train().featureDim());
     Sweep.Settings settings = new Sweep.Settings(options.hidden, betas, betaInputRatio, options.baseline(),
-        options.vib(), options.fineTune(), options.threshold, tolerance, distill, distillTemperature);
+        options.vib(), options.fineTune(), options.threshold, tolerance, distill, distillTemperature, options.readout);
     Path models = out.resolve("models");
     Files.createDirectories(models);
     CompressedLstm trainedBaseline = null;

@@ -60,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
     String training;
     try (NDManager manager = NDManager.newBaseManager();
         VibLstm baseline = VibLstm.plain(manager, data.train().featureDim(), options.hidden,
-            data.train().classNames().size(), options.seed)) {
+            data.train().classNames().size(), options.readout, options.seed)) {
       VibTrainer.train(baseline, data.train(), options.baseline(), "baseline", progress);
       CompressedLstm dense = Pruner.prune(baseline);
       double baselineAccuracy = Evaluator.accuracyPercent(dense, data.test());

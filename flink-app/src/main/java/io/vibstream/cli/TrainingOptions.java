@@ -6,6 +6,7 @@ import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.PoseMirror;
 import io.vibstream.model.data.Standardization;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.vib.TrainingSchedule;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -69,6 +70,18 @@ final class TrainingOptions {
       + "before appended, 0 at the first step; twice the features); the saved model forms the differences itself, so "
       + "it reads raw features")
   boolean deltas;
+
+  @Option(names = "--readout", paramLabel = "last|mean", converter = ReadoutConverter.class,
+      description = "what the classifier reads: h_T of the last step, or the mean of h_t over the clip (default: last)")
+  Readout readout = Readout.LAST;
+
+  /** Parses {@code --readout}. */
+  static final class ReadoutConverter implements picocli.CommandLine.ITypeConverter<Readout> {
+    @Override
+    public Readout convert(String value) {
+      return Readout.of(value);
+    }
+  }
 
   @Option(names = "--mirror", paramLabel = "JOINTS",
       description = "add the horizontal mirror image of every training clip of pose features (x0,y0,...,c0,... of K "

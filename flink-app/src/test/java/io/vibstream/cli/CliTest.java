@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.lstm.Readout;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,6 +100,35 @@ class CliTest {
     assertThat(withoutDeltas.exitCode()).isEqualTo(1);
     assertThat(withoutDeltas.err().strip()).contains("the model reads input deltas: add --deltas").doesNotContain("\n");
     assertThat(Cli.run("help", "train").out()).contains("--deltas");
+  }
+
+  @Test
+  void sweepWithTheMeanReadoutSavesMeanReadoutModelsAndKeepsItsBaselineToThem() throws IOException {
+    Path features = VelocityFeatures.write(tmp.resolve("velocity-mean"), 20, 10, 8);
+    String spec = "features:" + features + ":" + VelocityFeatures.FRAMES;
+    Path out = tmp.resolve("sweep-mean");
+    Cli sweep = Cli.run("sweep", "--data", spec, "--deltas", "--standardize", "--readout", "mean", "--hidden", "6",
+        "--betas", "3e-3", "--epochs", "2", "--batch-size", "16", "--lr", "1e-2", "--out", out.toString());
+    assertThat(sweep.exitCode()).as(sweep.err()).isZero();
+    for (String name : List.of("baseline", "vib-beta0.003", "scratch")) {
+      ModelArtifact artifact = ModelArtifacts.read(out.resolve("models/" + name + ".vib"));
+      assertThat(artifact.model().readout()).as(name).isEqualTo(Readout.MEAN);
+      assertThat(artifact.manifest().formatVersion()).as(name).isEqualTo(3);
+    }
+    Cli evaluate = Cli.run("evaluate", "--model", out.resolve("models/baseline.vib").toString(), "--data", spec);
+    assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+    assertThat(evaluate.out()).contains("readout mean");
+    assertThat(Files.readAllLines(out.resolve("table.csv")).get(1))
+        .as("the saved baseline scores as in the sweep").endsWith("," + evaluate.lastLine().substring("accuracy=".length()));
+
+    Cli lastReadout = Cli.run("sweep", "--data", spec, "--deltas", "--standardize", "--hidden", "6", "--betas", "3e-3",
+        "--epochs", "1", "--out", tmp.resolve("never").toString(), "--baseline", out.resolve("models/baseline.vib")
+            .toString());
+    assertThat(lastReadout.exitCode()).isEqualTo(1);
+    assertThat(lastReadout.err().strip()).contains("the mean readout; the sweep needs").doesNotContain("\n");
+    Cli bad = Cli.run("train", "--data", spec, "--readout", "max", "--out", tmp.resolve("never.vib").toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err().strip()).contains("readout must be 'last' or 'mean', got 'max'").doesNotContain("\n");
   }
 
   @Test

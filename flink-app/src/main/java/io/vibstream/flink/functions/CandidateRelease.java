@@ -51,9 +51,10 @@ final class CandidateRelease {
       metrics.put("parent_accuracy", candidate.parentAccuracy());
       metrics.put("parent_lstm_params", a.parentParams().doubleValue());
     }
-    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model.inputDeltas()), version,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), version,
         Instant.ofEpochSecond(now / 1000).toString(), a.data().labels(),
-        new ModelManifest.Backbone(a.backboneId(), dim), a.clipLength(), model.inputDeltas(), model.keptInputs(),
+        new ModelManifest.Backbone(a.backboneId(), dim), a.clipLength(), model.inputDeltas(), model.readout(),
+        model.keptInputs(),
         model.hiddenSize(), model.inputWidth(), candidate.originalHidden(), metrics,
         new ModelManifest.Lineage(a.parentVersion(), a.dataRange(), candidate.beta(), candidate.betaInput(),
             candidate.training()));

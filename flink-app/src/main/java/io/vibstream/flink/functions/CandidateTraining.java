@@ -10,6 +10,7 @@ import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.data.Standardization;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.vib.Compression;
 import io.vibstream.model.vib.Pruner;
 import io.vibstream.model.vib.TrainingListener;
@@ -210,7 +211,8 @@ public final class CandidateTraining {
     SequenceDataset train = norm.apply(wide);
     try (NDManager manager = NDManager.newBaseManager()) {
       if (parent == null || recipe.mode() == Mode.FRESH) {
-        try (VibLstm fresh = VibLstm.plain(manager, dimension, recipe.hidden(), classes, recipe.seed())) {
+        Readout readout = parent == null ? Readout.LAST : parent.model().readout();
+        try (VibLstm fresh = VibLstm.plain(manager, dimension, recipe.hidden(), classes, readout, recipe.seed())) {
           VibTrainer.train(fresh, train, recipe.schedule(recipe.epochs()), "fresh", cancellable);
           model = compress(fresh, train, recipe, cancellable);
         }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
+import io.vibstream.model.lstm.Readout;
 
 /**
  * The JSON form of a {@link ModelManifest}; field names follow the record components, except
  * {@code inputDeltas}, which is the string field {@code input} ({@value ModelManifest#FEATURES} or
- * {@value ModelManifest#FEATURES_AND_DELTAS}), written from format version 2 on.
+ * {@value ModelManifest#FEATURES_AND_DELTAS}), written from format version 2 on, and {@code readout}
+ * ({@code last} or {@code mean}), written from format version 3 on.
  */
 final class ManifestJson {
   private ManifestJson() {}
@@ -28,6 +30,9 @@ final class ManifestJson {
     root.put("clipLength", m.clipLength());
     if (m.formatVersion() >= 2) {
       root.put("input", m.input());
+    }
+    if (m.formatVersion() >= 3) {
+      root.put("readout", m.readout().id());
     }
     ArrayNode kept = root.putArray("keptInputs");
     for (int k : m.keptInputs()) {
@@ -50,7 +55,8 @@ final class ManifestJson {
 
   /**
    * Reads a manifest from its JSON object. Unknown fields are ignored; {@code lineage.parentVersion}
-   * may be absent or null, {@code input} absent (meaning {@value ModelManifest#FEATURES}), every
+   * may be absent or null, {@code input} absent (meaning {@value ModelManifest#FEATURES}),
+   * {@code readout} absent (meaning {@code last}), every
    * other field is required.
    *
    * @throws FormatException for a missing or mistyped field
@@ -67,6 +73,7 @@ final class ManifestJson {
         new ModelManifest.Backbone(backbone.string("id"), backbone.integer("dimension")),
         m.integer("clipLength"),
         inputDeltas(m.optionalString("input")),
+        readout(m.optionalString("readout")),
         m.integers("keptInputs"),
         m.integer("hiddenSize"),
         m.integer("originalInputSize"),
@@ -74,6 +81,14 @@ final class ManifestJson {
         m.numbers("metrics"),
         new ModelManifest.Lineage(lineage.optionalLong("parentVersion"), lineage.string("data"),
             lineage.number("beta"), lineage.number("betaInput"), lineage.string("training")));
+  }
+
+  private static Readout readout(String readout) {
+    try {
+      return readout == null ? Readout.LAST : Readout.of(readout);
+    } catch (IllegalArgumentException e) {
+      throw new FormatException("field 'readout' must be 'last' or 'mean', found '" + readout + "'");
+    }
   }
 
   private static boolean inputDeltas(String input) {

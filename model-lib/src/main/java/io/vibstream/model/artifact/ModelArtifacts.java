@@ -27,7 +27,7 @@ import java.util.Map;
  * <pre>
  *   offset       size  content
  *   0            8     magic "VIBLSTM\0" (56 49 42 4C 53 54 4D 00)
- *   8            4     u32 format version (1, or 2 for a model with input deltas)
+ *   8            4     u32 format version (1; 2 for a model with input deltas; 3 for the mean readout)
  *   12           4     u32 manifest length M
  *   16           M     manifest, UTF-8 JSON (see {@link ModelManifest})
  *   16+M         8     u64 tensor block length N
@@ -249,6 +249,7 @@ public final class ModelArtifacts {
         CompressedLstm model = CompressedLstm.builder()
             .featureDim(manifest.backbone().dimension())
             .inputDeltas(manifest.inputDeltas())
+            .readout(manifest.readout())
             .keptInputs(manifest.keptInputs())
             .hiddenSize(manifest.hiddenSize())
             .classes(c)

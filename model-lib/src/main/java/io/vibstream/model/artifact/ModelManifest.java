@@ -1,5 +1,7 @@
 package io.vibstream.model.artifact;
 
+import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -25,6 +27,8 @@ import java.util.TreeMap;
  * @param inputDeltas whether the model's input is [x_t, x_t - x_{t-1}] (JSON {@code "input":
  *     "features+deltas"}, format version 2 and later) rather than x_t ({@code "features"}, the
  *     meaning of a manifest without the field)
+ * @param readout what the classifier reads (JSON {@code "readout": "mean"}, format version 3 and
+ *     later, or {@code "last"}, the meaning of a manifest without the field)
  * @param keptInputs ascending indices in {@code [0, inputWidth())} the pruned model reads
  * @param hiddenSize H', hidden size after pruning
  * @param originalInputSize input width before pruning; equals {@link #inputWidth()}
@@ -40,6 +44,7 @@ public record ModelManifest(
     Backbone backbone,
     int clipLength,
     boolean inputDeltas,
+    Readout readout,
     int[] keptInputs,
     int hiddenSize,
     int originalInputSize,
@@ -48,7 +53,7 @@ public record ModelManifest(
     Lineage lineage) {
 
   /** The newest artifact format version; this library reads and writes every version from 1 to it. */
-  public static final int CURRENT_FORMAT_VERSION = 2;
+  public static final int CURRENT_FORMAT_VERSION = 3;
   /** The JSON {@code input} of a model reading x_t. */
   public static final String FEATURES = "features";
   /** The JSON {@code input} of a model reading [x_t, x_t - x_{t-1}]. */
@@ -61,6 +66,22 @@ public record ModelManifest(
    */
   public static int formatVersionFor(boolean inputDeltas) {
     return inputDeltas ? 2 : 1;
+  }
+
+  /**
+   * The format version to write {@code model} in: 3 for the mean readout, which readers older
+   * than version 3 would misread and so must refuse, else {@link #formatVersionFor(boolean)}.
+   */
+  public static int formatVersionFor(CompressedLstm model) {
+    return model.readout() == Readout.MEAN ? 3 : formatVersionFor(model.inputDeltas());
+  }
+
+  /** A manifest of a model with the last-step readout (every manifest before format version 3). */
+  public ModelManifest(int formatVersion, long version, String createdAt, List<String> labels, Backbone backbone,
+      int clipLength, boolean inputDeltas, int[] keptInputs, int hiddenSize, int originalInputSize,
+      int originalHiddenSize, Map<String, Double> metrics, Lineage lineage) {
+    this(formatVersion, version, createdAt, labels, backbone, clipLength, inputDeltas, Readout.LAST, keptInputs,
+        hiddenSize, originalInputSize, originalHiddenSize, metrics, lineage);
   }
 
   /** The feature extractor: an identifier and its output dimension D. */
@@ -113,6 +134,9 @@ public record ModelManifest(
     require(clipLength >= 1, "clipLength must be >= 1, got " + clipLength);
     require(!inputDeltas || formatVersion >= 2, "input '" + FEATURES_AND_DELTAS + "' needs formatVersion >= 2, got "
         + formatVersion);
+    require(readout != null, "readout must not be null");
+    require(readout == Readout.LAST || formatVersion >= 3, "readout '" + Readout.MEAN.id()
+        + "' needs formatVersion >= 3, got " + formatVersion);
     long width = inputDeltas ? 2L * backbone.dimension() : backbone.dimension();
     require(keptInputs != null && keptInputs.length >= 1, "keptInputs must hold at least one index");
     keptInputs = keptInputs.clone();
@@ -156,14 +180,14 @@ public record ModelManifest(
   public boolean equals(Object o) {
     return o instanceof ModelManifest m && formatVersion == m.formatVersion && version == m.version
         && createdAt.equals(m.createdAt) && labels.equals(m.labels) && backbone.equals(m.backbone)
-        && clipLength == m.clipLength && inputDeltas == m.inputDeltas && Arrays.equals(keptInputs, m.keptInputs)
+        && clipLength == m.clipLength && inputDeltas == m.inputDeltas && readout == m.readout && Arrays.equals(keptInputs, m.keptInputs)
         && hiddenSize == m.hiddenSize && originalInputSize == m.originalInputSize
         && originalHiddenSize == m.originalHiddenSize && metrics.equals(m.metrics) && lineage.equals(m.lineage);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(formatVersion, version, createdAt, labels, backbone, clipLength, inputDeltas,
+    return Objects.hash(formatVersion, version, createdAt, labels, backbone, clipLength, inputDeltas, readout,
         Arrays.hashCode(keptInputs), hiddenSize, originalInputSize, originalHiddenSize, metrics, lineage);
   }
 
@@ -171,7 +195,7 @@ public record ModelManifest(
   public String toString() {
     return "ModelManifest[formatVersion=" + formatVersion + ", version=" + version + ", createdAt=" + createdAt
         + ", labels=" + labels + ", backbone=" + backbone + ", clipLength=" + clipLength + ", input=" + input()
-        + ", keptInputs=" + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize="
+        + ", readout=" + readout.id() + ", keptInputs=" + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize="
         + originalInputSize + ", originalHiddenSize=" + originalHiddenSize + ", metrics=" + metrics + ", lineage=" + lineage + "]";
   }
 

@@ -5,6 +5,7 @@ import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.vib.Compression;
 import io.vibstream.model.vib.Distillation;
 import io.vibstream.model.vib.Pruner;
@@ -43,12 +44,14 @@ public final class Sweep {
    * @param distillWeight 0, or the weight of the baseline's soft targets ({@link Distillation}) in
    *     the compressed rows' fine-tuning and the control's training
    * @param distillTemperature temperature of those soft targets
+   * @param readout what the classifier of every model in the sweep reads (h_T or the mean of h_t)
    */
   public record Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
       TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints,
-      double distillWeight, double distillTemperature) {
+      double distillWeight, double distillTemperature, Readout readout) {
     public Settings {
       betas = List.copyOf(betas);
+      Objects.requireNonNull(readout, "readout");
       if (hidden < 1 || betas.isEmpty()) {
         throw new IllegalArgumentException("need hidden >= 1 and at least one beta");
       }
@@ -62,6 +65,14 @@ public final class Sweep {
     public Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
         TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints) {
       this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, 0, 1);
+    }
+
+    /** Settings of models with the last-step readout. */
+    public Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
+        TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints,
+        double distillWeight, double distillTemperature) {
+      this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, distillWeight,
+          distillTemperature, Readout.LAST);
     }
 
     /** Epochs a compressed row trains in all phases; the scratch control gets the same. */
@@ -116,15 +127,17 @@ public final class Sweep {
       Distillation teacher;
       List<Row> vibRows = new ArrayList<>();
       try (VibLstm baseline = trainedBaseline == null
-          ? VibLstm.plain(manager, train.featureDim(), settings.hidden(), classes, settings.baseline().seed())
+          ? VibLstm.plain(manager, train.featureDim(), settings.hidden(), classes, settings.readout(),
+              settings.baseline().seed())
           : VibLstm.plain(manager, trainedBaseline)) {
         if (trainedBaseline == null) {
           VibTrainer.train(baseline, train, settings.baseline(), "baseline", listener);
         } else if (baseline.hiddenSize() != settings.hidden() || baseline.featureDim() != train.featureDim()
-            || baseline.classes() != classes) {
+            || baseline.classes() != classes || baseline.readout() != settings.readout()) {
           throw new IllegalArgumentException("the given baseline is " + baseline.featureDim() + "x"
-              + baseline.hiddenSize() + " with " + baseline.classes() + " classes; the sweep needs "
-              + train.featureDim() + "x" + settings.hidden() + " with " + classes);
+              + baseline.hiddenSize() + " with " + baseline.classes() + " classes and the " + baseline.readout().id()
+              + " readout; the sweep needs " + train.featureDim() + "x" + settings.hidden() + " with " + classes
+              + " and the " + settings.readout().id() + " readout");
         }
         CompressedLstm dense = Pruner.prune(baseline);
         baselineRow = new Row("baseline", dense, Evaluator.accuracyPercent(dense, test), null,
@@ -147,7 +160,7 @@ public final class Sweep {
       Row best = best(vibRows, baselineRow.accuracy() - settings.tolerancePoints());
       CompressedLstm control;
       try (VibLstm scratch = VibLstm.plain(manager, train.featureDim(), best.compressed().keptInputs(),
-          best.hiddenSize(), classes, settings.baseline().seed() + 1)) {
+          best.hiddenSize(), classes, settings.readout(), settings.baseline().seed() + 1)) {
         VibTrainer.train(scratch, train, settings.baseline().withEpochs(settings.epochBudget()), teacher, "scratch",
             listener);
         control = Pruner.prune(scratch);

@@ -21,7 +21,7 @@ import java.util.Objects;
  *   o_t = sigmoid(a_o)
  *   c_t = f_t * c_{t-1} + i_t * g_t
  *   h_t = o_t * tanh(c_t)
- *   logits = W_fc h_T + b_fc
+ *   logits = W_fc r + b_fc,   r = h_T, or (1/T) sum_t h_t with the {@link Readout#MEAN mean readout}
  * </pre>
  *
  * The input mask means are folded into W; the output-gate mask means are folded into the
@@ -31,6 +31,7 @@ import java.util.Objects;
 public final class CompressedLstm {
   private final int featureDim;
   private final boolean inputDeltas;
+  private final Readout readout;
   private final int[] keptInputs;
   private final int hidden;
   private final int classes;
@@ -44,6 +45,7 @@ public final class CompressedLstm {
   private CompressedLstm(Builder builder) {
     this.featureDim = builder.featureDim;
     this.inputDeltas = builder.inputDeltas;
+    this.readout = builder.readout;
     this.keptInputs = builder.keptInputs.clone();
     this.hidden = builder.hidden;
     this.classes = builder.classes;
@@ -67,6 +69,11 @@ public final class CompressedLstm {
   /** Whether the input appends the temporal difference x_t - x_{t-1} to x_t. */
   public boolean inputDeltas() {
     return inputDeltas;
+  }
+
+  /** What the classifier reads: h_T, or the mean of h_t over the clip. */
+  public Readout readout() {
+    return readout;
   }
 
   /** Width of the input u_t that {@link #keptInputs()} index: D, or 2D with input deltas. */
@@ -140,20 +147,21 @@ public final class CompressedLstm {
 
   /** A builder holding this model's fields, to derive a model that differs in some of them. */
   public Builder toBuilder() {
-    return builder().featureDim(featureDim).inputDeltas(inputDeltas).keptInputs(keptInputs).hiddenSize(hidden)
+    return builder().featureDim(featureDim).inputDeltas(inputDeltas).readout(readout).keptInputs(keptInputs).hiddenSize(hidden)
         .classes(classes).weights(w, u, b).gateScales(gateScales).classifier(fcW, fcB);
   }
 
   @Override
   public String toString() {
     return "CompressedLstm[D'=" + inputSize() + "/" + inputWidth() + (inputDeltas ? " (features+deltas)" : "")
-        + ", H'=" + hidden + ", classes=" + classes + ", lstmParams=" + lstmParams() + "]";
+        + ", H'=" + hidden + (readout == Readout.MEAN ? " (mean readout)" : "") + ", classes=" + classes + ", lstmParams=" + lstmParams() + "]";
   }
 
   /** Validating builder; every array is copied. */
   public static final class Builder {
     private int featureDim = -1;
     private boolean inputDeltas;
+    private Readout readout = Readout.LAST;
     private int[] keptInputs;
     private int hidden = -1;
     private int classes = -1;
@@ -174,6 +182,12 @@ public final class CompressedLstm {
     /** Whether the input is [x_t, x_t - x_{t-1}] rather than x_t (default false). */
     public Builder inputDeltas(boolean inputDeltas) {
       this.inputDeltas = inputDeltas;
+      return this;
+    }
+
+    /** What the classifier reads (default {@link Readout#LAST}). */
+    public Builder readout(Readout readout) {
+      this.readout = Objects.requireNonNull(readout, "readout");
       return this;
     }
 

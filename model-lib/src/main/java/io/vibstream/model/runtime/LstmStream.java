@@ -1,14 +1,16 @@
 package io.vibstream.model.runtime;
 
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.util.Arrays;
 
 /**
  * Step-by-step inference for one stream (batch 1) with the {@link VectorLstmRuntime} kernels:
  * {@code T} calls of {@link #step} from a reset state followed by {@link #logits()} give the
- * clip logits of {@link LstmRuntime#logits}. The state is (h, c) and, for a model with
- * {@link CompressedLstm#inputDeltas() input deltas}, the previous feature vector; it can be read
- * and restored for checkpointing. Steps allocate nothing.
+ * clip logits of {@link LstmRuntime#logits}. The state is (h, c), for a model with
+ * {@link CompressedLstm#inputDeltas() input deltas} the previous feature vector, and for a model
+ * with the {@link Readout#MEAN mean readout} the sum of h_t and the number of steps since the
+ * reset; it can be read and restored for checkpointing. Steps allocate nothing.
  *
  * <p>Not thread-safe: one thread at a time per instance.
  */
@@ -20,6 +22,10 @@ public final class LstmStream {
   private final float[] h;
   private final float[] c;
   private final float[] out;
+  /** Sum of h_t since the reset (mean readout). */
+  private final float[] sum;
+  private final float[] mean;
+  private int steps;
   /** x_{t-1} of a deltas model, valid while {@link #hasPrevious}. */
   private final float[] previous;
   private boolean hasPrevious;
@@ -33,6 +39,8 @@ public final class LstmStream {
     this.h = new float[m.paddedHidden];
     this.c = new float[m.paddedHidden];
     this.out = new float[m.paddedClasses];
+    this.sum = new float[m.paddedHidden];
+    this.mean = new float[m.paddedHidden];
     this.previous = new float[deltas ? model.featureDim() : 0];
   }
 
@@ -46,15 +54,30 @@ public final class LstmStream {
     m.project(x, 0, 1, a, 0);
     m.recur(h, 0, a, 0, m.gates, a, 0, 1);
     m.cell(a, 0, c, h, 0);
+    steps++;
+    if (m.meanReadout) {
+      PackedLstm.accumulate(h, sum, m.hidden);
+    }
     if (deltas) {
       System.arraycopy(feature, 0, previous, 0, previous.length);
       hasPrevious = true;
     }
   }
 
-  /** Classifier logits of the current hidden state, a new array of length classes. */
+  /**
+   * Classifier logits of the current state (h_t, or the mean of h since the reset), a new array of
+   * length classes.
+   *
+   * @throws IllegalStateException for a mean-readout model that has not stepped since the reset
+   */
   public float[] logits() {
-    m.classify(h, 0, 1, out, 0);
+    if (m.meanReadout) {
+      if (steps == 0) {
+        throw new IllegalStateException("the mean readout needs at least one step since the reset");
+      }
+      PackedLstm.mean(sum, steps, mean, m.hidden);
+    }
+    m.classify(m.meanReadout ? mean : h, 0, 1, out, 0);
     return Arrays.copyOf(out, m.classes);
   }
 
@@ -62,7 +85,19 @@ public final class LstmStream {
   public void reset() {
     Arrays.fill(h, 0f);
     Arrays.fill(c, 0f);
+    Arrays.fill(sum, 0f);
+    steps = 0;
     hasPrevious = false;
+  }
+
+  /** Copy of the sum of h_t since the reset, length H' (zeros unless the mean readout). */
+  public float[] hiddenSum() {
+    return Arrays.copyOf(sum, m.hidden);
+  }
+
+  /** Steps since the reset. */
+  public int steps() {
+    return steps;
   }
 
   /** Copy of the hidden state h, length H'. */
@@ -99,6 +134,23 @@ public final class LstmStream {
   }
 
   /**
+   * Replaces the state of a mean-readout model, e.g. from a checkpoint of {@link #hidden()},
+   * {@link #cell()}, {@link #previousFeature()}, {@link #hiddenSum()} and {@link #steps()}.
+   *
+   * @throws IllegalArgumentException as {@link #restore(float[], float[], float[])}, or if the sum's
+   *     length is not H' or steps is negative
+   */
+  public void restore(float[] hidden, float[] cell, float[] previousFeature, float[] hiddenSum, int steps) {
+    if (hiddenSum.length != m.hidden || steps < 0) {
+      throw new IllegalArgumentException("hidden sum of " + hiddenSum.length + " values over " + steps
+          + " steps does not fit hidden size " + m.hidden);
+    }
+    restoreState(hidden, cell, previousFeature);
+    System.arraycopy(hiddenSum, 0, sum, 0, m.hidden);
+    this.steps = steps;
+  }
+
+  /**
    * Replaces the state, e.g. from a checkpoint of {@link #hidden()}, {@link #cell()} and
    * {@link #previousFeature()}.
    *
@@ -106,8 +158,17 @@ public final class LstmStream {
    *     the first of its sequence; always null for a model without input deltas
    * @throws IllegalArgumentException if a length does not match (H', H', featureDim), or a
    *     previous feature is given for a model without input deltas
+   * @throws IllegalStateException for a mean-readout model: its state includes the sum of h, use
+   *     {@link #restore(float[], float[], float[], float[], int)}
    */
   public void restore(float[] hidden, float[] cell, float[] previousFeature) {
+    if (m.meanReadout) {
+      throw new IllegalStateException("the model has the mean readout: restore the hidden sum and steps too");
+    }
+    restoreState(hidden, cell, previousFeature);
+  }
+
+  private void restoreState(float[] hidden, float[] cell, float[] previousFeature) {
     if (hidden.length != m.hidden || cell.length != m.hidden) {
       throw new IllegalArgumentException("state lengths " + hidden.length + "/" + cell.length
           + " do not match hidden size " + m.hidden);

@@ -3,6 +3,7 @@ package io.vibstream.model.runtime;
 import static io.vibstream.model.runtime.VectorActivations.tanh;
 
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -43,6 +44,8 @@ final class PackedLstm {
   final int classes;
   /** C rounded up to {@link #PANEL}. */
   final int paddedClasses;
+  /** Whether the classifier reads the mean of h_t over the clip rather than h_T. */
+  final boolean meanReadout;
   private final float[] w;
   private final float[] u;
   private final float[] b;
@@ -60,6 +63,7 @@ final class PackedLstm {
     gates = 4 * paddedHidden;
     classes = model.classes();
     paddedClasses = roundUp(classes, PANEL);
+    meanReadout = model.readout() == Readout.MEAN;
 
     int[] rowToColumn = new int[4 * hidden];
     for (int r = 0; r < rowToColumn.length; r++) {
@@ -152,6 +156,21 @@ final class PackedLstm {
   }
 
   /** Logits of h rows (stride HP) into rows of stride {@link #paddedClasses}. */
+  /** {@code sum[k] += h[k]} for k in [0, n): the running sum of a mean readout. */
+  static void accumulate(float[] h, float[] sum, int n) {
+    for (int k = 0; k < n; k++) {
+      sum[k] += h[k];
+    }
+  }
+
+  /** {@code out[k] = sum[k] / steps} for k in [0, n): the mean readout of a running sum. */
+  static void mean(float[] sum, int steps, float[] out, int n) {
+    float scale = 1f / steps;
+    for (int k = 0; k < n; k++) {
+      out[k] = sum[k] * scale;
+    }
+  }
+
   void classify(float[] h, int hOff, int rows, float[] out, int outOff) {
     gemm(fcW, hidden, paddedClasses, h, hOff, paddedHidden, fcB, 0, 0, out, outOff, paddedClasses, rows);
   }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.nio.FloatBuffer;
 
 /**
@@ -30,6 +31,7 @@ public final class TorchLstmRuntime implements LstmRuntime {
   private final InputGather input;
   private final int hidden;
   private final int classes;
+  private final boolean meanReadout;
   private final NDArray wT;
   private final NDArray uT;
   private final NDArray bias;
@@ -45,6 +47,7 @@ public final class TorchLstmRuntime implements LstmRuntime {
     input = new InputGather(model);
     hidden = model.hiddenSize();
     classes = model.classes();
+    meanReadout = model.readout() == Readout.MEAN;
     int d = input.size();
     int g = 4 * hidden;
     float[] w = model.w();
@@ -102,6 +105,7 @@ public final class TorchLstmRuntime implements LstmRuntime {
       NDList xw = xs.matMul(wT).addi(bias).split(steps);
       NDArray h = call.zeros(new Shape(batch, hidden));
       NDArray c = call.zeros(new Shape(batch, hidden));
+      NDArray sum = meanReadout ? call.zeros(new Shape(batch, hidden)) : null;
       for (int t = 0; t < steps; t++) {
         NDArray hNext;
         NDArray cNext;
@@ -117,8 +121,12 @@ public final class TorchLstmRuntime implements LstmRuntime {
         c.close();
         h = hNext;
         c = cNext;
+        if (meanReadout) {
+          sum.addi(h);
+        }
       }
-      float[] flat = h.matMul(fcWT).addi(fcB).toFloatArray();
+      NDArray r = meanReadout ? sum.divi(steps) : h;
+      float[] flat = r.matMul(fcWT).addi(fcB).toFloatArray();
       float[][] logits = new float[batch][classes];
       for (int b = 0; b < batch; b++) {
         System.arraycopy(flat, b * classes, logits[b], 0, classes);

@@ -19,6 +19,7 @@ public final class VectorLstmRuntime implements LstmRuntime {
   private float[] a = new float[0];
   private float[] h = new float[0];
   private float[] c = new float[0];
+  private float[] sum = new float[0];
   private float[] out = new float[0];
 
   public VectorLstmRuntime(CompressedLstm model) {
@@ -38,6 +39,7 @@ public final class VectorLstmRuntime implements LstmRuntime {
     }
     m.project(x, 0, rows, xw, 0);
     Arrays.fill(c, 0, batch * hp, 0f);
+    Arrays.fill(sum, 0, batch * hp, 0f);
     for (int t = 0; t < steps; t++) {
       // h_0 = 0, so step 0's pre-activations are the projection itself.
       float[] pre = xw;
@@ -52,6 +54,12 @@ public final class VectorLstmRuntime implements LstmRuntime {
       for (int b = 0; b < batch; b++) {
         m.cell(pre, preOff + b * preStride, c, h, b * hp);
       }
+      if (m.meanReadout) {
+        PackedLstm.accumulate(h, sum, batch * hp);
+      }
+    }
+    if (m.meanReadout) {
+      PackedLstm.mean(sum, steps, h, batch * hp);
     }
     m.classify(h, 0, batch, out, 0);
     float[][] logits = new float[batch][m.classes];
@@ -82,6 +90,7 @@ public final class VectorLstmRuntime implements LstmRuntime {
       a = new float[batch * m.gates];
       h = new float[batch * m.paddedHidden];
       c = new float[batch * m.paddedHidden];
+      sum = new float[batch * m.paddedHidden];
       out = new float[batch * m.paddedClasses];
     }
   }

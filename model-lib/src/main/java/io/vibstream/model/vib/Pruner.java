@@ -69,6 +69,7 @@ public final class Pruner {
     }
     return CompressedLstm.builder()
         .featureDim(model.featureDim())
+        .readout(model.readout())
         .keptInputs(featureIdx)
         .hiddenSize(hk)
         .classes(classes)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.Random;
  *   o_t = sigmoid(W_o v_t + U_o h_{t-1} + b_o) * z_o
  *   c_t = f_t * c_{t-1} + i_t * g_t
  *   h_t = o_t * tanh(c_t)
- *   logits = W_fc h_T + b_fc
+ *   logits = W_fc r + b_fc,   r = h_T, or (1/T) sum_t h_t with the mean {@link Readout}
  * </pre>
  *
  * <p>Three kinds of model share these equations: {@link Kind#PLAIN} (all z = 1, the uncompressed
@@ -47,14 +48,17 @@ public final class VibLstm implements AutoCloseable {
   private final int inputSize;
   private final int hidden;
   private final int classes;
+  private final Readout readout;
   private final Map<String, NDArray> weights = new LinkedHashMap<>();
   private VibMask inputMask;
   private VibMask gateMask;
   private float[] frozenGateScale;
   private double threshold;
 
-  private VibLstm(NDManager parent, Kind kind, int featureDim, int[] inputIndices, int hidden, int classes) {
+  private VibLstm(NDManager parent, Kind kind, int featureDim, int[] inputIndices, int hidden, int classes,
+      Readout readout) {
     this.manager = parent.newSubManager();
+    this.readout = java.util.Objects.requireNonNull(readout, "readout");
     this.kind = kind;
     this.featureDim = featureDim;
     this.inputIndices = inputIndices.clone();
@@ -63,9 +67,15 @@ public final class VibLstm implements AutoCloseable {
     this.classes = classes;
   }
 
-  /** A freshly initialised plain LSTM reading all {@code inputSize} features (seeded). */
+  /** A freshly initialised plain LSTM reading all {@code inputSize} features (seeded), last readout. */
   public static VibLstm plain(NDManager parent, int inputSize, int hidden, int classes, long seed) {
-    return plain(parent, inputSize, identity(inputSize), hidden, classes, seed);
+    return plain(parent, inputSize, identity(inputSize), hidden, classes, Readout.LAST, seed);
+  }
+
+  /** A freshly initialised plain LSTM reading all {@code inputSize} features (seeded). */
+  public static VibLstm plain(NDManager parent, int inputSize, int hidden, int classes, Readout readout,
+      long seed) {
+    return plain(parent, inputSize, identity(inputSize), hidden, classes, readout, seed);
   }
 
   /**
@@ -73,7 +83,7 @@ public final class VibLstm implements AutoCloseable {
    * features {@code inputIndices} of vectors of dimension {@code featureDim} (seeded).
    */
   public static VibLstm plain(NDManager parent, int featureDim, int[] inputIndices, int hidden, int classes,
-      long seed) {
+      Readout readout, long seed) {
     int inputSize = inputIndices.length;
     if (inputSize < 1 || hidden < 1 || classes < 2) {
       throw new IllegalArgumentException("need inputSize >= 1, hidden >= 1, classes >= 2; got "
@@ -86,7 +96,7 @@ public final class VibLstm implements AutoCloseable {
       }
       prev = index;
     }
-    VibLstm model = new VibLstm(parent, Kind.PLAIN, featureDim, inputIndices, hidden, classes);
+    VibLstm model = new VibLstm(parent, Kind.PLAIN, featureDim, inputIndices, hidden, classes, readout);
     Random random = new Random(seed);
     float k = (float) (1.0 / Math.sqrt(hidden));
     float[] b = uniform(random, 4 * hidden, k);
@@ -115,7 +125,7 @@ public final class VibLstm implements AutoCloseable {
       }
     }
     VibLstm model = new VibLstm(parent, Kind.PLAIN, trained.featureDim(), identity(trained.featureDim()),
-        trained.hiddenSize(), trained.classes());
+        trained.hiddenSize(), trained.classes(), trained.readout());
     model.setWeights(trained.w(), trained.u(), trained.b(), trained.fcW(), trained.fcB());
     return model;
   }
@@ -128,7 +138,7 @@ public final class VibLstm implements AutoCloseable {
     if (kind != Kind.PLAIN || inputSize != featureDim) {
       throw new IllegalStateException("VIB masks go on a plain model of full input, this one is " + kind);
     }
-    VibLstm model = new VibLstm(parentManager(), Kind.VIB, featureDim, inputIndices, hidden, classes);
+    VibLstm model = new VibLstm(parentManager(), Kind.VIB, featureDim, inputIndices, hidden, classes, readout);
     model.copyWeightsFrom(this);
     model.inputMask = VibMask.initialise(model.manager, inputSize, seed);
     model.gateMask = VibMask.initialise(model.manager, 4 * hidden, seed + 1);
@@ -144,7 +154,7 @@ public final class VibLstm implements AutoCloseable {
     requireExpanded(compressed);
     int h = compressed.hiddenSize();
     VibLstm model = new VibLstm(parent, Kind.FROZEN, compressed.featureDim(), compressed.keptInputs(), h,
-        compressed.classes());
+        compressed.classes(), compressed.readout());
     model.setWeights(compressed.w(), compressed.u(), compressed.b(), compressed.fcW(), compressed.fcB());
     float[] gate = new float[4 * h];
     System.arraycopy(compressed.gateScales(), 0, gate, 0, 3 * h);
@@ -192,6 +202,11 @@ public final class VibLstm implements AutoCloseable {
 
   public int classes() {
     return classes;
+  }
+
+  /** What the classifier reads: h_T, or the mean of h_t over the clip. */
+  public Readout readout() {
+    return readout;
   }
 
   /** Pruning threshold on log alpha (VIB models). */
@@ -267,6 +282,7 @@ public final class VibLstm implements AutoCloseable {
     NDArray h = scope.zeros(new Shape(batch, hidden));
     NDArray c = scope.zeros(new Shape(batch, hidden));
     long steps = x.getShape().get(1);
+    NDArray sum = null;
     for (int t = 0; t < steps; t++) {
       NDList a = projected.get(t).add(h.matMul(uT)).split(4, 1);
       NDArray i = a.get(0).getNDArrayInternal().sigmoid();
@@ -281,8 +297,12 @@ public final class VibLstm implements AutoCloseable {
       }
       c = f.mul(c).add(i.mul(g));
       h = o.mul(c.tanh());
+      if (readout == Readout.MEAN) {
+        sum = sum == null ? h : sum.add(h);
+      }
     }
-    return h.matMul(weights.get("fc_w").transpose()).add(weights.get("fc_b"));
+    NDArray r = readout == Readout.MEAN ? sum.div(steps) : h;
+    return r.matMul(weights.get("fc_w").transpose()).add(weights.get("fc_b"));
   }
 
   /** Sum of the gate KL terms (scalar), or null unless {@link Kind#VIB}. */

@@ -1,6 +1,7 @@
 package io.vibstream.model.artifact;
 
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,17 @@ final class ArtifactFixtures {
     ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(true), m.version(), m.createdAt(),
         m.labels(), m.backbone(), m.clipLength(), true, kept, m.hiddenSize(), 10, m.originalHiddenSize(),
         m.metrics(), m.lineage());
+    return new ModelArtifact(manifest, model);
+  }
+
+  /** The model of {@link #deltasArtifact} with the mean readout, format version 3. */
+  static ModelArtifact meanReadoutArtifact() {
+    ModelArtifact deltas = deltasArtifact();
+    CompressedLstm model = deltas.model().toBuilder().readout(Readout.MEAN).build();
+    ModelManifest m = deltas.manifest();
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), m.version(), m.createdAt(),
+        m.labels(), m.backbone(), m.clipLength(), true, Readout.MEAN, m.keptInputs(), m.hiddenSize(),
+        m.originalInputSize(), m.originalHiddenSize(), m.metrics(), m.lineage());
     return new ModelArtifact(manifest, model);
   }
 

@@ -3,6 +3,7 @@ package io.vibstream.model.artifact;
 import static io.vibstream.model.artifact.ArtifactFixtures.artifact;
 import static io.vibstream.model.artifact.ArtifactFixtures.assemble;
 import static io.vibstream.model.artifact.ArtifactFixtures.deltasArtifact;
+import static io.vibstream.model.artifact.ArtifactFixtures.meanReadoutArtifact;
 import static io.vibstream.model.artifact.ArtifactFixtures.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.model.artifact.ArtifactFixtures.Parts;
 import io.vibstream.model.artifact.Safetensors.Tensor;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,6 +72,36 @@ class ModelArtifactsTest {
     assertSameModel(loaded.model(), deltas.model());
     assertThat(loaded.model().inputDeltas()).isTrue();
     assertThat(ModelArtifacts.toBytes(loaded)).isEqualTo(vib);
+  }
+
+  @Test
+  void aMeanReadoutModelRoundTripsAsFormatVersion3() {
+    ModelArtifact mean = meanReadoutArtifact();
+    byte[] vib = ModelArtifacts.toBytes(mean);
+    Parts parts = split(vib);
+    assertThat(parts.formatVersion()).isEqualTo(3);
+    assertThat(new String(parts.manifest(), StandardCharsets.UTF_8))
+        .startsWith("{\"formatVersion\":3,").contains("\"input\":\"features+deltas\",\"readout\":\"mean\",");
+
+    ModelArtifact loaded = ModelArtifacts.fromBytes(vib, "memory");
+    assertThat(loaded.manifest()).isEqualTo(mean.manifest());
+    assertThat(loaded.model().readout()).isEqualTo(Readout.MEAN);
+    assertSameModel(loaded.model(), mean.model());
+    assertThat(ModelArtifacts.toBytes(loaded)).isEqualTo(vib);
+    // Models of the last readout keep their older format versions, which readers before 3 load.
+    assertThat(split(ModelArtifacts.toBytes(deltasArtifact())).manifest()).asString(StandardCharsets.UTF_8)
+        .doesNotContain("readout");
+  }
+
+  @Test
+  void inconsistentReadoutFieldsWithValidChecksum() {
+    byte[] mean = ModelArtifacts.toBytes(meanReadoutArtifact());
+    assertProblem(withManifest(mean, 2, m -> m.put("formatVersion", 2)),
+        "invalid manifest: readout 'mean' needs formatVersion >= 3, got 2");
+    assertProblem(withManifest(mean, 3, m -> m.put("readout", "max")),
+        "invalid manifest: field 'readout' must be 'last' or 'mean', found 'max'");
+    ModelArtifact withoutField = ModelArtifacts.fromBytes(withManifest(mean, 3, m -> m.remove("readout")), "memory");
+    assertThat(withoutField.model().readout()).isEqualTo(Readout.LAST);
   }
 
   @Test
@@ -199,10 +231,10 @@ class ModelArtifactsTest {
   @Test
   void futureFormatVersionWithValidChecksum() {
     Parts parts = split(bytes);
-    assertProblem(assemble(3, parts.manifest(), parts.block()),
-        "unsupported format version 3 (this reader supports 1 to 2)");
+    assertProblem(assemble(4, parts.manifest(), parts.block()),
+        "unsupported format version 4 (this reader supports 1 to 3)");
     assertProblem(assemble(0, parts.manifest(), parts.block()),
-        "unsupported format version 0 (this reader supports 1 to 2)");
+        "unsupported format version 0 (this reader supports 1 to 3)");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.vibstream.model.runtime;
 
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import java.util.Random;
 
 /** Random models and clips, and a double-precision scalar reference of the cell equations. */
@@ -9,6 +10,11 @@ final class TestModels {
 
   /** Random model with random ascending kept indices and gate scales in [0.2, 1]. */
   static CompressedLstm random(int featureDim, int inputSize, int hidden, int classes, long seed) {
+    return random(featureDim, inputSize, hidden, classes, Readout.LAST, seed);
+  }
+
+  /** {@link #random(int, int, int, int, long)} with the given readout. */
+  static CompressedLstm random(int featureDim, int inputSize, int hidden, int classes, Readout readout, long seed) {
     Random rnd = new Random(seed);
     int[] kept = rnd.ints(0, featureDim).distinct().limit(inputSize).sorted().toArray();
     float[] scales = new float[3 * hidden];
@@ -17,6 +23,7 @@ final class TestModels {
     }
     return CompressedLstm.builder()
         .featureDim(featureDim)
+        .readout(readout)
         .keptInputs(kept)
         .hiddenSize(hidden)
         .classes(classes)
@@ -39,7 +46,10 @@ final class TestModels {
     return clips;
   }
 
-  /** Reference logits of one clip: the CompressedLstm equations in double with Math.tanh/exp. */
+  /**
+   * Reference logits of one clip: the CompressedLstm equations in double with Math.tanh/exp, on
+   * features x_t (models without input deltas), with either readout.
+   */
   static double[] reference(CompressedLstm m, float[][] clip) {
     int d = m.inputSize();
     int hs = m.hiddenSize();
@@ -50,6 +60,7 @@ final class TestModels {
     float[] s = m.gateScales();
     double[] h = new double[hs];
     double[] c = new double[hs];
+    double[] hSum = new double[hs];
     for (float[] feature : clip) {
       double[] a = new double[4 * hs];
       for (int r = 0; r < 4 * hs; r++) {
@@ -69,6 +80,12 @@ final class TestModels {
         double o = sigmoid(a[3 * hs + j]);
         c[j] = f * c[j] + i * g;
         h[j] = o * Math.tanh(c[j]);
+        hSum[j] += h[j];
+      }
+    }
+    if (m.readout() == Readout.MEAN) {
+      for (int j = 0; j < hs; j++) {
+        h[j] = hSum[j] / clip.length;
       }
     }
     float[] fcW = m.fcW();

@@ -9,20 +9,24 @@ import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.runtime.LstmRuntime;
 import io.vibstream.model.runtime.LstmRuntimes;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PrunerTest {
   private static final int H = 10;
   private static final int D = 7;
 
-  @Test
-  void prunedModelGivesTheMaskedModelsLogits() {
+  @ParameterizedTest
+  @EnumSource(Readout.class)
+  void prunedModelGivesTheMaskedModelsLogits(Readout readout) {
     SequenceDataset data = ToyData.generate(90, 9, D, 4);
     try (NDManager manager = NDManager.newBaseManager();
-        VibLstm plain = VibLstm.plain(manager, D, H, 3, 2);
+        VibLstm plain = VibLstm.plain(manager, D, H, 3, readout, 2);
         VibLstm vib = plain.withVibMasks(0, 3)) {
       VibTrainer.train(vib, data, TrainingSchedule.of(2, 5).withBatchSize(30).withBetas(1e-2, 1e-2)
           .withMaskLearningRate(5e-2), "vib", TrainingListener.NONE);
@@ -49,6 +53,7 @@ class PrunerTest {
       }
 
       CompressedLstm pruned = Pruner.prune(vib);
+      assertThat(pruned.readout()).isEqualTo(readout);
       assertThat(inputKept[1]).isFalse();
       assertThat(pruned.keptInputs()).doesNotContain(1);
       assertThat(pruned.inputSize()).isEqualTo(expectedInputs);
