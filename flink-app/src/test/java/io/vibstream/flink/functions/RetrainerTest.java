@@ -10,6 +10,7 @@ import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.eval.Evaluator;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
@@ -27,6 +28,8 @@ import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The retrain operator in a test harness: real training (small recipes, about a second each),
@@ -241,6 +244,23 @@ class RetrainerTest {
         }
         assertThat(named).isGreaterThanOrEqualTo(27);
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CandidateTraining.Mode.class)
+  void aCandidateKeepsTheReadoutOfItsParent(CandidateTraining.Mode mode) throws Exception {
+    byte[] parent = ModelArtifacts.toBytes(TrendClips.knownModel(2, 16, Readout.MEAN, 13));
+    try (var h = harness(SETTINGS.withGate(100.0, 0).withRecipe(RECIPE.withMode(mode)))) {
+      h.processElement2(new StreamRecord<>(release(2, parent)));
+      feed(h, TrendClips.clips(ALL, 30, 0, 14));
+
+      RetrainStatus status = await(h, 1).get(0);
+      assertThat(status.getDecision()).as(status.getReason()).isEqualTo(RetrainDecision.PUBLISHED);
+      ModelArtifact candidate = ModelReleases.validate(releases(h).get(0),
+          new BackboneIdentity(TrendClips.BACKBONE, TrendClips.DIMENSION), 2, null).artifact();
+      assertThat(candidate.model().readout()).isEqualTo(Readout.MEAN);
+      assertThat(candidate.manifest().formatVersion()).isEqualTo(3);
     }
   }
 

@@ -5,6 +5,7 @@ import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.vib.Pruner;
 import io.vibstream.model.vib.TrainingListener;
 import io.vibstream.model.vib.TrainingSchedule;
@@ -82,6 +83,11 @@ public final class TrendClips {
 
   /** A dense LSTM (hidden {@code hidden}) trained on the {@link #KNOWN} labels, as a version {@code version} artifact. */
   public static ModelArtifact knownModel(long version, int hidden, long seed) {
+    return knownModel(version, hidden, Readout.LAST, seed);
+  }
+
+  /** {@link #knownModel(long, int, long)} with the given readout. */
+  public static ModelArtifact knownModel(long version, int hidden, Readout readout, long seed) {
     Random random = new Random(seed);
     int n = 120;
     float[] data = new float[n * FRAMES * DIMENSION];
@@ -96,14 +102,14 @@ public final class TrendClips {
     SequenceDataset train = new SequenceDataset(data, labels, FRAMES, DIMENSION, KNOWN);
     CompressedLstm model;
     try (var manager = ai.djl.ndarray.NDManager.newBaseManager();
-        VibLstm lstm = VibLstm.plain(manager, DIMENSION, hidden, KNOWN.size(), seed)) {
+        VibLstm lstm = VibLstm.plain(manager, DIMENSION, hidden, KNOWN.size(), readout, seed)) {
       VibTrainer.train(lstm, train, new TrainingSchedule(15, 16, 1e-2, 5e-3, 0, 0, 0, seed, true), "known",
           TrainingListener.NONE);
       model = Pruner.prune(lstm);
     }
     int[] kept = model.keptInputs();
-    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(false), version, "2025-06-01T12:00:00Z",
-        KNOWN, new ModelManifest.Backbone(BACKBONE, DIMENSION), FRAMES, false, kept, hidden, DIMENSION, hidden,
+    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), version, "2025-06-01T12:00:00Z",
+        KNOWN, new ModelManifest.Backbone(BACKBONE, DIMENSION), FRAMES, false, readout, kept, hidden, DIMENSION, hidden,
         Map.of("accuracy", 100.0), new ModelManifest.Lineage(null, "trend clips", 0, 0, "15 epochs"));
     return new ModelArtifact(manifest, model);
   }
