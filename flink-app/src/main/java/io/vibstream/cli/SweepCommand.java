@@ -3,6 +3,7 @@ package io.vibstream.cli;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.experiment.Sweep;
 import java.io.PrintWriter;
@@ -87,7 +88,8 @@ final class SweepCommand implements Callable<Integer> {
       stdout.flush();
       save(row, data, models.resolve(row.model() + ".vib"));
     });
-    SweepReport.write(out, result, data.description());
+    SweepReport.write(out, result, data.description()
+        + (options.readout == Readout.MEAN ? " (every model with the mean readout)" : ""));
     Sweep.Row best = result.best();
     stdout.printf("best: %s %.1fx fewer LSTM parameters at %+.2f points vs baseline; scratch control %.2f%%%n",
         best.model(), result.baseline().lstmParams() / (double) best.lstmParams(),

@@ -118,6 +118,7 @@ class CliTest {
     Cli evaluate = Cli.run("evaluate", "--model", out.resolve("models/baseline.vib").toString(), "--data", spec);
     assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
     assertThat(evaluate.out()).contains("readout mean");
+    assertThat(Files.readString(out.resolve("table.md"))).contains("(every model with the mean readout)");
     assertThat(Files.readAllLines(out.resolve("table.csv")).get(1))
         .as("the saved baseline scores as in the sweep").endsWith("," + evaluate.lastLine().substring("accuracy=".length()));
 
