@@ -43,7 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.printf("model: %s version %d, input %s, D'=%d of %d, H'=%d, readout %s, lstm_params=%d, trained on %s%n",
         model, manifest.version(), manifest.input(), artifact.model().inputSize(), artifact.model().inputWidth(),
-        artifact.model().hiddenSize(), manifest.readout().id(), artifact.model().lstmParams(), manifest.lineage().data());
+        artifact.model().hiddenSize(), manifest.readout().id(), artifact.model().lstmParams(),
+        manifest.lineage().data());
     out.printf("data: %s, %d test sequences%n", split.description(), split.test().size());
     int[][] confusion = Evaluator.confusion(artifact.model(), split.test());
     List<String> labels = manifest.labels();

@@ -21,7 +21,8 @@ final class Models {
     ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), 1,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), data.train().classNames(),
         new ModelManifest.Backbone(data.backboneId(), model.featureDim()), data.train().timeSteps(),
-        model.inputDeltas(), model.readout(), model.keptInputs(), model.hiddenSize(), model.inputWidth(), originalHidden, metrics,
+        model.inputDeltas(), model.readout(), model.keptInputs(), model.hiddenSize(), model.inputWidth(), originalHidden,
+        metrics,
         new ModelManifest.Lineage(null, data.description(), beta, betaInput, training));
     return new ModelArtifact(manifest, model);
   }

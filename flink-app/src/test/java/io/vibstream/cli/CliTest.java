@@ -120,7 +120,8 @@ class CliTest {
     assertThat(evaluate.out()).contains("readout mean");
     assertThat(Files.readString(out.resolve("table.md"))).contains("(every model with the mean readout)");
     assertThat(Files.readAllLines(out.resolve("table.csv")).get(1))
-        .as("the saved baseline scores as in the sweep").endsWith("," + evaluate.lastLine().substring("accuracy=".length()));
+        .as("the saved baseline scores as in the sweep")
+        .endsWith("," + evaluate.lastLine().substring("accuracy=".length()));
 
     Cli lastReadout = Cli.run("sweep", "--data", spec, "--deltas", "--standardize", "--hidden", "6", "--betas", "3e-3",
         "--epochs", "1", "--out", tmp.resolve("never").toString(), "--baseline", out.resolve("models/baseline.vib")

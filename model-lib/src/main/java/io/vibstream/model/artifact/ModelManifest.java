@@ -180,7 +180,8 @@ public record ModelManifest(
   public boolean equals(Object o) {
     return o instanceof ModelManifest m && formatVersion == m.formatVersion && version == m.version
         && createdAt.equals(m.createdAt) && labels.equals(m.labels) && backbone.equals(m.backbone)
-        && clipLength == m.clipLength && inputDeltas == m.inputDeltas && readout == m.readout && Arrays.equals(keptInputs, m.keptInputs)
+        && clipLength == m.clipLength && inputDeltas == m.inputDeltas && readout == m.readout
+        && Arrays.equals(keptInputs, m.keptInputs)
         && hiddenSize == m.hiddenSize && originalInputSize == m.originalInputSize
         && originalHiddenSize == m.originalHiddenSize && metrics.equals(m.metrics) && lineage.equals(m.lineage);
   }
@@ -195,8 +196,9 @@ public record ModelManifest(
   public String toString() {
     return "ModelManifest[formatVersion=" + formatVersion + ", version=" + version + ", createdAt=" + createdAt
         + ", labels=" + labels + ", backbone=" + backbone + ", clipLength=" + clipLength + ", input=" + input()
-        + ", readout=" + readout.id() + ", keptInputs=" + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize + ", originalInputSize="
-        + originalInputSize + ", originalHiddenSize=" + originalHiddenSize + ", metrics=" + metrics + ", lineage=" + lineage + "]";
+        + ", readout=" + readout.id() + ", keptInputs=" + Arrays.toString(keptInputs) + ", hiddenSize=" + hiddenSize
+        + ", originalInputSize=" + originalInputSize + ", originalHiddenSize=" + originalHiddenSize + ", metrics="
+        + metrics + ", lineage=" + lineage + "]";
   }
 
   private static void require(boolean ok, String message) {

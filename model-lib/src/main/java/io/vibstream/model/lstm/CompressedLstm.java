@@ -147,14 +147,15 @@ public final class CompressedLstm {
 
   /** A builder holding this model's fields, to derive a model that differs in some of them. */
   public Builder toBuilder() {
-    return builder().featureDim(featureDim).inputDeltas(inputDeltas).readout(readout).keptInputs(keptInputs).hiddenSize(hidden)
-        .classes(classes).weights(w, u, b).gateScales(gateScales).classifier(fcW, fcB);
+    return builder().featureDim(featureDim).inputDeltas(inputDeltas).readout(readout).keptInputs(keptInputs)
+        .hiddenSize(hidden).classes(classes).weights(w, u, b).gateScales(gateScales).classifier(fcW, fcB);
   }
 
   @Override
   public String toString() {
     return "CompressedLstm[D'=" + inputSize() + "/" + inputWidth() + (inputDeltas ? " (features+deltas)" : "")
-        + ", H'=" + hidden + (readout == Readout.MEAN ? " (mean readout)" : "") + ", classes=" + classes + ", lstmParams=" + lstmParams() + "]";
+        + ", H'=" + hidden + (readout == Readout.MEAN ? " (mean readout)" : "") + ", classes=" + classes
+        + ", lstmParams=" + lstmParams() + "]";
   }
 
   /** Validating builder; every array is copied. */
