@@ -61,18 +61,10 @@ public final class Sweep {
       }
     }
 
-    /** Settings without distillation. */
+    /** Settings without distillation, models with the last-step readout. */
     public Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
         TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints) {
-      this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, 0, 1);
-    }
-
-    /** Settings of models with the last-step readout. */
-    public Settings(int hidden, List<Double> betas, double betaInputRatio, TrainingSchedule baseline,
-        TrainingSchedule vib, TrainingSchedule fineTune, double threshold, double tolerancePoints,
-        double distillWeight, double distillTemperature) {
-      this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, distillWeight,
-          distillTemperature, Readout.LAST);
+      this(hidden, betas, betaInputRatio, baseline, vib, fineTune, threshold, tolerancePoints, 0, 1, Readout.LAST);
     }
 
     /** Epochs a compressed row trains in all phases; the scratch control gets the same. */

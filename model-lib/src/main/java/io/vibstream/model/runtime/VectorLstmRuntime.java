@@ -39,7 +39,9 @@ public final class VectorLstmRuntime implements LstmRuntime {
     }
     m.project(x, 0, rows, xw, 0);
     Arrays.fill(c, 0, batch * hp, 0f);
-    Arrays.fill(sum, 0, batch * hp, 0f);
+    if (m.meanReadout) {
+      Arrays.fill(sum, 0, batch * hp, 0f);
+    }
     for (int t = 0; t < steps; t++) {
       // h_0 = 0, so step 0's pre-activations are the projection itself.
       float[] pre = xw;

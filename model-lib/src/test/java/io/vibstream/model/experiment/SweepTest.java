@@ -7,6 +7,7 @@ import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.vib.TrainingListener;
 import io.vibstream.model.vib.TrainingSchedule;
 import java.util.List;
@@ -38,7 +39,7 @@ class SweepTest {
     DataSplit data = new DataSplit(random(60, 1), random(30, 2), "pose", "random");
     TrainingSchedule schedule = TrainingSchedule.of(1, 3).withBatchSize(20);
     Sweep.Result result = Sweep.run(data, new Sweep.Settings(6, List.of(3e-2), 1, schedule, schedule, schedule, 0,
-        100, 0.5, 4), TrainingListener.NONE, row -> { });
+        100, 0.5, 4, Readout.LAST), TrainingListener.NONE, row -> { });
     assertThat(result.baseline().training()).doesNotContain("distilled");
     assertThat(result.best().training()).contains("fine-tune epochs, distilled from the baseline (weight 0.50, T 4.0)");
     assertThat(result.scratch().training()).contains("from scratch, distilled from the baseline");
