@@ -13,6 +13,7 @@ import io.vibstream.model.vib.TrainingListener;
 import io.vibstream.model.vib.TrainingSchedule;
 import io.vibstream.model.vib.VibLstm;
 import io.vibstream.model.vib.VibTrainer;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -141,7 +142,7 @@ public final class Sweep {
           TrainingSchedule vib = settings.vib().withBetas(beta, beta * settings.betaInputRatio());
           Compression.Outcome outcome = Compression.compress(baseline, train, vib, settings.fineTune(),
               settings.threshold(), teacher, listener);
-          Row row = new Row(VIB + "-beta" + beta, outcome.model(), Evaluator.accuracyPercent(outcome.model(), test),
+          Row row = new Row(vibRowName(beta), outcome.model(), Evaluator.accuracyPercent(outcome.model(), test),
               beta, String.format("%d baseline + %d VIB + %d fine-tune epochs%s; after VIB D'=%d H'=%d",
                   settings.baseline().epochs(), vib.epochs(), settings.fineTune().epochs(), distilled(teacher),
                   outcome.vibInputs(), outcome.vibHidden()));
@@ -183,5 +184,10 @@ public final class Sweep {
   private static void emit(List<Row> rows, Row row, Consumer<Row> onRow) {
     rows.add(row);
     onRow.accept(row);
+  }
+
+  /** The row (and model file) name of a beta, in plain decimals: {@code vib-beta0.0009}, not {@code 9.0E-4}. */
+  static String vibRowName(double beta) {
+    return VIB + "-beta" + BigDecimal.valueOf(beta).stripTrailingZeros().toPlainString();
   }
 }

@@ -35,6 +35,13 @@ class SweepTest {
   }
 
   @Test
+  void rowsAreNamedByTheirBetaInPlainDecimals() {
+    assertThat(Sweep.vibRowName(9e-4)).isEqualTo("vib-beta0.0009");
+    assertThat(Sweep.vibRowName(2.2e-3)).isEqualTo("vib-beta0.0022");
+    assertThat(Sweep.vibRowName(3e-2)).isEqualTo("vib-beta0.03");
+  }
+
+  @Test
   void aDistilledSweepSaysSoInTheCompressedAndControlRows() {
     DataSplit data = new DataSplit(random(60, 1), random(30, 2), "pose", "random");
     TrainingSchedule schedule = TrainingSchedule.of(1, 3).withBatchSize(20);
