@@ -178,8 +178,12 @@ public final class AnnotatedVideoWriter implements AutoCloseable {
     Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** The FFmpeg muxer for the extension of {@code file}. */
-  static String format(Path file) {
+  /**
+   * The FFmpeg muxer for the extension of {@code file}.
+   *
+   * @throws IllegalArgumentException not .mp4, .mov, .mkv or .avi
+   */
+  public static String format(Path file) {
     String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1);

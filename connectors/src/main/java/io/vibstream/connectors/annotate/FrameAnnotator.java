@@ -11,19 +11,22 @@ import java.awt.Composite;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Draws persons on a frame in place: a box, the skeleton ({@link PoseJoints#BONES}; bones with a
  * joint below {@link PersonFeatures#VISIBLE} visibility faint, such joints not dotted), and a tag
- * above the box with the track id, the label and its confidence. Each track has its own colour;
- * an unsure label gets a dashed box, a grey tag and a trailing "?".
+ * above the box with the track id, the label and its confidence (moved up when it would cover an
+ * earlier person's tag). Each track has its own colour; an unsure label gets a dashed box, a grey
+ * tag and a trailing "?".
  */
 public final class FrameAnnotator {
   /** Opacity of bones with a hidden joint. */
@@ -57,10 +60,11 @@ public final class FrameAnnotator {
         drawSkeleton(g, p.pose(), c, w);
         drawBox(g, p.pose().box(), c, w, p.label() != null && p.unsure());
       }
-      // Tags last, so that no skeleton covers a tag.
+      // Tags last, so that no skeleton covers a tag; a tag that would cover another moves up.
       g.setFont(font);
+      List<Rectangle> placed = new ArrayList<>();
       for (PersonAnnotation p : persons) {
-        drawTag(g, p, image.getWidth(), w);
+        placed.add(drawTag(g, p, image.getWidth(), w, placed));
       }
     } finally {
       g.dispose();
@@ -129,7 +133,7 @@ public final class FrameAnnotator {
     g.draw(new Rectangle2D.Float(box.x(), box.y(), box.width(), box.height()));
   }
 
-  private static void drawTag(Graphics2D g, PersonAnnotation p, int imageWidth, float w) {
+  private static Rectangle drawTag(Graphics2D g, PersonAnnotation p, int imageWidth, float w, List<Rectangle> placed) {
     String text = tag(p);
     FontMetrics fm = g.getFontMetrics();
     int pad = Math.round(w);
@@ -138,15 +142,29 @@ public final class FrameAnnotator {
     PersonBox box = p.pose().box();
     int tx = Math.max(0, Math.min(Math.round(box.x()), imageWidth - tw));
     int ty = Math.round(box.y()) - th;
-    if (ty < 0) {
-      ty = Math.max(0, Math.round(box.y())); // no room above: inside the box's top edge
+    Rectangle r = new Rectangle(tx, ty, tw, th);
+    while (r.y >= 0 && overlaps(r, placed)) {
+      r.y -= th;
+    }
+    if (r.y < 0) {
+      r.y = Math.max(0, Math.round(box.y())); // no room above: inside the box's top edge
     }
     boolean unsure = p.label() != null && p.unsure();
     Color plate = unsure ? UNSURE_TAG : trackColor(p.trackId());
     g.setColor(plate);
-    g.fillRect(tx, ty, tw, th);
+    g.fillRect(r.x, r.y, r.width, r.height);
     g.setColor(unsure ? Color.WHITE : textOn(plate));
-    g.drawString(text, tx + pad, ty + pad + fm.getAscent());
+    g.drawString(text, r.x + pad, r.y + pad + fm.getAscent());
+    return r;
+  }
+
+  private static boolean overlaps(Rectangle r, List<Rectangle> placed) {
+    for (Rectangle o : placed) {
+      if (o.intersects(r)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Black or white, whichever reads better on {@code plate}. */

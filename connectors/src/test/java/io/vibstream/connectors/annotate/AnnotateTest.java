@@ -127,6 +127,22 @@ class AnnotateTest {
   }
 
   @Test
+  void tagsOfNeighboursDoNotCoverEachOther() {
+    BufferedImage img = black(300, 200);
+    Color a = FrameAnnotator.trackColor(1);
+    Color b = FrameAnnotator.trackColor(2);
+    FrameAnnotator.draw(img, List.of(new PersonAnnotation(1, figure(50, 80, 40, 100, -1), "walk", 0.9f, false),
+        new PersonAnnotation(2, figure(60, 80, 40, 100, -1), "run", 0.9f, false)));
+    // The first tag's plate keeps its place just above its box; the second moved above it.
+    assertEquals(0, distance(a, at(img, 51, 78)), "first tag in place");
+    boolean above = false;
+    for (int y = 0; y < 60 && !above; y++) {
+      above = distance(b, at(img, 61, y)) == 0;
+    }
+    assertTrue(above, "second tag above the first");
+  }
+
+  @Test
   void tracksHaveDistinctColours() {
     for (int a = 0; a < 12; a++) {
       for (int b = a + 1; b < 12; b++) {
