@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         SweepCommand.class,
         SynthCommand.class,
+        SynthPeopleCommand.class,
         CameraCommand.class,
         BrokerCommand.class,
         TailCommand.class,
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
         RetrainCommand.class,
         LabelCommand.class,
         DemoCommand.class,
+        RecognizeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Vibstream {

@@ -173,6 +173,18 @@ final class Skeleton {
 
   private record Seg(int a, int b, double width, Color colour) {}
 
+  /**
+   * Forward kinematics alone, for 3D uses (camera projection): writes the {@link #KEYPOINTS} joint
+   * positions of pose {@code q} into {@code out[i] = {x, y, z}}, body heights, x forward, y up (feet
+   * on the ground at y ~ 0.03), z to the figure's left.
+   */
+  void joints3d(double[] q, Actor actor, double[][] out) {
+    kinematics(q, actor);
+    for (int i = 0; i < POINTS; i++) {
+      System.arraycopy(pts[i], 0, out[i], 0, 3);
+    }
+  }
+
   private void kinematics(double[] q, Actor actor) {
     double sw = actor.shoulders();
     set(PELVIS, 0, 0.52, 0);

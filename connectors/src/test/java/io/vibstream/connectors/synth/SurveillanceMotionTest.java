@@ -1,0 +1,143 @@
+package io.vibstream.connectors.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.pose.PersonPose;
+import io.vibstream.model.pose.PoseJoints;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class SurveillanceMotionTest {
+  private static final long DATA_SEED = 5;
+
+  private static SurveillanceMotion.Clip clip(String label, boolean test, long seed, EstimatorNoise noise) {
+    return SurveillanceMotion.clip(label, test, 32, 10, 10, seed, DATA_SEED, noise);
+  }
+
+  @Test
+  void labelsAreTheActionsInOrderThenIdle() {
+    assertThat(SurveillanceMotion.labels()).hasSize(Action.values().length + 1).startsWith("walk", "run")
+        .endsWith("jumping_jack", SurveillanceMotion.IDLE);
+    for (Action a : Action.values()) {
+      assertThat(SurveillanceMotion.labels().get(a.ordinal())).isEqualTo(a.label());
+    }
+  }
+
+  @Test
+  void sameSeedSameClipAndFeaturesOfTheLiveWidth() {
+    float[][] a = clip("wave", false, 42, EstimatorNoise.DEFAULT).features();
+    float[][] b = clip("wave", false, 42, EstimatorNoise.DEFAULT).features();
+    float[][] c = clip("wave", false, 43, EstimatorNoise.DEFAULT).features();
+    assertThat(a).hasNumberOfRows(32);
+    assertThat(a[0]).hasSize(PersonFeatures.DIMENSION);
+    assertThat(Arrays.deepEquals(a, b)).isTrue();
+    assertThat(Arrays.deepEquals(a, c)).isFalse();
+    // The first frame has no previous box: zero motion, as live.
+    assertThat(a[0][3 * PoseJoints.COUNT]).isZero();
+    assertThat(a[0][3 * PoseJoints.COUNT + 1]).isZero();
+  }
+
+  @Test
+  void splitsUseDisjointElevationsHeadingsAndActors() {
+    for (int i = 0; i < 200; i++) {
+      boolean test = i % 2 == 0;
+      SurveillanceMotion.View v = clip("clap", test, 1000 + i, EstimatorNoise.DEFAULT).view();
+      double e = v.elevationDeg();
+      double h = ((v.headingDeg() % 360) + 360) % 360;
+      boolean testElevation = e >= 15 && e < 20 || e >= 30 && e < 35;
+      double d = ((h - 45) % 90 + 90) % 90;
+      double fromDiagonal = Math.min(d, 90 - d);
+      boolean diagonal = fromDiagonal < 10;
+      assertThat(testElevation).as("elevation %s in split test=%s", e, test).isEqualTo(test);
+      assertThat(diagonal).as("heading %s in split test=%s", h, test).isEqualTo(test);
+      assertThat(e).isBetween(5.0, 45.0);
+    }
+  }
+
+  @Test
+  void personsAreSurveillanceSizedAndInTheFrame() {
+    for (int i = 0; i < 60; i++) {
+      String label = SurveillanceMotion.labels().get(i % 13);
+      SurveillanceMotion.Clip c = clip(label, i % 3 == 0, 77 + i, EstimatorNoise.DEFAULT);
+      assertThat(c.view().personPx()).as(label).isBetween(0.6 * SurveillanceMotion.MIN_PERSON_PX,
+          SurveillanceMotion.MAX_PERSON_PX);
+      for (PersonPose p : c.poses()) {
+        assertThat(p.box().x()).isGreaterThanOrEqualTo(0);
+        assertThat(p.box().x() + p.box().width()).isLessThanOrEqualTo(SurveillanceMotion.FRAME_WIDTH);
+        // personPx is the height at the track's centre: walkers towards the camera grow, raised
+        // arms and jumps reach above the standing height, margins add up to 20%.
+        assertThat(p.box().height()).isBetween(8f, (float) (3 * c.view().personPx()));
+      }
+    }
+  }
+
+  @Test
+  void withoutNoiseLeftIsOnTheImageRightOfAPersonFacingTheCamera() {
+    int checked = 0;
+    for (long seed = 0; seed < 400 && checked < 5; seed++) {
+      SurveillanceMotion.Clip c = clip("idle", false, seed, EstimatorNoise.NONE);
+      double h = c.view().headingDeg();
+      if (!c.view().variant().equals("stand") || Math.abs(h) > 20) {
+        continue;
+      }
+      PersonPose p = c.poses().get(0);
+      assertThat(p.x()[PoseJoints.L_SHOULDER]).isGreaterThan(p.x()[PoseJoints.R_SHOULDER]);
+      assertThat(p.x()[PoseJoints.L_HIP]).isGreaterThan(p.x()[PoseJoints.R_HIP]);
+      // Standing: head above neck above pelvis above ankles (y down).
+      assertThat(p.y()[PoseJoints.HEAD]).isLessThan(p.y()[PoseJoints.NECK]);
+      assertThat(p.y()[PoseJoints.NECK]).isLessThan(p.y()[PoseJoints.PELVIS]);
+      assertThat(p.y()[PoseJoints.PELVIS]).isLessThan(p.y()[PoseJoints.L_ANKLE]);
+      for (float v : p.visibility()) {
+        assertThat(v).isEqualTo(1f);
+      }
+      checked++;
+    }
+    assertThat(checked).isEqualTo(5);
+  }
+
+  @Test
+  void walkersMoveIdlePeopleDoNot() {
+    double walk = 0;
+    double idle = 0;
+    for (int i = 0; i < 20; i++) {
+      walk += meanSpeed(clip("walk", false, 300 + i, EstimatorNoise.NONE).features());
+      idle += meanSpeed(clip("idle", false, 300 + i, EstimatorNoise.NONE).features());
+    }
+    assertThat(walk / 20).isGreaterThan(0.2);
+    assertThat(idle / 20).isLessThan(0.05);
+  }
+
+  @Test
+  void noiseLowersSomeVisibilitiesAndJittersJoints() {
+    SurveillanceMotion.Clip clean = clip("punch", false, 9, EstimatorNoise.NONE);
+    SurveillanceMotion.Clip noisy = clip("punch", false, 9, EstimatorNoise.DEFAULT);
+    int low = 0;
+    for (PersonPose p : noisy.poses()) {
+      for (float v : p.visibility()) {
+        low += v < PersonFeatures.VISIBLE ? 1 : 0;
+      }
+    }
+    assertThat(low).isPositive();
+    assertThat(Arrays.deepEquals(clean.features(), noisy.features())).isFalse();
+  }
+
+  @Test
+  void rejectsUnknownLabelsAndBadTiming() {
+    assertThatThrownBy(() -> clip("dance", false, 1, EstimatorNoise.DEFAULT))
+        .hasMessageContaining("unknown label 'dance'");
+    assertThatThrownBy(() -> SurveillanceMotion.clip("walk", false, 1, 10, 10, 1, 1, EstimatorNoise.DEFAULT))
+        .hasMessageContaining("frames must be >= 2");
+    assertThatThrownBy(() -> SurveillanceMotion.clip("walk", false, 32, 12, 8, 1, 1, EstimatorNoise.DEFAULT))
+        .hasMessageContaining("fps");
+  }
+
+  private static double meanSpeed(float[][] features) {
+    double sum = 0;
+    for (float[] f : features) {
+      sum += Math.hypot(f[3 * PoseJoints.COUNT], f[3 * PoseJoints.COUNT + 1]);
+    }
+    return sum / features.length;
+  }
+}
