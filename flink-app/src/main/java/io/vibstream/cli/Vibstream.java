@@ -28,7 +28,6 @@ import picocli.CommandLine.Command;
         RetrainCommand.class,
         LabelCommand.class,
         DemoCommand.class,
-        RecognizeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Vibstream {
