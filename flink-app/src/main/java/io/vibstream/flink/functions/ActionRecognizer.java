@@ -6,7 +6,9 @@ import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.ServingModel;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.runtime.LstmStream;
+import io.vibstream.model.pose.PersonBox;
 import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.BoundingBox;
 import io.vibstream.schemas.LabelScore;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
@@ -74,9 +76,19 @@ import org.slf4j.LoggerFactory;
  * frames, resets the camera's window (its frames counted {@code reason=gap_reset}); so does a
  * sequence number that goes back with a later capture time (a restarted camera).
  *
+ * <p><b>People.</b> With {@link Settings#perPerson} the key is a tracked person
+ * ({@link FeatureFrame#key()}: camera and track id) and the frames come from the person tracker,
+ * in order for each track: every frame not already passed is taken at once (a track's first frame
+ * whatever its sequence number; a missed detection is a sequence gap as above). A track's window
+ * opens with its first frame, and its state is freed when the track ends (the tracker's end
+ * record) or, failing that, by an event-time timer once the watermark is {@code maxTimeGapMs} past
+ * its last frame. Events then carry the track id and the person's box in the window's last frame.
+ * An event whose confidence is below {@link Settings#unsureBelow} is marked {@code unsure}.
+ *
  * <p>All state has explicit type information (POJO/record serializers, no Kryo). Metrics:
  * {@code framesDropped} by reason, {@code events}, {@code lstmMs}, {@code latencyMs},
- * {@code modelVersion}, {@code modelReleasesAccepted}, {@code modelReleasesRefused}.
+ * {@code modelVersion}, {@code modelReleasesAccepted}, {@code modelReleasesRefused},
+ * {@code tracksEnded}, {@code tracksExpired}.
  */
 public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String, FeatureFrame, ModelRelease, ActionEvent> {
   private static final long serialVersionUID = 1L;
@@ -91,21 +103,33 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   public static final OutputTag<ModelStatus> MODEL_STATUS = new OutputTag<>("model-status",
       new AvroTypeInfo<>(ModelStatus.class));
 
+  /** Confidence below which an event is marked unsure, unless configured otherwise. */
+  public static final float DEFAULT_UNSURE_BELOW = 0.5f;
+
   /** Settings of the recognizer. */
   public record Settings(BackboneIdentity backbone, int strideFrames, int topK, long maxSequenceGap,
-      long maxTimeGapMs) implements java.io.Serializable {
+      long maxTimeGapMs, boolean perPerson, float unsureBelow) implements java.io.Serializable {
     /**
      * @param backbone what releases must have been trained on
      * @param strideFrames frames between events, or 0 for max(1, clipLength / 4)
      * @param topK labels in each event's top-k, >= 1
      * @param maxSequenceGap missing frames tolerated between consecutive frames, >= 0
      * @param maxTimeGapMs capture-time gap tolerated between consecutive frames, >= 1
+     * @param perPerson keyed by tracked person, frames in order per track, state freed when a track ends
+     * @param unsureBelow confidence below which an event is marked unsure, in [0, 1]
      */
     public Settings {
-      if (backbone == null || strideFrames < 0 || topK < 1 || maxSequenceGap < 0 || maxTimeGapMs < 1) {
+      if (backbone == null || strideFrames < 0 || topK < 1 || maxSequenceGap < 0 || maxTimeGapMs < 1
+          || !(unsureBelow >= 0 && unsureBelow <= 1)) {
         throw new IllegalArgumentException("invalid recognizer settings: backbone=" + backbone + ", strideFrames="
-            + strideFrames + ", topK=" + topK + ", maxSequenceGap=" + maxSequenceGap + ", maxTimeGapMs=" + maxTimeGapMs);
+            + strideFrames + ", topK=" + topK + ", maxSequenceGap=" + maxSequenceGap + ", maxTimeGapMs=" + maxTimeGapMs
+            + ", unsureBelow=" + unsureBelow);
       }
+    }
+
+    /** Per-camera settings, events unsure below {@link #DEFAULT_UNSURE_BELOW}. */
+    public Settings(BackboneIdentity backbone, int strideFrames, int topK, long maxSequenceGap, long maxTimeGapMs) {
+      this(backbone, strideFrames, topK, maxSequenceGap, maxTimeGapMs, false, DEFAULT_UNSURE_BELOW);
     }
   }
 
@@ -124,6 +148,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   private transient Counter events;
   private transient Counter accepted;
   private transient Counter refused;
+  private transient Counter tracksEnded;
+  private transient Counter tracksExpired;
   private transient Histogram lstmMs;
   private transient Histogram latencyMs;
 
@@ -145,6 +171,8 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     events = group.counter("events");
     accepted = group.counter("modelReleasesAccepted");
     refused = group.counter("modelReleasesRefused");
+    tracksEnded = group.counter("tracksEnded");
+    tracksExpired = group.counter("tracksExpired");
     lstmMs = JobMetrics.histogram(group, "lstmMs");
     latencyMs = JobMetrics.histogram(group, "latencyMs");
     group.gauge("modelVersion", () -> servingVersion);
@@ -193,15 +221,24 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     ctx.output(MODEL_STATUS, status.build());
   }
 
+  /** Tracks ended by the tracker ({@code ended}) or freed by their timer ({@code expired}) in this instance. */
+  public long tracks(boolean ended) {
+    return ended ? tracksEnded.getCount() : tracksExpired.getCount();
+  }
+
   @Override
   public void processElement(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
+    if (settings.perPerson()) {
+      processPerson(frame, ctx, out);
+      return;
+    }
     CameraCursor c = cursor();
     long seq = frame.sequenceNumber();
     long ts = frame.captureTimestamp();
     if (c.isNext(seq, ts)) {
       ServingModel serving = ctx.getBroadcastState(MODEL_STATE).get(SERVING);
       long now = ctx.timerService().currentProcessingTime();
-      takeFollowing(accept(frame, c, serving, now, ctx.getCurrentKey(), out), serving, now, ctx.getCurrentKey(), out);
+      takeFollowing(accept(frame, c, serving, now, out), serving, now, out);
       return;
     }
     if (ts <= ctx.timerService().currentWatermark() || c.passed(seq, ts) || pending.contains(seq)) {
@@ -213,8 +250,54 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     ctx.timerService().registerEventTimeTimer(ts);
   }
 
+  /**
+   * A tracked person's frame, in order for its track: taken at once unless already passed; the end
+   * record frees the track's state. The track's first frame sets a timer that frees it if it stops.
+   */
+  private void processPerson(FeatureFrame frame, ReadOnlyContext ctx, Collector<ActionEvent> out) throws Exception {
+    CameraCursor stored = cursor.value();
+    if (frame.endsTrack()) {
+      if (stored != null) {
+        free();
+        tracksEnded.inc();
+      }
+      return;
+    }
+    CameraCursor c = stored == null ? CameraCursor.NEW : stored;
+    if (stored != null && c.passed(frame.sequenceNumber(), frame.captureTimestamp())) {
+      late.inc();
+      return;
+    }
+    if (stored == null) {
+      ctx.timerService().registerEventTimeTimer(expiry(frame.captureTimestamp()));
+    }
+    accept(frame, c, ctx.getBroadcastState(MODEL_STATE).get(SERVING), ctx.timerService().currentProcessingTime(),
+        out);
+  }
+
+  /** The event time at which a track last seen at {@code timestamp} is freed. */
+  private long expiry(long timestamp) {
+    return timestamp > Long.MAX_VALUE - settings.maxTimeGapMs() ? Long.MAX_VALUE : timestamp + settings.maxTimeGapMs();
+  }
+
+  /** Frees the current key's window and cursor. */
+  private void free() {
+    window.clear();
+    cursor.clear();
+  }
+
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionEvent> out) throws Exception {
+    if (settings.perPerson()) {
+      CameraCursor c = cursor.value();
+      if (c != null && expiry(c.lastTimestamp()) <= timestamp) {
+        free();
+        tracksExpired.inc();
+      } else if (c != null) {
+        ctx.timerService().registerEventTimeTimer(expiry(c.lastTimestamp()));
+      }
+      return;
+    }
     CameraCursor c = cursor();
     if (c.buffered() == 0) {
       return; // its frame was taken already, following on from an earlier one
@@ -240,10 +323,10 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
       if (c.passed(f.sequenceNumber(), f.captureTimestamp())) {
         late.inc();
       } else {
-        c = accept(f, c, serving, now, ctx.getCurrentKey(), out);
+        c = accept(f, c, serving, now, out);
       }
     }
-    takeFollowing(c, serving, now, ctx.getCurrentKey(), out);
+    takeFollowing(c, serving, now, out);
   }
 
   private CameraCursor cursor() throws Exception {
@@ -252,21 +335,21 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   }
 
   /** Takes the buffered frames that follow on from the last one taken (their timers find nothing later). */
-  private void takeFollowing(CameraCursor c, ServingModel serving, long now, String camera,
-      Collector<ActionEvent> out) throws Exception {
+  private void takeFollowing(CameraCursor c, ServingModel serving, long now, Collector<ActionEvent> out)
+      throws Exception {
     FeatureFrame next;
     while (c.buffered() > 0 && (next = pending.get(c.lastSequence() + 1)) != null
         && c.isNext(next.sequenceNumber(), next.captureTimestamp())) {
       pending.remove(next.sequenceNumber());
-      c = accept(next, c.buffer(-1), serving, now, camera, out);
+      c = accept(next, c.buffer(-1), serving, now, out);
     }
   }
 
   /**
-   * Adds {@code f}, the camera's next frame ({@code c}: the cursor before it), to its window and
+   * Adds {@code f}, the key's next frame ({@code c}: the cursor before it), to its window and
    * stores and returns the cursor after it.
    */
-  private CameraCursor accept(FeatureFrame f, CameraCursor c, ServingModel serving, long now, String camera,
+  private CameraCursor accept(FeatureFrame f, CameraCursor c, ServingModel serving, long now,
       Collector<ActionEvent> out) throws Exception {
     if (serving == null) {
       if (c.filled() > 0) {
@@ -300,7 +383,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
       for (int i = 0; i < clipLength; i++) {
         frames[i] = window.get((head + i) % clipLength);
       }
-      out.collect(event(camera, frames, model, serving.version(), now));
+      out.collect(event(frames, model, serving.version(), now));
       sinceEmit = 0;
       primed = true;
     }
@@ -310,7 +393,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     return after;
   }
 
-  private ActionEvent event(String camera, FeatureFrame[] frames, ModelArtifact model, long version, long now) {
+  private ActionEvent event(FeatureFrame[] frames, ModelArtifact model, long version, long now) {
     long start = System.nanoTime();
     lstm.reset();
     for (FeatureFrame f : frames) {
@@ -333,8 +416,9 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
     long latency = now - last.captureTimestamp();
     latencyMs.update(latency);
     events.inc();
+    PersonBox box = last.box();
     return ActionEvent.newBuilder()
-        .setCameraId(camera)
+        .setCameraId(last.cameraId())
         .setWindowStart(Instant.ofEpochMilli(first.captureTimestamp()))
         .setWindowEnd(Instant.ofEpochMilli(last.captureTimestamp()))
         .setFirstSequenceNumber(first.sequenceNumber())
@@ -344,6 +428,9 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
         .setTopK(top)
         .setModelVersion(version)
         .setLatencyMs(latency)
+        .setTrackId(last.trackId() == FeatureFrame.NO_TRACK ? null : last.trackId())
+        .setBox(box == null ? null : new BoundingBox(box.x(), box.y(), box.width(), box.height()))
+        .setUnsure(p[order[0]] < settings.unsureBelow())
         .build();
   }
 

@@ -15,6 +15,8 @@ public final class JobMetrics {
   public static final String NO_MODEL = "no_model";
   /** Drop reason: discarded from a window reset by a sequence or time gap. */
   public static final String GAP_RESET = "gap_reset";
+  /** Drop reason: a pose-mode frame without an image (its camera sent features). */
+  public static final String NO_IMAGE = "no_image";
 
   private static final int HISTOGRAM_WINDOW = 1024;
 

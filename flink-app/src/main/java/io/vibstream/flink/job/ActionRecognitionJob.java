@@ -5,11 +5,17 @@ import io.vibstream.flink.functions.BackboneFactory;
 import io.vibstream.flink.functions.BackboneOperator;
 import io.vibstream.flink.functions.DecodeFunction;
 import io.vibstream.flink.functions.FrameBatcher;
+import io.vibstream.flink.functions.PersonTracking;
+import io.vibstream.flink.functions.PoseEstimatorFactory;
+import io.vibstream.flink.functions.PoseOperator;
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
+import io.vibstream.flink.records.PersonDetections;
+import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.pose.PersonTracker;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
@@ -23,6 +29,7 @@ import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -44,14 +51,29 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                                     -> model status (side output)
  * </pre>
  *
- * Operator uids: {@code frames}, {@code models}, {@code decode}, {@code batch}, {@code backbone},
- * {@code recognize}, {@code events-sink}, {@code dead-letter-sink}, {@code model-status-sink}.
+ * Pose mode (a backbone spec {@code pose:lite} / {@code pose:full}, or {@link #poseEstimator}):
+ * recognition per person, with the models trained on {@link PersonFeatures} (id
+ * {@code person-skeleton-v1}, 53 dimensions):
+ *
+ * <pre>
+ * frames -> decode -> batch -> PoseOperator (one estimate per batch: every camera's people at once)
+ *   -> keyBy(cameraId) -> PersonTracking (a PersonTracker per camera: per-person features, track ends)
+ *   -> keyBy(camera/track) -> ActionRecognizer per person (window per track, freed when it ends) -> events
+ * </pre>
+ *
+ * Operator uids: {@code frames}, {@code models}, {@code decode}, {@code batch}, {@code backbone}
+ * (pose mode: {@code pose}, {@code track}), {@code recognize}, {@code events-sink},
+ * {@code dead-letter-sink}, {@code model-status-sink}.
  */
 public final class ActionRecognitionJob {
+  /** Backbone specs with this prefix select pose mode: {@code pose:lite}, {@code pose:full}. */
+  public static final String POSE_PREFIX = "pose:";
+
   /**
    * Job settings.
    *
-   * @param backboneSpec {@link io.vibstream.model.backbone.FeatureExtractors#open} spec, e.g. {@code builtin:/models/cnn.bin}
+   * @param backboneSpec {@link io.vibstream.model.backbone.FeatureExtractors#open} spec, e.g. {@code builtin:/models/cnn.bin},
+   *     or {@code pose:lite} / {@code pose:full} for pose mode
    * @param maxBatchSize frames per backbone call, >= 1
    * @param maxBatchWaitMs longest a frame waits for its batch, >= 0
    * @param outOfOrderness bound of the frames' watermark
@@ -67,65 +89,79 @@ public final class ActionRecognitionJob {
    */
   public record Config(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
       Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism,
-      long flushIntervalMs) {
+      long flushIntervalMs, float unsureBelow) {
     public Config {
       Objects.requireNonNull(outOfOrderness, "outOfOrderness");
       Objects.requireNonNull(idleness, "idleness");
       Objects.requireNonNull(maxTimeGap, "maxTimeGap");
       if (maxBatchSize < 1 || maxBatchWaitMs < 0 || maxSequenceGap < 0 || strideFrames < 0 || topK < 1
           || parallelism < 0 || flushIntervalMs < 0 || outOfOrderness.isNegative() || idleness.isNegative()
-          || maxTimeGap.toMillis() < 1) {
+          || maxTimeGap.toMillis() < 1 || !(unsureBelow >= 0 && unsureBelow <= 1)) {
         throw new IllegalArgumentException("invalid job config: maxBatchSize=" + maxBatchSize + ", maxBatchWaitMs="
             + maxBatchWaitMs + ", outOfOrderness=" + outOfOrderness + ", idleness=" + idleness + ", maxSequenceGap="
             + maxSequenceGap + ", maxTimeGap=" + maxTimeGap + ", strideFrames=" + strideFrames + ", topK=" + topK
-            + ", parallelism=" + parallelism + ", flushIntervalMs=" + flushIntervalMs);
+            + ", parallelism=" + parallelism + ", flushIntervalMs=" + flushIntervalMs + ", unsureBelow=" + unsureBelow);
       }
     }
 
     /**
      * Defaults: batches of 16 or 20 ms, 200 ms out-of-orderness, 5 s idleness, a window reset after
      * more than 2 missing frames or 2 s without frames, stride clipLength / 4, top-3, the
-     * environment's parallelism, feature frames flushed to the recognisers within 5 ms.
+     * environment's parallelism, feature frames flushed to the recognisers within 5 ms, events
+     * unsure below confidence 0.5. A spec {@code pose:...} selects pose mode (see the class doc).
      */
     public static Config defaults(String backboneSpec) {
       return new Config(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
-          0, 3, 0, 5);
+          0, 3, 0, 5, ActionRecognizer.DEFAULT_UNSURE_BELOW);
     }
 
     public Config withBatching(int size, long waitMs) {
       return new Config(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism, flushIntervalMs);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
     }
 
     public Config withWatermarks(Duration bound, Duration idle) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism, flushIntervalMs);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
     }
 
     public Config withGapLimits(long frames, Duration time) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
-          strideFrames, topK, parallelism, flushIntervalMs);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
     }
 
     public Config withStride(int frames) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, frames, topK, parallelism, flushIntervalMs);
+          maxTimeGap, frames, topK, parallelism, flushIntervalMs, unsureBelow);
     }
 
     public Config withParallelism(int p) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, p, flushIntervalMs);
+          maxTimeGap, strideFrames, topK, p, flushIntervalMs, unsureBelow);
     }
 
     public Config withFlushInterval(long ms) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, parallelism, ms);
+          maxTimeGap, strideFrames, topK, parallelism, ms, unsureBelow);
+    }
+
+    public Config withUnsureBelow(float confidence) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+          maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, confidence);
+    }
+
+    /** Whether the spec selects pose mode: per-person recognition ({@code pose:lite}, {@code pose:full}). */
+    public boolean poseMode() {
+      return backboneSpec != null && backboneSpec.startsWith(POSE_PREFIX);
     }
   }
 
-  /** The streams of a built job, each already written to its sink. */
+  /**
+   * The streams of a built job, each already written to its sink except {@code features}: what the
+   * recognizer reads (per camera, or per tracked person in pose mode), for tests and diagnostics.
+   */
   public record Topology(DataStream<ActionEvent> events, DataStream<DeadLetter> deadLetters,
-      DataStream<ModelStatus> modelStatus) {}
+      DataStream<ModelStatus> modelStatus, DataStream<FeatureFrame> features) {}
 
   private final Source<Frame, ?, ?> frames;
   private final Source<ModelRelease, ?, ?> models;
@@ -134,6 +170,8 @@ public final class ActionRecognitionJob {
   private final Sink<ModelStatus> modelStatus;
   private final Config config;
   private BackboneFactory backbone;
+  private PoseEstimatorFactory pose;
+  private PersonTracker.Settings tracking = PersonTracker.Settings.defaults();
 
   /**
    * A job reading and writing the given sources and sinks, with the backbone of
@@ -148,25 +186,49 @@ public final class ActionRecognitionJob {
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
     this.modelStatus = Objects.requireNonNull(modelStatus, "modelStatus");
     this.config = Objects.requireNonNull(config, "config");
-    this.backbone = config.backboneSpec() == null ? null : BackboneFactory.spec(config.backboneSpec());
+    if (config.poseMode()) {
+      this.pose = PoseEstimatorFactory.spec(config.backboneSpec());
+    } else if (config.backboneSpec() != null) {
+      this.backbone = BackboneFactory.spec(config.backboneSpec());
+    }
+  }
+
+  /**
+   * Pose mode with {@code factory}'s estimator (e.g. a {@link io.vibstream.model.pose.BlazePoseEstimator}
+   * with other options) instead of the config's backbone; returns this.
+   */
+  public ActionRecognitionJob poseEstimator(PoseEstimatorFactory factory) {
+    this.pose = Objects.requireNonNull(factory, "factory");
+    this.backbone = null;
+    return this;
+  }
+
+  /** Pose mode's tracker settings (default {@link PersonTracker.Settings#defaults()}); returns this. */
+  public ActionRecognitionJob tracking(PersonTracker.Settings settings) {
+    this.tracking = Objects.requireNonNull(settings, "settings");
+    return this;
   }
 
   /** Uses {@code factory} instead of the config's backbone spec (e.g. a test extractor); returns this. */
   public ActionRecognitionJob backbone(BackboneFactory factory) {
     this.backbone = Objects.requireNonNull(factory, "factory");
+    this.pose = null;
     return this;
   }
 
   /**
    * Adds the topology to {@code env}. Opens the backbone once here to learn its id and
-   * dimension (model releases are checked against them; every subtask's backbone must match).
-   * Checkpointing is left to the caller.
+   * dimension (model releases are checked against them; every subtask's backbone must match); in
+   * pose mode releases must have been trained on {@link PersonFeatures}. Checkpointing is left to
+   * the caller.
    */
   public Topology build(StreamExecutionEnvironment env) {
-    if (backbone == null) {
+    boolean poseMode = pose != null;
+    if (!poseMode && backbone == null) {
       throw new IllegalStateException("no backbone: set Config.backboneSpec or call backbone(factory)");
     }
-    BackboneIdentity identity = backbone.identity();
+    BackboneIdentity identity = poseMode ? new BackboneIdentity(PersonFeatures.ID, PersonFeatures.DIMENSION)
+        : backbone.identity();
     if (config.parallelism() > 0) {
       env.setParallelism(config.parallelism());
     }
@@ -182,13 +244,23 @@ public final class ActionRecognitionJob {
     DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
     dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
 
-    DataStream<FeatureFrame> features = decoded
+    DataStream<FrameBatch> batches = decoded
         .transform("batch", TypeInformation.of(FrameBatch.class),
             new FrameBatcher(config.maxBatchSize(), config.maxBatchWaitMs()))
-        .uid("batch")
-        .transform("backbone", TypeInformation.of(FeatureFrame.class), new BackboneOperator(backbone, identity))
-        .uid("backbone")
-        .setBufferTimeout(config.flushIntervalMs());
+        .uid("batch");
+    DataStream<FeatureFrame> features = poseMode
+        ? batches
+            .transform("pose", TypeInformation.of(PersonDetections.class), new PoseOperator(pose))
+            .uid("pose")
+            .setBufferTimeout(config.flushIntervalMs())
+            .keyBy(PersonDetections::cameraId, Types.STRING)
+            .process(new PersonTracking(tracking, config.maxTimeGap().toMillis()), TypeInformation.of(FeatureFrame.class))
+            .name("track").uid("track")
+            .setBufferTimeout(config.flushIntervalMs())
+        : batches
+            .transform("backbone", TypeInformation.of(FeatureFrame.class), new BackboneOperator(backbone, identity))
+            .uid("backbone")
+            .setBufferTimeout(config.flushIntervalMs());
 
     BroadcastStream<ModelRelease> modelStream = env
         .fromSource(models, new NeverHoldsBack<>(), "models", new AvroTypeInfo<>(ModelRelease.class))
@@ -196,16 +268,17 @@ public final class ActionRecognitionJob {
         .broadcast(ActionRecognizer.MODEL_STATE);
 
     ActionRecognizer.Settings settings = new ActionRecognizer.Settings(identity, config.strideFrames(), config.topK(),
-        config.maxSequenceGap(), config.maxTimeGap().toMillis());
+        config.maxSequenceGap(), config.maxTimeGap().toMillis(), poseMode, config.unsureBelow());
+    KeySelector<FeatureFrame, String> key = poseMode ? FeatureFrame::key : FeatureFrame::cameraId;
     SingleOutputStreamOperator<ActionEvent> recognized = features
-        .keyBy(FeatureFrame::cameraId, Types.STRING)
+        .keyBy(key, Types.STRING)
         .connect(modelStream)
         .process(new ActionRecognizer(settings), new AvroTypeInfo<>(ActionEvent.class))
         .name("recognize").uid("recognize");
     recognized.sinkTo(events).name("events-sink").uid("events-sink");
     DataStream<ModelStatus> status = recognized.getSideOutput(ActionRecognizer.MODEL_STATUS);
     status.sinkTo(modelStatus).name("model-status-sink").uid("model-status-sink");
-    return new Topology(recognized, dead, status);
+    return new Topology(recognized, dead, status, features);
   }
 
   /**
@@ -237,7 +310,7 @@ public final class ActionRecognitionJob {
    * {@code --backbone} (required), {@code --frames-topic}, {@code --models-topic},
    * {@code --events-topic}, {@code --dead-letter-topic}, {@code --model-status-topic}, {@code --group-id},
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
-   * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride},
+   * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
    * {@code --checkpoint-interval-ms} (default 5000).
    */
   public static void main(String[] args) throws Exception {
@@ -254,7 +327,9 @@ public final class ActionRecognitionJob {
         .withBatching(Integer.parseInt(o.getOrDefault("max-batch", "16")),
             Long.parseLong(o.getOrDefault("max-batch-wait-ms", "20")))
         .withFlushInterval(Long.parseLong(o.getOrDefault("flush-interval-ms", "5")))
-        .withStride(Integer.parseInt(o.getOrDefault("stride", "0")));
+        .withStride(Integer.parseInt(o.getOrDefault("stride", "0")))
+        .withUnsureBelow(Float.parseFloat(o.getOrDefault("unsure-below",
+            String.valueOf(ActionRecognizer.DEFAULT_UNSURE_BELOW))));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
         CheckpointingMode.EXACTLY_ONCE);

@@ -1,0 +1,114 @@
+package io.vibstream.flink.functions;
+
+import io.vibstream.flink.records.FeatureFrame;
+import io.vibstream.flink.records.PersonDetections;
+import io.vibstream.flink.records.TrackingCursor;
+import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.pose.PersonTracker;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Pose mode's person tracking, keyed by camera id: a {@link PersonTracker} per camera, kept in
+ * keyed state as its {@link PersonTracker#snapshot()} bytes, gives each person a track id that
+ * lasts from frame to frame. Per frame it emits one {@link FeatureFrame} per tracked person, with
+ * features {@link PersonFeatures#of}(pose, previous box, dt), the track id and the box, and an end
+ * record ({@link FeatureFrame#end}) per track that ended, so the recognizer frees its window.
+ * A frame with nobody in view emits nothing (beyond ends): such a camera costs no LSTM work.
+ *
+ * <p>Frames are taken in sequence order: a frame that does not come after the camera's last one
+ * (a higher sequence number, or a later capture time from a restarted camera) is dropped
+ * ({@code reason=late}) rather than fed to the tracker out of order. After more than
+ * {@code maxTimeGapMs} without frames every track of the camera ends first, so stale tracks do not
+ * take the people of a camera that comes back. Metrics: {@code framesDropped}, {@code tracksEnded}.
+ */
+public final class PersonTracking extends KeyedProcessFunction<String, PersonDetections, FeatureFrame> {
+  private static final long serialVersionUID = 1L;
+
+  private final float minIou;
+  private final float maxCenterDistance;
+  private final int minHits;
+  private final int maxMissedFrames;
+  private final long maxTimeGapMs;
+
+  private transient PersonTracker.Settings settings;
+  private transient ValueState<byte[]> tracker;
+  private transient ValueState<TrackingCursor> cursor;
+  private transient Counter late;
+  private transient Counter ended;
+
+  /**
+   * @param settings the trackers' settings
+   * @param maxTimeGapMs capture-time gap after which a camera's tracks all end, >= 1
+   */
+  public PersonTracking(PersonTracker.Settings settings, long maxTimeGapMs) {
+    if (maxTimeGapMs < 1) {
+      throw new IllegalArgumentException("maxTimeGapMs must be >= 1, got " + maxTimeGapMs);
+    }
+    this.minIou = settings.minIou();
+    this.maxCenterDistance = settings.maxCenterDistance();
+    this.minHits = settings.minHits();
+    this.maxMissedFrames = settings.maxMissedFrames();
+    this.maxTimeGapMs = maxTimeGapMs;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    settings = new PersonTracker.Settings(minIou, maxCenterDistance, minHits, maxMissedFrames);
+    tracker = getRuntimeContext().getState(new ValueStateDescriptor<>("tracker",
+        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    cursor = getRuntimeContext().getState(new ValueStateDescriptor<>("tracking-cursor",
+        TypeInformation.of(TrackingCursor.class)));
+    late = JobMetrics.dropped(getRuntimeContext().getMetricGroup(), JobMetrics.LATE);
+    ended = getRuntimeContext().getMetricGroup().counter("tracksEnded");
+  }
+
+  /** Frames dropped as out of order by this instance. */
+  public long late() {
+    return late.getCount();
+  }
+
+  @Override
+  public void processElement(PersonDetections frame, Context ctx, Collector<FeatureFrame> out) throws Exception {
+    String camera = frame.cameraId();
+    long seq = frame.sequenceNumber();
+    long ts = frame.captureTimestamp();
+    TrackingCursor c = cursor.value();
+    if (c != null && !c.follows(seq, ts)) {
+      late.inc();
+      return;
+    }
+    byte[] stored = tracker.value();
+    PersonTracker t = stored == null ? new PersonTracker(settings) : PersonTracker.restore(stored, settings);
+    if (c != null && ts - c.lastTimestamp() > maxTimeGapMs) {
+      // Frames without anybody, at no elapsed time, end every track (tentative ones at the first).
+      for (int i = 0; i <= maxMissedFrames; i++) {
+        end(t.update(List.of(), c.lastTimestamp()), camera, seq, ts, out);
+      }
+    }
+    PersonTracker.Update update = t.update(Arrays.asList(frame.persons()), ts);
+    end(update, camera, seq, ts, out);
+    for (PersonTracker.TrackedPerson p : update.persons()) {
+      double dt = (ts - p.previousTimestampMs()) / 1000.0;
+      out.collect(new FeatureFrame(camera, seq, ts, PersonFeatures.of(p.pose(), p.previousBox(), dt), p.trackId(),
+          p.pose().box()));
+    }
+    tracker.update(t.snapshot());
+    cursor.update(new TrackingCursor(seq, ts));
+  }
+
+  private void end(PersonTracker.Update update, String camera, long seq, long ts, Collector<FeatureFrame> out) {
+    for (long id : update.endedTrackIds()) {
+      ended.inc();
+      out.collect(FeatureFrame.end(camera, id, seq, ts));
+    }
+  }
+}
