@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         RetrainCommand.class,
         LabelCommand.class,
         DemoCommand.class,
+        RecognizeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Vibstream {
