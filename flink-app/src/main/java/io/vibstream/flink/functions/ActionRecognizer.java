@@ -450,7 +450,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   }
 
   /** Numerically stable softmax. */
-  static float[] softmax(float[] logits) {
+  public static float[] softmax(float[] logits) {
     float max = Float.NEGATIVE_INFINITY;
     for (float v : logits) {
       max = Math.max(max, v);
