@@ -7,9 +7,9 @@ import java.util.List;
  * The pose stage for fixed surveillance cameras with many small people: per camera, people are
  * found by motion ({@link MotionPersonDetector}: background subtraction and blobs, HOG inside blobs
  * too wide for one person); each person gets a square crop of 1.25 x its box, MediaPipe's BlazePose
- * landmark model (lite by default) runs on it, optionally a second time on a crop re-centred on
- * the skeleton found; poses with low presence or implausible proportions are dropped; the 33
- * landmarks become the project's 17 joints in frame pixels.
+ * landmark model (lite by default) runs on it, optionally (off by default) a second time on a crop
+ * re-centred on the skeleton found; poses with low presence or implausible proportions are
+ * dropped; the 33 landmarks become the project's 17 joints in frame pixels.
  *
  * <p>All frames of one {@link #estimate} call are detected first and their crops then run through
  * one interpreter one after another. A camera's first {@link MotionPersonDetector#WARM_UP_FRAMES}
@@ -25,9 +25,12 @@ public final class BlazePoseEstimator implements PoseEstimator {
    * @param minPersonHeight smallest person, in frame pixels, that detection reports
    */
   public record Options(PoseModels.Landmark landmark, boolean secondPass, float minPresence, int minPersonHeight) {
-    /** Lite model, second pass on, presence >= 0.5, people from 40 px tall. */
+    /**
+     * Lite model, no second pass (it doubles the landmark cost; motion boxes already frame the
+     * person), presence >= 0.5, people from 40 px tall.
+     */
     public static Options defaults() {
-      return new Options(PoseModels.Landmark.LITE, true, 0.5f, 40);
+      return new Options(PoseModels.Landmark.LITE, false, 0.5f, 40);
     }
 
     public Options withLandmark(PoseModels.Landmark variant) {

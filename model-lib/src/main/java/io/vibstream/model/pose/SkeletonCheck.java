@@ -34,10 +34,19 @@ final class SkeletonCheck {
         {BlazePoseLandmarks.R_SHOULDER, BlazePoseLandmarks.R_ELBOW}, {BlazePoseLandmarks.R_ELBOW, BlazePoseLandmarks.R_WRIST},
         {BlazePoseLandmarks.L_HIP, BlazePoseLandmarks.L_KNEE}, {BlazePoseLandmarks.L_KNEE, BlazePoseLandmarks.L_ANKLE},
         {BlazePoseLandmarks.R_HIP, BlazePoseLandmarks.R_KNEE}, {BlazePoseLandmarks.R_KNEE, BlazePoseLandmarks.R_ANKLE}};
-    for (int[] limb : limbs) {
-      if (p.distance(limb[0], limb[1]) > 1.3f * torso) {
+    float[] lengths = new float[limbs.length];
+    for (int i = 0; i < limbs.length; i++) {
+      lengths[i] = p.distance(limbs[i][0], limbs[i][1]);
+      if (lengths[i] > 1.3f * torso) {
         return "limb longer than 1.3 torsos";
       }
+    }
+    // Upper arm, forearm, thigh and shin are each about 0.6-1 torso; foreshortening shortens some,
+    // rarely most. A torso stretched between two people is several times their median.
+    java.util.Arrays.sort(lengths);
+    float median = (lengths[3] + lengths[4]) / 2;
+    if (torso > 2.5f * median) {
+      return "torso longer than 2.5 median limb segments";
     }
     if (p.distance(BlazePoseLandmarks.NOSE, BlazePoseLandmarks.L_SHOULDER) > 1.2f * torso
         && p.distance(BlazePoseLandmarks.NOSE, BlazePoseLandmarks.R_SHOULDER) > 1.2f * torso) {

@@ -92,6 +92,42 @@ class BlazePoseEstimatorTest {
       assertEquals(107, front, 5, "front ankle x");
       assertEquals(93, back, 5, "back ankle x");
     }
+    // The full model with the second pass lands on the same joints.
+    var full = BlazePoseEstimator.Options.defaults().withLandmark(PoseModels.Landmark.FULL).withSecondPass(true);
+    try (BlazePoseEstimator est = new BlazePoseEstimator(PoseModels.locate(), full)) {
+      PersonPose a = est.landmarks(f, new PersonBox(620, 268, 28, 102));
+      assertNotNull(a);
+      near(a, PoseJoints.HEAD, 638, 276, 6);
+      near(a, PoseJoints.PELVIS, 633, 318, 6);
+      near(a, PoseJoints.L_ANKLE, 643, 360, 6);
+      near(a, PoseJoints.R_ANKLE, 627, 359, 6);
+    }
+  }
+
+  /** Two people's halves joined (what a crop holding two people yields) are rejected; each alone passes. */
+  @Test
+  void skeletonCheckRejectsTwoPeopleJoined() {
+    PoseFrame f = frames.get(200);
+    PersonBox boxA = new PersonBox(620, 268, 28, 102);
+    PersonBox boxB = new PersonBox(706, 256, 38, 98);
+    try (BlazePoseLandmarker lm = new BlazePoseLandmarker(PoseModels.locate().landmark(PoseModels.Landmark.LITE))) {
+      BlazePoseLandmarks a = lm.run(f, PersonCrop.around(boxA));
+      BlazePoseLandmarks b = lm.run(f, PersonCrop.around(boxB));
+      assertEquals(null, SkeletonCheck.reject(a, boxA));
+      assertEquals(null, SkeletonCheck.reject(b, boxB));
+      // Head, shoulders and arms of the man at x 633, hips and legs of the man at x 724.
+      float[] x = a.x().clone();
+      float[] y = a.y().clone();
+      for (int i = BlazePoseLandmarks.L_HIP; i < BlazePoseLandmarks.COUNT; i++) {
+        x[i] = b.x()[i];
+        y[i] = b.y()[i];
+      }
+      BlazePoseLandmarks joined = new BlazePoseLandmarks(x, y, a.visibility(), 1f);
+      PersonBox union = new PersonBox(620, 256, 124, 112);
+      String why = SkeletonCheck.reject(joined, union);
+      assertNotNull(why, "two people joined passed as one");
+      System.out.println("joined skeleton rejected: " + why);
+    }
   }
 
   /** The whole stage, several frames per call: no one while learning, then the people with skeletons. */
