@@ -3,12 +3,10 @@ package io.vibstream.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.vibstream.connectors.camera.CameraOptions;
-import io.vibstream.connectors.camera.CameraSource;
-import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.flink.functions.VtestClip;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.model.artifact.ModelArtifact;
@@ -27,8 +25,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -238,20 +234,6 @@ class PoseModeJobTest {
     return new ArrayList<>((Queue<T>) (Queue<?>) COLLECTED.getOrDefault(name, new ConcurrentLinkedQueue<>()));
   }
 
-  /** The repository's .media/vtest.avi (bin/setup fetches it). */
-  static Path vtest() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("bin/setup"))) {
-        Path clip = d.resolve(".media/vtest.avi");
-        if (!Files.isRegularFile(clip)) {
-          throw new IllegalStateException(clip + " not found: run bin/setup");
-        }
-        return clip;
-      }
-    }
-    throw new IllegalStateException("repository root (with bin/setup) not found above " + Path.of("").toAbsolutePath());
-  }
-
   /**
    * JPEG frames at 10 fps, in two source splits of 2M indices each (so every camera is read in
    * order by one reader): cam-a, vtest frames 0..2M-1; then cam-b (vtest frames 400..) and
@@ -268,14 +250,11 @@ class PoseModeJobTest {
     @Override
     public void open(SourceReaderContext readerContext) throws Exception {
       jpegs = new ArrayList<>();
-      try (CameraSource source = CameraSource.open(vtest().toString(), CameraOptions.defaults())) {
-        VideoFrame f;
-        while (jpegs.size() < CAM_B_FROM + M && (f = source.next()) != null) {
-          int i = jpegs.size();
-          jpegs.add(i < 2 * M || i >= CAM_B_FROM ? jpeg(f.image()) : null);
-          width = f.image().getWidth();
-          height = f.image().getHeight();
-        }
+      for (BufferedImage image : VtestClip.read(0, CAM_B_FROM + M - 1)) {
+        int i = jpegs.size();
+        jpegs.add(i < 2 * M || i >= CAM_B_FROM ? jpeg(image) : null);
+        width = image.getWidth();
+        height = image.getHeight();
       }
       BufferedImage wall = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
       Graphics2D g = wall.createGraphics();
