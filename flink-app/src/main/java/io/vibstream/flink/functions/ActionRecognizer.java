@@ -38,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-camera action recognition with the compressed LSTM, keyed by camera id; the broadcast
- * input is the stream of {@link ModelRelease}s.
+ * Action recognition with the compressed LSTM, keyed by camera id, or in pose mode by tracked
+ * person ({@link FeatureFrame#key()}, see <b>People</b> below); the broadcast input is the stream of
+ * {@link ModelRelease}s.
  *
  * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, artifact,
  * backbone id and dimension, a version above the serving one, the serving clip length) and
