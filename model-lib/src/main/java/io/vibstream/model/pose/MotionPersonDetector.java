@@ -58,6 +58,7 @@ final class MotionPersonDetector implements AutoCloseable {
   private final Mat hogWeights;
   private final Mat openKernel = opencv_imgproc.getStructuringElement(MORPH_RECT, new Size(2, 2));
   private final Mat closeKernel = opencv_imgproc.getStructuringElement(MORPH_ELLIPSE, new Size(5, 9));
+  private final Size hogStride = new Size(8, 8);
   private final int minHeight;
   private boolean closed;
 
@@ -77,6 +78,7 @@ final class MotionPersonDetector implements AutoCloseable {
     final int height;
     final BytePointer pixels;
     final Mat frame;
+    final Size half;
     final Mat small = new Mat();
     final Mat mask = new Mat();
     final Mat labels = new Mat();
@@ -89,6 +91,7 @@ final class MotionPersonDetector implements AutoCloseable {
       this.height = height;
       pixels = new BytePointer((long) width * height * 3);
       frame = new Mat(height, width, CV_8UC3, pixels);
+      half = new Size(width / 2, height / 2);
     }
 
     @Override
@@ -96,6 +99,7 @@ final class MotionPersonDetector implements AutoCloseable {
       for (Mat m : new Mat[] {frame, small, mask, labels, stats, centroids}) {
         m.close();
       }
+      half.close();
       pixels.close();
       background.close();
     }
@@ -114,7 +118,7 @@ final class MotionPersonDetector implements AutoCloseable {
     }
     // The one copy: the Java array into the camera's native frame buffer that OpenCV reads.
     cam.pixels.position(0).put(frame.bgr(), 0, frame.bgr().length);
-    opencv_imgproc.resize(cam.frame, cam.small, new Size(frame.width() / 2, frame.height() / 2), 0, 0, INTER_AREA);
+    opencv_imgproc.resize(cam.frame, cam.small, cam.half, 0, 0, INTER_AREA);
     cam.background.apply(cam.small, cam.mask, -1);
     cam.frames++;
     if (cam.frames < WARM_UP_FRAMES) {
@@ -165,13 +169,13 @@ final class MotionPersonDetector implements AutoCloseable {
     try (Rect roi = new Rect(x0, y0, x1 - x0, y1 - y0);
         Mat patch = new Mat(cam.frame, roi);
         Mat up = new Mat();
+        Size upSize = new Size(Math.round((x1 - x0) * scale), Math.round((y1 - y0) * scale));
         RectVector found = new RectVector()) {
-      opencv_imgproc.resize(patch, up, new Size(Math.round((x1 - x0) * scale), Math.round((y1 - y0) * scale)), 0, 0,
-          INTER_LINEAR);
+      opencv_imgproc.resize(patch, up, upSize, 0, 0, INTER_LINEAR);
       if (up.cols() < 64 || up.rows() < 128) {
         return out;
       }
-      hog.detectMultiScale(up, found, 0, new Size(8, 8), new Size(8, 8), 1.05, 2, false);
+      hog.detectMultiScale(up, found, 0, hogStride, hogStride, 1.05, 2, false);
       for (long i = 0; i < found.size(); i++) {
         Rect r = found.get(i);
         // HOG's window is loose around the person: trim to the middle 3/4 of its height, half its width.
@@ -207,5 +211,6 @@ final class MotionPersonDetector implements AutoCloseable {
     hogWeights.close();
     openKernel.close();
     closeKernel.close();
+    hogStride.close();
   }
 }
