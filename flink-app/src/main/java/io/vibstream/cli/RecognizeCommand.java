@@ -87,9 +87,11 @@ import picocli.CommandLine.Spec;
  * <p>The run ends once the job's consumer group has committed the end of the file's frames (so
  * every event of them is committed too). {@code --out}/{@code --montage} then read the frames
  * back from the topic (the same JPEG bytes, sequence numbers and capture times the job saw) and
- * run the job's estimator and tracker over them in the same order: estimation and tracking are
- * deterministic, so the skeletons and track ids drawn are those the job scored, and each event's
- * label is drawn on its track over the event's frames (first..last sequence number).
+ * run the job's estimator and tracker over them in the same order: tracking is deterministic and two
+ * estimator instances find the same people (joints equal up to float rounding), so the skeletons
+ * and track ids drawn are those the job scored (each event's box is checked against this pass's,
+ * to 0.01 px), and each event's label is drawn on its track over the event's frames (first..last
+ * sequence number).
  */
 @Command(name = "recognize", mixinStandardHelpOptions = true,
     description = {"Recognize the actions of the people in a video file: embedded Kafka, the action recognition "
@@ -98,8 +100,9 @@ import picocli.CommandLine.Spec;
         "The file is published at its own frame rate (the tracker and the motion features read capture times), so "
         + "a run lasts at least the video's length.",
         "--out/--montage draw the people by running the job's pose estimator and tracker again over the frames "
-        + "the job read: both are deterministic, so the same frames in the same order give the same skeletons and "
-        + "track ids as in the job (the run checks each event's box against it). Each event's label and confidence "
+        + "the job read: the same frames in the same order give the same people and track ids as in the job "
+        + "(tracking is deterministic; two estimator instances find the same people, joints equal up to float "
+        + "rounding), and the run checks each event's box against this pass's. Each event's label and confidence "
         + "is drawn on its track over the event's frames (first..last); an unsure label is grey with a '?'."})
 public final class RecognizeCommand implements Callable<Integer> {
   /** Landmark model variants of {@code --pose}. */
