@@ -5,11 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.synth.SyntheticVideos;
+import io.vibstream.flink.functions.CandidateTraining;
+import io.vibstream.flink.functions.ModelReleases;
+import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.model.data.FeatureSequences;
+import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.pose.PoseJoints;
 import io.vibstream.schemas.LabeledClip;
+import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.RetrainDecision;
+import io.vibstream.schemas.RetrainStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +27,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -25,8 +41,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vibstream label} against a real broker, and the one-line errors of {@code label} and {@code retrain}. */
+/**
+ * {@code vibstream label} against a real broker (a backbone's features, a feature directory, a
+ * tracked person of vtest.avi through the real BlazePose estimator and tracker, fine-tuned on by
+ * the retrain operator), and the one-line errors of {@code label} and {@code retrain}.
+ */
 class LabelCommandTest {
+  private static final Pattern TRACK_LINE = Pattern.compile("track=(\\d+) frames=(\\d+)\\.\\.(\\d+) seen=(\\d+) .*");
+
   static EmbeddedKafka kafka;
 
   @TempDir
@@ -95,6 +117,164 @@ class LabelCommandTest {
     assertThat(runs).extracting(LabeledClip::getLabel).containsOnly("run");
     assertThat(runs.get(0).getFeatures()).containsExactly(101f, 101.5f, 102f, 102.5f);
     assertThat(runs.get(1).getFeatures()).hasSize(4 * 2);
+  }
+
+  /** vtest.avi from bin/setup, found by walking up to the folder that holds bin/setup. */
+  private static Path vtest() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("bin/setup"))) {
+        Path video = d.resolve(".media/vtest.avi");
+        assertThat(video).as("run bin/setup").isRegularFile();
+        return video;
+      }
+    }
+    throw new AssertionError("no bin/setup above " + Path.of("").toAbsolutePath());
+  }
+
+  /** track id -> seen frames, from --list-tracks output over frames 30..60. */
+  private static Map<Long, int[]> listTracks(Path video) {
+    Cli list = Cli.run("label", "--video", video.toString(), "--list-tracks", "--from-frame", "30", "--to-frame", "60");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    Map<Long, int[]> tracks = new java.util.TreeMap<>();
+    String[] lines = list.out().strip().split("\n");
+    for (int i = 0; i < lines.length - 1; i++) {
+      Matcher m = TRACK_LINE.matcher(lines[i].strip());
+      assertThat(m.matches()).as(lines[i]).isTrue();
+      int first = Integer.parseInt(m.group(2));
+      int last = Integer.parseInt(m.group(3));
+      assertThat(first).isBetween(30, last);
+      assertThat(last).isLessThanOrEqualTo(60);
+      tracks.put(Long.parseLong(m.group(1)), new int[] {first, last, Integer.parseInt(m.group(4))});
+    }
+    assertThat(list.lastLine()).isEqualTo("tracks=" + tracks.size() + " frames=30..60");
+    return tracks;
+  }
+
+  @Test
+  void aTrackedPersonOfARealVideoBecomesOneClipThatTheRetrainJobFineTunesOn() throws Exception {
+    Path video = vtest();
+    Map<Long, int[]> tracks = listTracks(video);
+    assertThat(tracks).as("people walk through vtest.avi's frames 30..60").hasSizeGreaterThanOrEqualTo(2);
+    List<Long> longest = tracks.keySet().stream()
+        .sorted((a, b) -> Integer.compare(tracks.get(b)[2], tracks.get(a)[2])).limit(2).toList();
+    kafka.createTopic("clips-person", 1, false);
+
+    // the same range in video time: vtest.avi runs at 10 fps
+    Cli walk = Cli.run("label", "--bootstrap", kafka.bootstrapServers(), "--video", video.toString(), "--pose",
+        "lite", "--track", String.valueOf(longest.get(0)), "--from", "3s", "--to", "6s", "--label", "walk",
+        "--topic", "clips-person");
+    Cli wave = Cli.run("label", "--bootstrap", kafka.bootstrapServers(), "--video", video.toString(), "--track",
+        String.valueOf(longest.get(1)), "--from-frame", "30", "--to-frame", "60", "--label", "wave",
+        "--topic", "clips-person");
+
+    assertThat(walk.exitCode()).as(walk.err()).isZero();
+    assertThat(wave.exitCode()).as(wave.err()).isZero();
+    assertThat(walk.lastLine()).isEqualTo("published 1 clips {walk=1} of backbone " + PersonFeatures.ID
+        + " (dimension 53) to clips-person");
+    List<LabeledClip> clips = read("clips-person", 2);
+    for (int i = 0; i < 2; i++) {
+      LabeledClip clip = clips.get(i);
+      long id = longest.get(i);
+      int frames = clip.getFeatures().size() / PersonFeatures.DIMENSION;
+      assertThat(clip.getLabel()).isEqualTo(i == 0 ? "walk" : "wave");
+      assertThat(clip.getCameraId()).isEqualTo("vtest/track-" + id);
+      assertThat(clip.getBackboneId()).isEqualTo(PersonFeatures.ID);
+      assertThat(clip.getFeatureDim()).isEqualTo(53);
+      assertThat(clip.getFeatures()).hasSize(frames * 53);
+      // the estimator is not bit-for-bit repeatable across instances: the track's frames, nearly
+      assertThat(frames).as("track %d's frames in 30..60", id).isBetween(tracks.get(id)[2] - 2, 31);
+      long millis = Files.getLastModifiedTime(video).toMillis();
+      assertThat(clip.getStartTimestamp().toEpochMilli() - millis).isBetween(2_900L, 6_000L);
+      assertThat(clip.getEndTimestamp()).isAfter(clip.getStartTimestamp());
+      for (int t = 0; t < frames; t++) {
+        List<Float> f = clip.getFeatures().subList(t * 53, (t + 1) * 53);
+        assertThat(f).allMatch(Float::isFinite);
+        assertThat(f.subList(2 * PoseJoints.COUNT, 3 * PoseJoints.COUNT)).allMatch(v -> v >= 0 && v <= 1);
+        assertThat(f.subList(0, 2 * PoseJoints.COUNT)).as("a skeleton, not zeros").anyMatch(v -> v != 0);
+      }
+    }
+
+    // the retrain operator fine-tunes a person model (person-skeleton-v1, D = 53) on windows of them
+    int length = 8;
+    byte[] parent = TestModels.artifact(3, PersonFeatures.ID, PersonFeatures.DIMENSION, length, 5);
+    List<LabeledClip> windows = new ArrayList<>();
+    for (LabeledClip clip : clips) {
+      int frames = clip.getFeatures().size() / 53;
+      for (int start = 0; start + length <= frames; start += 2) {
+        windows.add(LabeledClip.newBuilder(clip)
+            .setStartTimestamp(clip.getStartTimestamp().plusMillis(100L * start))
+            .setFeatures(clip.getFeatures().subList(start * 53, (start + length) * 53)).build());
+      }
+    }
+    CandidateTraining.Recipe recipe =
+        new CandidateTraining.Recipe(CandidateTraining.Mode.FINE_TUNE, 16, 10, 5, 5, 8, 1e-2, 1e-2, 1e-2, length, 1);
+    Retrainer.Settings settings = new Retrainer.Settings(1000, 0.25, windows.size(), Duration.ZERO, 100.0, 0,
+        Duration.ofMillis(1), Duration.ZERO, recipe);
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus>(
+        new KeyedCoProcessOperator<>(new Retrainer(settings)), c -> Retrainer.KEY, r -> Retrainer.KEY,
+        Types.STRING)) {
+      h.setProcessingTime(1_000_000_000L);
+      h.open();
+      h.processElement2(new StreamRecord<>(TestModels.release(3, parent)));
+      for (LabeledClip w : windows) {
+        h.processElement1(new StreamRecord<>(w));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (h.extractOutputValues().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+        h.setProcessingTime(h.getProcessingTime() + 1);
+      }
+      assertThat(h.extractOutputValues()).hasSize(1);
+      RetrainStatus status = h.extractOutputValues().get(0);
+      assertThat(status.getDecision()).as(status.getReason()).isEqualTo(RetrainDecision.PUBLISHED);
+      assertThat(status.getParentVersion()).isEqualTo(3);
+      assertThat(status.getTrainingClips() + status.getValidationClips()).isEqualTo(windows.size());
+      assertThat(status.getLabels()).contains("walk", "wave");
+      List<ModelRelease> released = new ArrayList<>();
+      h.getSideOutput(Retrainer.RELEASES).forEach(r -> released.add(r.getValue()));
+      assertThat(released).hasSize(1);
+      assertThat(released.get(0).getLineage().getData()).contains("backbone " + PersonFeatures.ID + " (dimension 53)");
+      ModelManifest m = ModelReleases.validate(released.get(0),
+          new BackboneIdentity(PersonFeatures.ID, PersonFeatures.DIMENSION), 3, null).artifact().manifest();
+      assertThat(m.version()).isEqualTo(4);
+      assertThat(m.backbone()).isEqualTo(new ModelManifest.Backbone(PersonFeatures.ID, 53));
+      assertThat(m.clipLength()).isEqualTo(length);
+      assertThat(m.lineage().training()).startsWith("fine-tuned v3");
+    }
+  }
+
+  @Test
+  void aTrackOrRangeThatIsNotThereSaysSoInOneLine() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    Path video = vtest();
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "99",
+        "--from-frame", "30", "--to-frame", "40", "--label", "walk"), 1, "track 99 is not in frames 30..40 of "
+        + video + " (tracks there: [");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--from-frame", "5000", "--label", "walk"), 1, "vtest.avi has 795 frames, the range's first frame 5000 is "
+        + "past its end");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--from", "8s", "--to", "3s", "--label", "walk"), 1, "the range is empty: frames 80..30 at 10.00 fps");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--from", "soon", "--label", "walk"), 1, "--from soon: not a time >= 0 such as 3.5s or 800ms");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--from-frame", "9", "--to-frame", "3", "--label", "walk"), 1, "need 0 <= --from-frame <= --to-frame");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--from-frame", "3", "--from", "1s", "--label", "walk"), 1, "give a range in frames");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", tmp.resolve("gone.avi").toString(),
+        "--track", "1", "--label", "walk"), 1, "gone.avi: no such video file");
+    assertOneLine(Cli.run("label", "--video", tmp.resolve("gone.avi").toString(), "--list-tracks"), 1,
+        "gone.avi: no such video file");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1"), 1,
+        "--label ACTION is required with --video");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--track", "1",
+        "--list-tracks"), 1, "give either");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--video", video.toString(), "--backbone", "builtin:x",
+        "--track", "1", "--label", "walk"), 1, "give either");
+    assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--features-dir", "d", "--pose", "full"), 1,
+        "--pose, --from and --to go with --track or --list-tracks");
+    assertOneLine(Cli.run("label", "--video", video.toString(), "--track", "1", "--label", "walk"), 2,
+        "Missing required option: '--bootstrap");
   }
 
   @Test

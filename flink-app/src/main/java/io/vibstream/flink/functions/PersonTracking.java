@@ -5,6 +5,7 @@ import io.vibstream.flink.records.PersonDetections;
 import io.vibstream.flink.records.TrackingCursor;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonTracker;
+import io.vibstream.model.pose.TrackedFeatures;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,8 +21,9 @@ import org.apache.flink.util.Collector;
  * Pose mode's person tracking, keyed by camera id: a {@link PersonTracker} per camera, kept in
  * keyed state as its {@link PersonTracker#snapshot()} bytes, gives each person a track id that
  * lasts from frame to frame. Per frame it emits one {@link FeatureFrame} per tracked person, with
- * features {@link PersonFeatures#of}(pose, previous box, dt), the track id and the box, and an end
- * record ({@link FeatureFrame#end}) per track that ended, so the recognizer frees its window.
+ * features {@link TrackedFeatures#of} ({@link PersonFeatures} of the pose, previous box and dt),
+ * the track id and the box, and an end record ({@link FeatureFrame#end}) per track that ended, so
+ * the recognizer frees its window.
  * A frame with nobody in view emits nothing (beyond ends): such a camera costs no LSTM work.
  *
  * <p>Frames are taken in sequence order: a frame that does not come after the camera's last one
@@ -97,9 +99,7 @@ public final class PersonTracking extends KeyedProcessFunction<String, PersonDet
     PersonTracker.Update update = t.update(Arrays.asList(frame.persons()), ts);
     end(update, camera, seq, ts, out);
     for (PersonTracker.TrackedPerson p : update.persons()) {
-      double dt = (ts - p.previousTimestampMs()) / 1000.0;
-      out.collect(new FeatureFrame(camera, seq, ts, PersonFeatures.of(p.pose(), p.previousBox(), dt), p.trackId(),
-          p.pose().box()));
+      out.collect(new FeatureFrame(camera, seq, ts, TrackedFeatures.of(p, ts), p.trackId(), p.pose().box()));
     }
     tracker.update(t.snapshot());
     cursor.update(new TrackingCursor(seq, ts));
