@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks.",
     mixinStandardHelpOptions = true,
     subcommands = {LstmBenchCommand.class, ExtractBenchCommand.class, CameraBenchCommand.class,
-        PipelineBenchCommand.class, SwapBenchCommand.class})
+        PipelineBenchCommand.class, PeopleBenchCommand.class, SwapBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,13 +1,12 @@
 package io.vibstream.cli;
 
+import static io.vibstream.cli.JobRest.stat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vibstream.connectors.camera.CameraPublisher;
-import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.connectors.video.VideoFrame;
-import io.vibstream.connectors.video.VideoSource;
 import io.vibstream.flink.functions.BackboneFactory;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
@@ -27,12 +26,7 @@ import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -59,13 +53,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
@@ -278,11 +270,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } finally {
-      try (var paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      BenchFiles.deleteTree(dir);
     }
   }
 
@@ -357,7 +345,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         long liveFrames = (long) (liveFps * (latencySeconds + LIVE_WARM_UP.toSeconds()));
         for (int i = 0; i < cameras; i++) {
           String name = "live" + i;
-          Replay replay = new Replay(rendered.get(i), liveFps);
+          ReplaySource replay = new ReplaySource(rendered.get(i), liveFps);
           live.add(pool.submit(() -> {
             try (CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), framesTopic, name)) {
               return p.run(replay, liveFrames);
@@ -373,13 +361,8 @@ final class PipelineBenchCommand implements Callable<Integer> {
       double state = 0;
       String profile = "";
       boolean complete = false;
-      try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-          ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-          new AvroDeserializer<>(ActionEvent.class))) {
-        consumer.subscribe(List.of(eventsTopic));
+      try (KafkaConsumer<String, ActionEvent> consumer =
+          BenchEvents.committedReader(kafka.bootstrapServers(), eventsTopic)) {
         long quietSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
           int n = 0;
@@ -419,7 +402,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       long first = Long.MAX_VALUE;
       long last = Long.MIN_VALUE;
       for (ActionEvent e : events) {
-        long emitted = e.getWindowEnd().toEpochMilli() + e.getLatencyMs();
+        long emitted = BenchEvents.emittedMs(e);
         first = Math.min(first, emitted);
         last = Math.max(last, emitted);
       }
@@ -433,11 +416,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
   /** The last completed checkpoint's state size minus the broadcast model (one copy per subtask), per camera. */
   private double stateBytesPerCamera(LocalFlink flink, JobID job, int cameras) {
     try {
-      URI rest = flink.restAddress();
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve("/jobs/" + job + "/checkpoints"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode latest = new ObjectMapper().readTree(r.body()).path("latest").path("completed");
+      JsonNode latest = new JobRest(flink, job).checkpoints().path("latest").path("completed");
       long total = latest.path("state_size").asLong(0);
       long modelCopies = (long) parallelism * randomModel("x", 1, clip).length; // rough: model bytes in broadcast state
       return Math.max(0, total - modelCopies) / (double) cameras;
@@ -453,29 +432,10 @@ final class PipelineBenchCommand implements Callable<Integer> {
    */
   private static String timeProfile(LocalFlink flink, JobID job) {
     try {
-      URI rest = flink.restAddress();
-      HttpClient http = HttpClient.newHttpClient();
-      ObjectMapper json = new ObjectMapper();
-      JsonNode vertices = json.readTree(get(http, rest.resolve("/jobs/" + job))).path("vertices");
-      String backbone = null;
-      for (JsonNode v : vertices) {
-        if (v.path("name").asText().contains("backbone")) {
-          backbone = v.path("id").asText();
-        }
-      }
-      Map<String, JsonNode> metrics = new HashMap<>();
-      // The REST endpoint answers from a cache that its first request only starts to fill.
-      for (int attempt = 0; backbone != null && metrics.isEmpty() && attempt < 10; attempt++) {
-        for (JsonNode m : json.readTree(get(http, rest.resolve("/jobs/" + job + "/vertices/" + backbone
-            + "/subtasks/metrics?get=batch.batchSize_mean,backbone.backboneMs_median,backbone.backboneMs_p99")))) {
-          metrics.put(m.path("id").asText(), m);
-        }
-        if (metrics.isEmpty()) {
-          Thread.sleep(500);
-        }
-      }
-      JsonNode e2e = json.readTree(get(http, rest.resolve("/jobs/" + job + "/checkpoints"))).path("summary")
-          .path("end_to_end_duration");
+      JobRest rest = new JobRest(flink, job);
+      Map<String, JsonNode> metrics = rest.subtaskMetrics("backbone",
+          "batch.batchSize_mean,backbone.backboneMs_median,backbone.backboneMs_p99");
+      JsonNode e2e = rest.checkpoints().path("summary").path("end_to_end_duration");
       return String.format(Locale.ROOT, "batches of %s frames on average, backbone %s ms p50 / %s ms p99 a batch; "
           + "checkpoints %s ms average / %s ms p99 / %s ms max end to end",
           stat(metrics.get("batch.batchSize_mean"), "avg", "%.1f"), stat(metrics.get("backbone.backboneMs_median"), "avg", "%.0f"),
@@ -484,16 +444,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
     } catch (Exception e) {
       return "n/a (" + e.getMessage() + ")";
     }
-  }
-
-  private static String get(HttpClient http, URI uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static String stat(JsonNode node, String field, String format) {
-    return node == null || !node.path(field).isNumber() ? "n/a" : String.format(Locale.ROOT, format,
-        node.path(field).asDouble());
   }
 
   /** {@code n} frames of the synthetic camera {@code name} with {@code seed}, rendered as fast as it can. */
@@ -506,46 +456,6 @@ final class PipelineBenchCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  /** Frames rendered beforehand, delivered in a loop at {@code fps} in real time. */
-  static final class Replay implements VideoSource {
-    private final List<VideoFrame> frames;
-    private final double fps;
-    private long next;
-    private long startNanos = -1;
-
-    Replay(List<VideoFrame> frames, double fps) {
-      this.frames = List.copyOf(frames);
-      this.fps = fps;
-    }
-
-    @Override
-    public VideoFrame next() throws IOException {
-      long now = System.nanoTime();
-      if (startNanos < 0) {
-        startNanos = now;
-      }
-      long wait = startNanos + (long) (next * 1e9 / fps) - now;
-      if (wait > 0) {
-        try {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("replay interrupted");
-        }
-      }
-      VideoFrame f = frames.get((int) (next % frames.size()));
-      return new VideoFrame(f.image(), (long) (next++ * 1e6 / fps), f.groundTruth());
-    }
-
-    @Override
-    public double frameRate() {
-      return fps;
-    }
-
-    @Override
-    public void close() {}
   }
 
   private void preload(String bootstrap, String topic) throws Exception {

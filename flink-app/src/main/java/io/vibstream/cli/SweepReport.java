@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -90,10 +88,7 @@ final class SweepReport {
       renderer.setSeriesShape(s, new Ellipse2D.Double(-5, -5, 10, 10));
       renderer.setSeriesStroke(s, new BasicStroke(2f));
     }
-    XYPlot plot = new XYPlot(dataset, x, y, renderer);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYPlot plot = Charts.plot(dataset, x, y, renderer);
     for (Sweep.Row r : result.rows()) {
       XYTextAnnotation label = new XYTextAnnotation(
           String.format(Locale.ROOT, "%s %dx%d", r.model(), r.inputSize(), r.hiddenSize()), r.lstmParams(),
@@ -102,9 +97,6 @@ final class SweepReport {
       label.setTextAnchor(TextAnchor.BOTTOM_LEFT);
       plot.addAnnotation(label);
     }
-    JFreeChart chart = new JFreeChart("Accuracy vs LSTM parameters: " + dataDescription,
-        new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
-    chart.setBackgroundPaint(Color.WHITE);
-    ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 560);
+    Charts.save("Accuracy vs LSTM parameters: " + dataDescription, plot, png);
   }
 }

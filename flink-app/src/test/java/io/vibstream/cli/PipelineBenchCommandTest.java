@@ -48,7 +48,7 @@ class PipelineBenchCommandTest {
   @Test
   void theLatencyRunsCamerasReplayTheirRenderedFramesInALoopAtTheirRate() throws Exception {
     List<VideoFrame> rendered = List.of(frame("walk"), frame("wave"), frame("clap"));
-    try (PipelineBenchCommand.Replay replay = new PipelineBenchCommand.Replay(rendered, 1000)) {
+    try (ReplaySource replay = new ReplaySource(rendered, 1000)) {
       List<String> truths = new ArrayList<>();
       List<Long> micros = new ArrayList<>();
       for (int i = 0; i < 7; i++) {
