@@ -227,8 +227,8 @@ final class LabelCommand implements Callable<Integer> {
     return clips;
   }
 
-  /** One tracked person in one frame: its features and box. */
-  record Seen(long frame, long timestampMs, float[] features, PersonBox box) {}
+  /** One tracked person in one frame: its features, box and pose. */
+  record Seen(long frame, long timestampMs, float[] features, PersonBox box, PersonPose pose) {}
 
   /** The tracks seen in frames {@code first..last} of a video, each in frame order. */
   record Tracks(int first, int last, Map<Long, List<Seen>> byTrack) {}
@@ -280,7 +280,7 @@ final class LabelCommand implements Callable<Integer> {
    * Runs the video from its first frame to the range's end through the job's pose stage and
    * keeps what every confirmed track was seen as in the range.
    */
-  private Tracks track() throws Exception {
+  Tracks track() throws Exception {
     requireVideo();
     RecognizeCommand.Pose variant = pose != null ? pose : RecognizeCommand.Pose.lite;
     String camera = RecognizeCommand.defaultCameraId(video);
@@ -321,7 +321,7 @@ final class LabelCommand implements Callable<Integer> {
         if (n >= first && tracked != null) {
           for (PersonTracker.TrackedPerson p : tracked) {
             byTrack.computeIfAbsent(p.trackId(), k -> new ArrayList<>())
-                .add(new Seen(n, ts, TrackedFeatures.of(p, ts), p.pose().box()));
+                .add(new Seen(n, ts, TrackedFeatures.of(p, ts), p.pose().box(), p.pose()));
           }
         }
       }

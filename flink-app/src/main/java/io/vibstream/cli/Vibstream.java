@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         LabelCommand.class,
         DemoCommand.class,
         RecognizeCommand.class,
+        PeopleEvalCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Vibstream {
