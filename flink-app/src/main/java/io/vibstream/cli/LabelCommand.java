@@ -12,6 +12,7 @@ import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
 import io.vibstream.model.data.FeatureSequences;
+import io.vibstream.model.pose.CameraTracking;
 import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonPose;
@@ -59,7 +60,7 @@ import picocli.CommandLine.Spec;
  * <p>A person ({@code --track ID}) is labelled as the pose-mode job sees the file as a camera
  * ({@code vibstream recognize}): every frame from the first, JPEG-encoded as the camera publishes
  * it and decoded as the job decodes it, through the job's estimator and tracker settings
- * ({@link RecognizeCommand.PoseJob}) and per-person feature step ({@link TrackedFeatures}), so
+ * ({@link PoseJob}) and per-person feature step ({@link TrackedFeatures}), so
  * track ids are recognize's and the clip holds the {@link PersonFeatures} vectors the job would
  * feed the recognizer for that track over the range (the frames it was seen in).
  */
@@ -99,7 +100,7 @@ final class LabelCommand implements Callable<Integer> {
 
   @Option(names = "--pose", description = "with --track/--list-tracks, the BlazePose landmark model: "
       + "${COMPLETION-CANDIDATES} (default: lite)")
-  RecognizeCommand.Pose pose;
+  Pose pose;
 
   @Option(names = "--from", paramLabel = "TIME", description = "with --track/--list-tracks, the range's start in "
       + "video time (3.5s, 800ms), instead of --from-frame")
@@ -269,7 +270,7 @@ final class LabelCommand implements Callable<Integer> {
       features[i] = seen.get(i).features();
     }
     Instant modified = modified(video);
-    String camera = (cameraId != null ? cameraId : RecognizeCommand.defaultCameraId(video)) + "/track-" + track;
+    String camera = (cameraId != null ? cameraId : PeopleInputs.defaultCameraId(video)) + "/track-" + track;
     LabeledClip clip = clip(camera, modified, label, features, PersonFeatures.ID);
     clip.setStartTimestamp(modified.plusMillis(seen.get(0).timestampMs()));
     clip.setEndTimestamp(modified.plusMillis(seen.get(seen.size() - 1).timestampMs()));
@@ -282,12 +283,12 @@ final class LabelCommand implements Callable<Integer> {
    */
   Tracks track() throws Exception {
     requireVideo();
-    RecognizeCommand.Pose variant = pose != null ? pose : RecognizeCommand.Pose.lite;
-    String camera = RecognizeCommand.defaultCameraId(video);
+    Pose variant = pose != null ? pose : Pose.lite;
+    String camera = PeopleInputs.defaultCameraId(video);
     Map<Long, List<Seen>> byTrack = new TreeMap<>();
     try (CameraSource source = CameraSource.open(video.toString(), CameraOptions.defaults());
         ImageEncoder jpeg = ImageEncoder.defaultJpeg(JPEG_QUALITY);
-        PoseEstimator estimator = RecognizeCommand.PoseJob.estimator(variant)) {
+        PoseEstimator estimator = PoseJob.estimator(variant)) {
       double fps = source.frameRate() > 0 && source.frameRate() < 1000 ? source.frameRate() : 25;
       int first = fromTime != null ? (int) Math.ceil(seconds(fromTime, "--from") * fps - 1e-6)
           : fromFrame == null ? 0 : fromFrame;
@@ -301,8 +302,7 @@ final class LabelCommand implements Callable<Integer> {
         throw new IllegalArgumentException(video + " has " + VideoFiles.frameCount(video) + " frames, the range's "
             + "first frame " + first + " is past its end");
       }
-      RecognizeCommand.CameraTracks tracker = new RecognizeCommand.CameraTracks(RecognizeCommand.PoseJob.tracking(),
-          RecognizeCommand.PoseJob.config(variant, 1).maxTimeGap().toMillis());
+      CameraTracking tracking = PoseJob.cameraTracking(variant);
       long previousMs = Long.MIN_VALUE;
       int n = 0;
       for (VideoFrame f; n <= last && (f = source.next()) != null; n++) {
@@ -317,9 +317,9 @@ final class LabelCommand implements Callable<Integer> {
             PersonFeatures.DIMENSION);
         PoseFrame frame = new PoseFrame(camera, n, ts, d.width(), d.height(), d.bgr());
         List<PersonPose> found = estimator.estimate(List.of(frame)).get(0);
-        List<PersonTracker.TrackedPerson> tracked = tracker.update(n, ts, found);
-        if (n >= first && tracked != null) {
-          for (PersonTracker.TrackedPerson p : tracked) {
+        CameraTracking.Step step = tracking.update(n, ts, found);
+        if (n >= first && step != null) {
+          for (PersonTracker.TrackedPerson p : step.persons()) {
             byTrack.computeIfAbsent(p.trackId(), k -> new ArrayList<>())
                 .add(new Seen(n, ts, TrackedFeatures.of(p, ts), p.pose().box(), p.pose()));
           }

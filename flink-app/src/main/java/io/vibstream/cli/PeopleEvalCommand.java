@@ -93,7 +93,7 @@ final class PeopleEvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     Files.createDirectories(out);
-    Path modelFile = model != null ? model : RecognizeCommand.installation().resolve("models/people/model.vib");
+    Path modelFile = model != null ? model : PeopleInputs.installation().resolve(PeopleInputs.SHIPPED_MODEL);
     ModelArtifact artifact = ModelArtifacts.read(modelFile);
     List<String> labels = artifact.manifest().labels();
     LstmStream lstm = new LstmStream(artifact.model());

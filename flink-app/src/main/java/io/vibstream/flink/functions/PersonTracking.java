@@ -3,11 +3,11 @@ package io.vibstream.flink.functions;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.PersonDetections;
 import io.vibstream.flink.records.TrackingCursor;
+import io.vibstream.model.pose.CameraTracking;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonTracker;
 import io.vibstream.model.pose.TrackedFeatures;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -18,19 +18,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Pose mode's person tracking, keyed by camera id: a {@link PersonTracker} per camera, kept in
- * keyed state as its {@link PersonTracker#snapshot()} bytes, gives each person a track id that
- * lasts from frame to frame. Per frame it emits one {@link FeatureFrame} per tracked person, with
- * features {@link TrackedFeatures#of} ({@link PersonFeatures} of the pose, previous box and dt),
+ * Pose mode's person tracking, keyed by camera id: a {@link CameraTracking} per camera, kept in
+ * keyed state as its tracker's {@link PersonTracker#snapshot()} bytes and its cursor, gives each
+ * person a track id that lasts from frame to frame. Per frame it emits one {@link FeatureFrame}
+ * per tracked person, with features {@link TrackedFeatures#of} ({@link PersonFeatures} of the pose, previous box and dt),
  * the track id and the box, and an end record ({@link FeatureFrame#end}) per track that ended, so
  * the recognizer frees its window.
  * A frame with nobody in view emits nothing (beyond ends): such a camera costs no LSTM work.
  *
- * <p>Frames are taken in sequence order: a frame that does not come after the camera's last one
- * (a higher sequence number, or a later capture time from a restarted camera) is dropped
- * ({@code reason=late}) rather than fed to the tracker out of order. After more than
- * {@code maxTimeGapMs} without frames every track of the camera ends first, so stale tracks do not
- * take the people of a camera that comes back. Metrics: {@code framesDropped}, {@code tracksEnded}.
+ * <p>{@link CameraTracking}'s rules apply: a frame that does not come after the camera's last one
+ * is dropped ({@code reason=late}); after more than {@code maxTimeGapMs} without frames every track
+ * of the camera ends first. Metrics: {@code framesDropped}, {@code tracksEnded}.
  */
 public final class PersonTracking extends KeyedProcessFunction<String, PersonDetections, FeatureFrame> {
   private static final long serialVersionUID = 1L;
@@ -84,31 +82,21 @@ public final class PersonTracking extends KeyedProcessFunction<String, PersonDet
     long seq = frame.sequenceNumber();
     long ts = frame.captureTimestamp();
     TrackingCursor c = cursor.value();
-    if (c != null && !c.follows(seq, ts)) {
+    CameraTracking tracking = CameraTracking.restore(settings, maxTimeGapMs, tracker.value(),
+        c == null ? null : new CameraTracking.Cursor(c.lastSequence(), c.lastTimestamp()));
+    CameraTracking.Step step = tracking.update(seq, ts, Arrays.asList(frame.persons()));
+    if (step == null) {
       late.inc();
       return;
     }
-    byte[] stored = tracker.value();
-    PersonTracker t = stored == null ? new PersonTracker(settings) : PersonTracker.restore(stored, settings);
-    if (c != null && ts - c.lastTimestamp() > maxTimeGapMs) {
-      // Frames without anybody, at no elapsed time, end every track (tentative ones at the first).
-      for (int i = 0; i <= maxMissedFrames; i++) {
-        end(t.update(List.of(), c.lastTimestamp()), camera, seq, ts, out);
-      }
-    }
-    PersonTracker.Update update = t.update(Arrays.asList(frame.persons()), ts);
-    end(update, camera, seq, ts, out);
-    for (PersonTracker.TrackedPerson p : update.persons()) {
-      out.collect(new FeatureFrame(camera, seq, ts, TrackedFeatures.of(p, ts), p.trackId(), p.pose().box()));
-    }
-    tracker.update(t.snapshot());
-    cursor.update(new TrackingCursor(seq, ts));
-  }
-
-  private void end(PersonTracker.Update update, String camera, long seq, long ts, Collector<FeatureFrame> out) {
-    for (long id : update.endedTrackIds()) {
+    for (long id : step.endedTrackIds()) {
       ended.inc();
       out.collect(FeatureFrame.end(camera, id, seq, ts));
     }
+    for (PersonTracker.TrackedPerson p : step.persons()) {
+      out.collect(new FeatureFrame(camera, seq, ts, TrackedFeatures.of(p, ts), p.trackId(), p.pose().box()));
+    }
+    tracker.update(tracking.snapshot());
+    cursor.update(new TrackingCursor(seq, ts));
   }
 }

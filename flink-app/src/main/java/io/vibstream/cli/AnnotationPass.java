@@ -1,0 +1,172 @@
+package io.vibstream.cli;
+
+import io.vibstream.connectors.annotate.AnnotatedVideoWriter;
+import io.vibstream.connectors.annotate.FrameAnnotator;
+import io.vibstream.connectors.annotate.Montage;
+import io.vibstream.connectors.annotate.PersonAnnotation;
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.flink.functions.DecodeFunction;
+import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.records.DecodedFrame;
+import io.vibstream.model.pose.CameraTracking;
+import io.vibstream.model.pose.PersonBox;
+import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.pose.PersonPose;
+import io.vibstream.model.pose.PersonTracker;
+import io.vibstream.model.pose.PoseEstimator;
+import io.vibstream.model.pose.PoseFrame;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.BoundingBox;
+import io.vibstream.schemas.Frame;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code recognize}'s drawing pass: the frames the job read, from the {@code frames} topic in order
+ * (the same JPEG bytes, sequence numbers and capture times), through the job's estimator and
+ * per-camera tracking ({@link PoseJob#estimator}, {@link PoseJob#cameraTracking}), drawn with the
+ * events' labels into a video and a montage. Tracking is deterministic and two estimator instances
+ * find the same people (joints equal up to float rounding), so the track ids drawn are the job's;
+ * each event's box is checked against this pass's box of its track in the event's last frame.
+ *
+ * @param out the annotated video, or null
+ * @param montage the montage PNG, or null
+ */
+record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int montageWidth) {
+  /** Draws {@code frames} frames of {@code camera} with {@code personEvents}' labels and prints what it wrote. */
+  void run(String bootstrap, String camera, List<ActionEvent> personEvents, long frames, PeopleInputs.Probe probe,
+      PrintWriter stdout) throws Exception {
+    long started = System.nanoTime();
+    TrackLabels labels = new TrackLabels(personEvents);
+    Map<String, ActionEvent> byLastFrame = new HashMap<>();
+    for (ActionEvent e : personEvents) {
+      byLastFrame.put(e.getTrackId() + "@" + e.getLastSequenceNumber(), e);
+    }
+    Montage grid = montage == null ? null : new Montage(frames, montageFrames, montageWidth);
+    Set<Long> tracks = new TreeSet<>();
+    int agreeing = 0;
+    long drawn = 0;
+    long undecodable = 0;
+    TopicPartition partition = new TopicPartition(KafkaWiring.FRAMES, 0);
+    try (KafkaConsumer<String, Frame> reader = frameReader(bootstrap);
+        PoseEstimator estimator = PoseJob.estimator(pose);
+        AnnotatedVideoWriter writer = out == null ? null
+            : AnnotatedVideoWriter.open(out, probe.width(), probe.height(), probe.fps())) {
+      CameraTracking tracking = PoseJob.cameraTracking(pose);
+      reader.assign(List.of(partition));
+      reader.seekToBeginning(List.of(partition));
+      long end = reader.endOffsets(List.of(partition)).get(partition);
+      while (reader.position(partition) < end) {
+        for (ConsumerRecord<String, Frame> r : reader.poll(Duration.ofMillis(500))) {
+          DecodedFrame d;
+          try {
+            d = DecodeFunction.decode(r.value(), PersonFeatures.DIMENSION);
+          } catch (IOException e) {
+            undecodable++; // a dead letter in the job too
+            continue;
+          }
+          if (!d.cameraId().equals(camera) || d.hasFeatures()) {
+            continue;
+          }
+          PoseFrame frame = new PoseFrame(d.cameraId(), d.sequenceNumber(), d.captureTimestamp(), d.width(),
+              d.height(), d.bgr());
+          List<PersonPose> found = estimator.estimate(List.of(frame)).get(0);
+          CameraTracking.Step step = tracking.update(d.sequenceNumber(), d.captureTimestamp(), found);
+          List<PersonAnnotation> people = new ArrayList<>();
+          for (PersonTracker.TrackedPerson p : step == null ? List.<PersonTracker.TrackedPerson>of() : step.persons()) {
+            tracks.add(p.trackId());
+            ActionEvent e = labels.at(camera, p.trackId(), d.sequenceNumber());
+            people.add(e == null ? PersonAnnotation.unlabelled(p.trackId(), p.pose())
+                : new PersonAnnotation(p.trackId(), p.pose(), e.getLabel(), e.getConfidence(), e.getUnsure()));
+            ActionEvent ending = byLastFrame.get(p.trackId() + "@" + d.sequenceNumber());
+            if (ending != null && sameBox(ending.getBox(), p.pose().box())) {
+              agreeing++;
+            }
+          }
+          BufferedImage image = d.toImage();
+          FrameAnnotator.draw(image, people);
+          if (writer != null) {
+            writer.write(image);
+          }
+          if (grid != null) {
+            grid.offer(d.sequenceNumber(), image);
+          }
+          drawn++;
+        }
+      }
+      if (writer != null) {
+        stdout.printf(Locale.ROOT, "annotated video %s: %d frames %dx%d at %.2f fps (%s)%n", out, drawn,
+            probe.width(), probe.height(), probe.fps(), writer.codec());
+      }
+    }
+    if (grid != null && grid.size() > 0) {
+      grid.write(montage);
+      stdout.printf(Locale.ROOT, "montage %s: %d frames %s%n", montage, grid.size(),
+          Arrays.toString(grid.sampledFrames()));
+    }
+    stdout.printf(Locale.ROOT, "skeletons: %d frames, %d tracks; %d of %d events' boxes equal this pass's box of "
+        + "their track in their last frame%s (%.1f s)%n", drawn, tracks.size(), agreeing, personEvents.size(),
+        undecodable > 0 ? "; " + undecodable + " undecodable frames skipped" : "", (System.nanoTime() - started) / 1e9);
+    stdout.flush();
+  }
+
+  static boolean sameBox(BoundingBox event, PersonBox local) {
+    return event != null && Math.abs(event.getX() - local.x()) < 0.01f && Math.abs(event.getY() - local.y()) < 0.01f
+        && Math.abs(event.getWidth() - local.width()) < 0.01f && Math.abs(event.getHeight() - local.height()) < 0.01f;
+  }
+
+  private static KafkaConsumer<String, Frame> frameReader(String bootstrap) {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50), new StringDeserializer(), new AvroDeserializer<>(Frame.class));
+  }
+
+  /** The label of each track over each frame: the latest-starting event whose window holds the frame. */
+  static final class TrackLabels {
+    private final Map<String, List<ActionEvent>> byTrack = new HashMap<>();
+
+    TrackLabels(List<ActionEvent> personEvents) {
+      for (ActionEvent e : personEvents) {
+        byTrack.computeIfAbsent(e.getCameraId() + "\u0000" + e.getTrackId(), k -> new ArrayList<>()).add(e);
+      }
+      byTrack.values().forEach(l -> l.sort(Comparator.comparingLong(ActionEvent::getFirstSequenceNumber)));
+    }
+
+    /** The event to show for {@code track} at frame {@code sequence}, or null. */
+    ActionEvent at(String camera, long track, long sequence) {
+      List<ActionEvent> list = byTrack.get(camera + "\u0000" + track);
+      if (list == null) {
+        return null;
+      }
+      ActionEvent best = null;
+      for (ActionEvent e : list) {
+        if (e.getFirstSequenceNumber() > sequence) {
+          break;
+        }
+        if (e.getLastSequenceNumber() >= sequence) {
+          best = e;
+        }
+      }
+      return best;
+    }
+  }
+}
