@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * {@code recognize}'s drawing pass: the frames the job read, from the {@code frames} topic in order
  * (the same JPEG bytes, sequence numbers and capture times), through the job's estimator and
- * per-camera tracking ({@link PoseJob#estimator}, {@link PoseJob#cameraTracking}), drawn with the
+ * per-camera tracking ({@link PoseMode#estimator}, {@link PoseMode#cameraTracking}), drawn with the
  * events' labels into a video and a montage. Tracking is deterministic and two estimator instances
  * find the same people (joints equal up to float rounding), so the track ids drawn are the job's;
  * each event's box is checked against this pass's box of its track in the event's last frame.
@@ -66,10 +66,10 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
     long undecodable = 0;
     TopicPartition partition = new TopicPartition(KafkaWiring.FRAMES, 0);
     try (KafkaConsumer<String, Frame> reader = frameReader(bootstrap);
-        PoseEstimator estimator = PoseJob.estimator(pose);
+        PoseEstimator estimator = PoseMode.estimator(pose);
         AnnotatedVideoWriter writer = out == null ? null
             : AnnotatedVideoWriter.open(out, probe.width(), probe.height(), probe.fps())) {
-      CameraTracking tracking = PoseJob.cameraTracking(pose);
+      CameraTracking tracking = PoseMode.cameraTracking(pose);
       reader.assign(List.of(partition));
       reader.seekToBeginning(List.of(partition));
       long end = reader.endOffsets(List.of(partition)).get(partition);

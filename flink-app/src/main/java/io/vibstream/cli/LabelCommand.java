@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
  * <p>A person ({@code --track ID}) is labelled as the pose-mode job sees the file as a camera
  * ({@code vibstream recognize}): every frame from the first, JPEG-encoded as the camera publishes
  * it and decoded as the job decodes it, through the job's estimator and tracker settings
- * ({@link PoseJob}) and per-person feature step ({@link TrackedFeatures}), so
+ * ({@link PoseMode}) and per-person feature step ({@link TrackedFeatures}), so
  * track ids are recognize's and the clip holds the {@link PersonFeatures} vectors the job would
  * feed the recognizer for that track over the range (the frames it was seen in).
  */
@@ -288,7 +288,7 @@ final class LabelCommand implements Callable<Integer> {
     Map<Long, List<Seen>> byTrack = new TreeMap<>();
     try (CameraSource source = CameraSource.open(video.toString(), CameraOptions.defaults());
         ImageEncoder jpeg = ImageEncoder.defaultJpeg(JPEG_QUALITY);
-        PoseEstimator estimator = PoseJob.estimator(variant)) {
+        PoseEstimator estimator = PoseMode.estimator(variant)) {
       double fps = source.frameRate() > 0 && source.frameRate() < 1000 ? source.frameRate() : 25;
       int first = fromTime != null ? (int) Math.ceil(seconds(fromTime, "--from") * fps - 1e-6)
           : fromFrame == null ? 0 : fromFrame;
@@ -302,7 +302,7 @@ final class LabelCommand implements Callable<Integer> {
         throw new IllegalArgumentException(video + " has " + VideoFiles.frameCount(video) + " frames, the range's "
             + "first frame " + first + " is past its end");
       }
-      CameraTracking tracking = PoseJob.cameraTracking(variant);
+      CameraTracking tracking = PoseMode.cameraTracking(variant);
       long previousMs = Long.MIN_VALUE;
       int n = 0;
       for (VideoFrame f; n <= last && (f = source.next()) != null; n++) {

@@ -7,14 +7,8 @@ import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
-import io.vibstream.flink.functions.PersonTracking;
-import io.vibstream.flink.functions.PoseEstimatorFactory;
-import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
-import io.vibstream.model.pose.CameraTracking;
-import io.vibstream.model.pose.PersonTracker;
-import io.vibstream.model.pose.PoseEstimator;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import java.io.PrintWriter;
@@ -49,11 +43,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The action recognition job in pose mode on a video file, all in this process: an embedded Kafka
  * broker, the job on a local Flink cluster (exactly-once events at every checkpoint), the model
  * published to {@code models}, the file published as one camera to {@code frames} at its own
- * frame rate. {@code recognize} and {@code demo --video} run it.
- *
- * <p>Also the estimator and per-camera tracking the job builds ({@link PoseEstimatorFactory#spec},
- * the job's {@link PersonTracker.Settings} and time gap, the rules of {@link PersonTracking}), for
- * the passes that must find the job's people and track ids offline (drawing, labelling).
+ * frame rate ({@link PoseMode}). {@code recognize} and {@code demo --video} run it.
  */
 final class PoseJob implements AutoCloseable {
   /** How the job runs. */
@@ -68,25 +58,6 @@ final class PoseJob implements AutoCloseable {
 
   /** Every event committed for the file's frames, and the camera's counts. */
   record Result(List<ActionEvent> events, CameraPublisher.Stats camera) {}
-
-  static String spec(Pose pose) {
-    return ActionRecognitionJob.POSE_PREFIX + pose.name();
-  }
-
-  static ActionRecognitionJob.Config config(Pose pose, int parallelism) {
-    return ActionRecognitionJob.Config.defaults(spec(pose))
-        .withParallelism(parallelism)
-        .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
-  }
-
-  static PoseEstimator estimator(Pose pose) {
-    return PoseEstimatorFactory.spec(spec(pose)).open();
-  }
-
-  /** A camera's tracking as the job's {@link PersonTracking} does it. */
-  static CameraTracking cameraTracking(Pose pose) {
-    return new CameraTracking(PersonTracker.Settings.defaults(), config(pose, 1).maxTimeGap().toMillis());
-  }
 
   private final Settings settings;
   private final long started = System.nanoTime();
@@ -121,7 +92,7 @@ final class PoseJob implements AutoCloseable {
       env.enableCheckpointing(settings.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
       j.group = "recognize-" + UUID.randomUUID();
       KafkaWiring.of(j.kafka.bootstrapServers()).withIds(j.group, j.group)
-          .job(config(settings.pose(), settings.parallelism())).build(env);
+          .job(PoseMode.config(settings.pose(), settings.parallelism())).build(env);
       j.job = j.flink.submit(env, jobName);
       var release = ModelsCommand.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null);
       out.printf(Locale.ROOT, "kafka on %s, job %s (parallelism %d, checkpoints every %d ms), model version "

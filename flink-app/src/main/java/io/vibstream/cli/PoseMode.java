@@ -1,0 +1,38 @@
+package io.vibstream.cli;
+
+import io.vibstream.flink.functions.PersonTracking;
+import io.vibstream.flink.functions.PoseEstimatorFactory;
+import io.vibstream.flink.job.ActionRecognitionJob;
+import io.vibstream.model.pose.CameraTracking;
+import io.vibstream.model.pose.PersonTracker;
+import io.vibstream.model.pose.PoseEstimator;
+import java.time.Duration;
+
+/**
+ * The action recognition job in pose mode as the CLI configures it, and the estimator and
+ * per-camera tracking it builds ({@link PoseEstimatorFactory#spec}, the job's
+ * {@link PersonTracker.Settings} and time gap, the rules of {@link PersonTracking}), for the
+ * offline passes that must find the job's people and track ids (drawing, labelling).
+ */
+final class PoseMode {
+  private PoseMode() {}
+
+  static String spec(Pose pose) {
+    return ActionRecognitionJob.POSE_PREFIX + pose.name();
+  }
+
+  static ActionRecognitionJob.Config config(Pose pose, int parallelism) {
+    return ActionRecognitionJob.Config.defaults(spec(pose))
+        .withParallelism(parallelism)
+        .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
+  }
+
+  static PoseEstimator estimator(Pose pose) {
+    return PoseEstimatorFactory.spec(spec(pose)).open();
+  }
+
+  /** A camera's tracking as the job's {@link PersonTracking} does it. */
+  static CameraTracking cameraTracking(Pose pose) {
+    return new CameraTracking(PersonTracker.Settings.defaults(), config(pose, 1).maxTimeGap().toMillis());
+  }
+}
