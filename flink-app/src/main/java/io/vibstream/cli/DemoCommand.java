@@ -42,6 +42,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,13 +64,19 @@ import picocli.CommandLine.Spec;
  * project's own commands built (its README lists them); with {@code --cache DIR}, or without a
  * shipped model, a model is trained once and cached (synth -> train-backbone -> extract ->
  * train --vib, through the same commands the CLI offers).
+ *
+ * <p>{@code --video FILE} runs a real video instead ({@link DemoVideo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run everything locally (Kafka, Flink job, scripted synthetic cameras), show live events and "
-        + "print accuracy=PCT events=N frames=N p50_ms=N p99_ms=N.")
+        + "print accuracy=PCT events=N frames=N p50_ms=N p99_ms=N; with --video FILE, a real video through the "
+        + "pose-mode job instead, printing tracks=N events=N labels=LABEL:COUNT,...")
 final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  DemoVideo videoMode;
 
   @Option(names = "--cameras", description = "synthetic cameras (default: ${DEFAULT-VALUE})")
   int cameras = 2;
@@ -78,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
   String duration = "60s";
 
   @Option(names = "--model", paramLabel = "FILE.vib", description = "model to publish (default: the shipped demo "
-      + "model in models/demo/, or with --cache the cached one)")
+      + "model in models/demo/, or with --cache the cached one; with --video, models/people/model.vib)")
   Path model;
 
   @Option(names = "--backbone", paramLabel = "SPEC", description = "backbone of --model, e.g. builtin:FILE")
@@ -161,6 +168,9 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Duration runFor = parseDuration(duration);
+    if (videoMode.requested()) {
+      return videoMode.run(spec, runFor, model, parallelism, checkpointIntervalMs, refreshMs);
+    }
     if (cameras < 1 || parallelism < 1) {
       throw new IllegalArgumentException("--cameras and --parallelism must be >= 1");
     }
