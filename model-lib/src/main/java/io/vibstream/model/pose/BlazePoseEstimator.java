@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The pose stage for fixed surveillance cameras with many small people: per camera, people are
  * found by motion ({@link MotionPersonDetector}: background subtraction and blobs, HOG inside blobs
- * too wide for one person); each person gets a square crop of 1.25 x its box, MediaPipe's BlazePose
+ * too wide for one person, and every {@link Options#staticEvery()} frames HOG over the whole frame
+ * for people standing still); each person gets a square crop of 1.25 x its box, MediaPipe's BlazePose
  * landmark model (lite by default) runs on it, optionally (off by default) a second time on a crop
  * re-centred on the skeleton found; poses with low presence or implausible proportions are
  * dropped; the 33 landmarks become the project's 17 joints in frame pixels.
@@ -22,23 +23,37 @@ public final class BlazePoseEstimator implements PoseEstimator {
    * @param landmark landmark model variant (lite: faster; full: a little more precise)
    * @param secondPass run the landmark model again on a crop around the first pass's skeleton
    * @param minPresence pose presence below which a person is dropped
-   * @param minPersonHeight smallest person, in frame pixels, that detection reports
+   * @param minPersonHeight smallest person, in frame pixels, that motion detection reports
+   * @param staticEvery every this many frames of a camera, HOG over the whole frame looks for people
+   *     standing still (part of the background model), who are then reported until the next HOG
+   *     frame; 0: off (motion only). Costs about 200 ms per HOG frame for 768x576.
    */
-  public record Options(PoseModels.Landmark landmark, boolean secondPass, float minPresence, int minPersonHeight) {
+  public record Options(PoseModels.Landmark landmark, boolean secondPass, float minPresence, int minPersonHeight,
+      int staticEvery) {
+    public Options {
+      if (staticEvery < 0) {
+        throw new IllegalArgumentException("staticEvery < 0: " + staticEvery);
+      }
+    }
+
     /**
      * Lite model, no second pass (it doubles the landmark cost; motion boxes already frame the
-     * person), presence >= 0.5, people from 40 px tall.
+     * person), presence >= 0.5, people from 40 px tall, static people searched every 10 frames.
      */
     public static Options defaults() {
-      return new Options(PoseModels.Landmark.LITE, false, 0.5f, 40);
+      return new Options(PoseModels.Landmark.LITE, false, 0.5f, 40, 10);
     }
 
     public Options withLandmark(PoseModels.Landmark variant) {
-      return new Options(variant, secondPass, minPresence, minPersonHeight);
+      return new Options(variant, secondPass, minPresence, minPersonHeight, staticEvery);
     }
 
     public Options withSecondPass(boolean on) {
-      return new Options(landmark, on, minPresence, minPersonHeight);
+      return new Options(landmark, on, minPresence, minPersonHeight, staticEvery);
+    }
+
+    public Options withStaticEvery(int frames) {
+      return new Options(landmark, secondPass, minPresence, minPersonHeight, frames);
     }
   }
 
@@ -57,7 +72,7 @@ public final class BlazePoseEstimator implements PoseEstimator {
     this.options = options;
     BlazePoseLandmarker lm = new BlazePoseLandmarker(models.landmark(options.landmark()));
     try {
-      detector = new MotionPersonDetector(options.minPersonHeight());
+      detector = new MotionPersonDetector(options.minPersonHeight(), options.staticEvery());
     } catch (RuntimeException | Error e) {
       lm.close();
       throw e;

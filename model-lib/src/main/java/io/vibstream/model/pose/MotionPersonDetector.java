@@ -36,12 +36,17 @@ import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
  * a plausible size one person. A blob too wide for one upright person (people walking side by side
  * or crossing) is searched with OpenCV's HOG people detector on an upscaled patch, and replaced by
  * what HOG finds there when it finds two or more people. About 10 ms a frame on one core for
- * 768x576, against about 200 ms for HOG over the whole frame.
+ * 768x576.
+ *
+ * <p>A person standing still long enough fades into the background. With {@code staticEvery > 0},
+ * every that many frames of a camera HOG runs over the whole frame (upscaled 1.5x, about 200 ms for
+ * 768x576): motion blobs holding two or more HOG people are replaced by them, and HOG people away
+ * from every motion box are kept as the camera's static people, reported each frame until the next
+ * HOG frame or until a motion box overlaps them. Cameras' HOG frames are offset from each other.
  *
  * <p>Needs a fixed camera and continuous frames in capture order: the background model learns from
- * the first frames (about {@link #WARM_UP_FRAMES}), and until then finds nothing or ghosts; a person
- * standing still long enough fades into the background. People one behind the other along the
- * camera axis stay one blob.
+ * the first frames (about {@link #WARM_UP_FRAMES}), and until then finds nothing or ghosts. People
+ * one behind the other along the camera axis stay one blob between HOG frames.
  */
 final class MotionPersonDetector implements AutoCloseable {
   /** Frames a camera's background model needs before its detections are reported. */
@@ -52,6 +57,10 @@ final class MotionPersonDetector implements AutoCloseable {
   private static final float SPLIT_ASPECT = 0.6f;
   /** HOG's window is 64x128 with a person about 96 px tall in it. */
   private static final float HOG_PERSON_HEIGHT = 96f;
+  /** Upscale of the whole frame for the static-person pass: people from about 64 px tall. */
+  private static final float STATIC_SCALE = 1.5f;
+  /** A HOG box and a motion box this much overlapped (IoU) are the same person. */
+  private static final float SAME_PERSON_IOU = 0.2f;
 
   private final Map<String, Camera> cameras = new HashMap<>();
   private final HOGDescriptor hog = new HOGDescriptor();
@@ -60,11 +69,25 @@ final class MotionPersonDetector implements AutoCloseable {
   private final Mat closeKernel = opencv_imgproc.getStructuringElement(MORPH_ELLIPSE, new Size(5, 9));
   private final Size hogStride = new Size(8, 8);
   private final int minHeight;
+  private final int staticEvery;
   private boolean closed;
 
-  /** @param minPersonHeight smallest person height in frame pixels reported */
+  /** Motion only, no static-person pass. @param minPersonHeight smallest person height in frame pixels reported */
   MotionPersonDetector(int minPersonHeight) {
+    this(minPersonHeight, 0);
+  }
+
+  /**
+   * @param minPersonHeight smallest person height in frame pixels reported
+   * @param staticEvery run HOG over the whole frame every this many frames of a camera to find people
+   *     standing still (0: never)
+   */
+  MotionPersonDetector(int minPersonHeight, int staticEvery) {
+    if (staticEvery < 0) {
+      throw new IllegalArgumentException("staticEvery < 0: " + staticEvery);
+    }
     this.minHeight = minPersonHeight;
+    this.staticEvery = staticEvery;
     int n = (int) hog.getDescriptorSize() + 1;
     hogWeights = new Mat(1, n, CV_32FC1, HOGDescriptor.getDefaultPeopleDetector());
     hog.setSVMDetector(hogWeights);
@@ -84,9 +107,15 @@ final class MotionPersonDetector implements AutoCloseable {
     final Mat labels = new Mat();
     final Mat stats = new Mat();
     final Mat centroids = new Mat();
+    final Mat up = new Mat();
+    /** Offset of this camera's HOG frames, so that cameras take turns. */
+    final int phase;
+    /** People HOG found last time away from any motion blob, reported until HOG runs again. */
+    List<PersonBox> statics = List.of();
     long frames;
 
-    Camera(int width, int height) {
+    Camera(int width, int height, int phase) {
+      this.phase = phase;
       this.width = width;
       this.height = height;
       pixels = new BytePointer((long) width * height * 3);
@@ -96,7 +125,7 @@ final class MotionPersonDetector implements AutoCloseable {
 
     @Override
     public void close() {
-      for (Mat m : new Mat[] {frame, small, mask, labels, stats, centroids}) {
+      for (Mat m : new Mat[] {frame, small, mask, labels, stats, centroids, up}) {
         m.close();
       }
       half.close();
@@ -113,7 +142,7 @@ final class MotionPersonDetector implements AutoCloseable {
       cam = null;
     }
     if (cam == null) {
-      cam = new Camera(frame.width(), frame.height());
+      cam = new Camera(frame.width(), frame.height(), staticEvery == 0 ? 0 : cameras.size() % staticEvery);
       cameras.put(frame.cameraId(), cam);
     }
     // The one copy: the Java array into the camera's native frame buffer that OpenCV reads.
@@ -153,7 +182,108 @@ final class MotionPersonDetector implements AutoCloseable {
       }
       people.add(new PersonBox(x, y, w, h));
     }
-    return people;
+    return staticEvery == 0 ? people : withStatic(cam, people);
+  }
+
+  /**
+   * Adds the people standing still. On a camera's HOG frames HOG runs over the whole frame: a motion
+   * blob holding the centres of two or more HOG people is replaced by them, and the HOG people that
+   * no motion box overlaps become the camera's static people. On the other frames the static people
+   * are reported as they were, less any that a motion box now overlaps (the person moved).
+   */
+  private List<PersonBox> withStatic(Camera cam, List<PersonBox> moving) {
+    if ((cam.frames - cam.phase) % staticEvery == 0) {
+      List<PersonBox> hogPeople = hogFrame(cam);
+      List<PersonBox> out = new ArrayList<>();
+      for (PersonBox m : moving) {
+        List<PersonBox> inside = new ArrayList<>();
+        for (PersonBox p : hogPeople) {
+          if (contains(m, p.centerX(), p.centerY())) {
+            inside.add(p);
+          }
+        }
+        if (inside.size() >= 2) {
+          out.addAll(inside);
+        } else {
+          out.add(m);
+        }
+      }
+      List<PersonBox> statics = new ArrayList<>();
+      for (PersonBox p : hogPeople) {
+        if (!overlapsAny(p, out)) {
+          statics.add(p);
+        }
+      }
+      cam.statics = statics;
+      out.addAll(statics);
+      return out;
+    }
+    List<PersonBox> statics = new ArrayList<>(cam.statics.size());
+    for (PersonBox p : cam.statics) {
+      if (!overlapsAny(p, moving)) {
+        statics.add(p);
+      }
+    }
+    cam.statics = statics;
+    if (statics.isEmpty()) {
+      return moving;
+    }
+    List<PersonBox> out = new ArrayList<>(moving);
+    out.addAll(statics);
+    return out;
+  }
+
+  private static boolean contains(PersonBox b, float x, float y) {
+    return x >= b.x() && x <= b.x() + b.width() && y >= b.y() && y <= b.y() + b.height();
+  }
+
+  /** Whether a motion box in {@code boxes} is the same person as {@code p} (IoU, or p's centre inside it). */
+  private static boolean overlapsAny(PersonBox p, List<PersonBox> boxes) {
+    for (PersonBox b : boxes) {
+      if (p.iou(b) >= SAME_PERSON_IOU || contains(b, p.centerX(), p.centerY())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** HOG people over the whole frame upscaled {@link #STATIC_SCALE} times (about 200 ms for 768x576). */
+  private List<PersonBox> hogFrame(Camera cam) {
+    List<PersonBox> out = new ArrayList<>();
+    try (Size upSize = new Size(Math.round(cam.width * STATIC_SCALE), Math.round(cam.height * STATIC_SCALE));
+        RectVector found = new RectVector()) {
+      opencv_imgproc.resize(cam.frame, cam.up, upSize, 0, 0, INTER_LINEAR);
+      hog.detectMultiScale(cam.up, found, 0, hogStride, hogStride, 1.1, 2, false);
+      for (long i = 0; i < found.size(); i++) {
+        Rect r = found.get(i);
+        out.add(trimmed(r, STATIC_SCALE, 0, 0));
+      }
+    }
+    return withoutSpanning(out);
+  }
+
+  /** Drops HOG windows that hold the centres of two or more other windows (one window over two people). */
+  private static List<PersonBox> withoutSpanning(List<PersonBox> boxes) {
+    List<PersonBox> out = new ArrayList<>(boxes.size());
+    for (PersonBox b : boxes) {
+      int inside = 0;
+      for (PersonBox o : boxes) {
+        if (o != b && o.area() < b.area() && contains(b, o.centerX(), o.centerY())) {
+          inside++;
+        }
+      }
+      if (inside < 2) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  /** A HOG window (in a patch at {@code (x0, y0)} scaled {@code scale}) trimmed to the person: half its width, 0.1-0.9 of its height. */
+  private static PersonBox trimmed(Rect r, float scale, int x0, int y0) {
+    float rw = r.width() / scale;
+    float rh = r.height() / scale;
+    return new PersonBox(x0 + r.x() / scale + rw * 0.25f, y0 + r.y() / scale + rh * 0.1f, rw * 0.5f, rh * 0.8f);
   }
 
   /** HOG people inside a blob, on a patch upscaled so that the blob's people are HOG-sized. */
@@ -177,13 +307,7 @@ final class MotionPersonDetector implements AutoCloseable {
       }
       hog.detectMultiScale(up, found, 0, hogStride, hogStride, 1.05, 2, false);
       for (long i = 0; i < found.size(); i++) {
-        Rect r = found.get(i);
-        // HOG's window is loose around the person: trim to the middle 3/4 of its height, half its width.
-        float rw = r.width() / scale;
-        float rh = r.height() / scale;
-        float bx = x0 + r.x() / scale + rw * 0.25f;
-        float by = y0 + r.y() / scale + rh * 0.1f;
-        out.add(new PersonBox(bx, by, rw * 0.5f, rh * 0.8f));
+        out.add(trimmed(found.get(i), scale, x0, y0));
       }
     }
     return out;

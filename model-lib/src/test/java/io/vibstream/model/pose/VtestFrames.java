@@ -29,6 +29,11 @@ final class VtestFrames {
 
   /** Frames 0 to {@code last} (inclusive) as camera {@code cameraId}. */
   static List<PoseFrame> read(String cameraId, int last) throws Exception {
+    return read(cameraId, 0, last);
+  }
+
+  /** Frames {@code first} to {@code last} (inclusive, numbered as in the clip) as camera {@code cameraId}. */
+  static List<PoseFrame> read(String cameraId, int first, int last) throws Exception {
     List<PoseFrame> frames = new ArrayList<>();
     try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip().toFile())) {
       grabber.setPixelFormat(AV_PIX_FMT_BGR24);
@@ -37,6 +42,9 @@ final class VtestFrames {
         Frame f = grabber.grabImage();
         if (f == null) {
           break;
+        }
+        if (i < first) {
+          continue;
         }
         int w = f.imageWidth;
         int h = f.imageHeight;
