@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -43,6 +48,12 @@ import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
  * 768x576): motion blobs holding two or more HOG people are replaced by them, and HOG people away
  * from every motion box are kept as the camera's static people, reported each frame until the next
  * HOG frame or until a motion box overlaps them. Cameras' HOG frames are offset from each other.
+ * That pass runs on one background worker thread owned by the detector, on a copy of the frame, so
+ * that the HOG frame is not delayed: its result is applied on the first frame of that camera after
+ * it is ready (a few frames later; static people stand still), and meanwhile the previous static
+ * people are reported. A camera has at most one HOG job in flight; a HOG frame that comes while it
+ * runs is skipped. The package-private constructor flag {@code waitForStatic} waits for the result
+ * on the HOG frame itself instead (frame-exact results, for tests).
  *
  * <p>Needs a fixed camera and continuous frames in capture order: the background model learns from
  * the first frames (about {@link #WARM_UP_FRAMES}), and until then finds nothing or ghosts. People
@@ -65,6 +76,13 @@ final class MotionPersonDetector implements AutoCloseable {
   private final Map<String, Camera> cameras = new HashMap<>();
   private final HOGDescriptor hog = new HOGDescriptor();
   private final Mat hogWeights;
+  /** The static pass's own HOG, used by the worker thread only. */
+  private final HOGDescriptor staticHog;
+  /** The worker's upscaled frame, used by the worker thread only. */
+  private final Mat staticUp = new Mat();
+  /** The one worker thread of the static pass (null when staticEvery is 0). */
+  private final ExecutorService staticWorker;
+  private final boolean waitForStatic;
   private final Mat openKernel = opencv_imgproc.getStructuringElement(MORPH_RECT, new Size(2, 2));
   private final Mat closeKernel = opencv_imgproc.getStructuringElement(MORPH_ELLIPSE, new Size(5, 9));
   private final Size hogStride = new Size(8, 8);
@@ -83,15 +101,42 @@ final class MotionPersonDetector implements AutoCloseable {
    *     standing still (0: never)
    */
   MotionPersonDetector(int minPersonHeight, int staticEvery) {
+    this(minPersonHeight, staticEvery, false);
+  }
+
+  /**
+   * @param minPersonHeight smallest person height in frame pixels reported
+   * @param staticEvery run HOG over the whole frame every this many frames of a camera to find people
+   *     standing still (0: never)
+   * @param waitForStatic wait for the static pass's result on its HOG frame (frame-exact, but that
+   *     frame takes the HOG time) instead of applying it on the first frame after it is ready
+   */
+  MotionPersonDetector(int minPersonHeight, int staticEvery, boolean waitForStatic) {
     if (staticEvery < 0) {
       throw new IllegalArgumentException("staticEvery < 0: " + staticEvery);
     }
     this.minHeight = minPersonHeight;
     this.staticEvery = staticEvery;
+    this.waitForStatic = waitForStatic;
     int n = (int) hog.getDescriptorSize() + 1;
     hogWeights = new Mat(1, n, CV_32FC1, HOGDescriptor.getDefaultPeopleDetector());
     hog.setSVMDetector(hogWeights);
+    if (staticEvery > 0) {
+      staticHog = new HOGDescriptor();
+      staticHog.setSVMDetector(hogWeights);
+      staticWorker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vibstream-static-hog");
+        t.setDaemon(true);
+        return t;
+      });
+    } else {
+      staticHog = null;
+      staticWorker = null;
+    }
   }
+
+  /** A static-pass HOG job of a camera: the frame number it was taken on and its HOG people. */
+  private record StaticJob(long frame, Future<List<PersonBox>> result) {}
 
   /** Per-camera state: its background model and reusable images. */
   private static final class Camera implements AutoCloseable {
@@ -107,11 +152,12 @@ final class MotionPersonDetector implements AutoCloseable {
     final Mat labels = new Mat();
     final Mat stats = new Mat();
     final Mat centroids = new Mat();
-    final Mat up = new Mat();
     /** Offset of this camera's HOG frames, so that cameras take turns. */
     final int phase;
     /** People HOG found last time away from any motion blob, reported until HOG runs again. */
     List<PersonBox> statics = List.of();
+    /** The static-pass HOG job in flight (or done and not yet applied), or null. */
+    StaticJob pending;
     long frames;
 
     Camera(int width, int height, int phase) {
@@ -125,7 +171,7 @@ final class MotionPersonDetector implements AutoCloseable {
 
     @Override
     public void close() {
-      for (Mat m : new Mat[] {frame, small, mask, labels, stats, centroids, up}) {
+      for (Mat m : new Mat[] {frame, small, mask, labels, stats, centroids}) {
         m.close();
       }
       half.close();
@@ -186,16 +232,36 @@ final class MotionPersonDetector implements AutoCloseable {
   }
 
   /**
-   * Adds the people standing still. On a camera's HOG frames HOG runs over the whole frame: a motion
-   * blob holding the centres of two or more HOG people is replaced by them, and the HOG people that
-   * no motion box overlaps become the camera's static people. On the other frames the static people
-   * are reported as they were, less any that a motion box now overlaps (the person moved).
+   * Adds the people standing still. On a camera's HOG frames a copy of the frame goes to the worker
+   * for HOG over the whole frame (unless the camera's previous job is still in flight). On the frame
+   * its result is applied (the HOG frame itself with {@code waitForStatic}, else the first one after
+   * it is ready): a motion blob holding the centres of two or more HOG people is replaced by them
+   * (only if the result is at most {@code staticEvery} frames old), and the HOG people that no motion
+   * box overlaps become the camera's static people. On the other frames the static people are
+   * reported as they were, less any that a motion box now overlaps (the person moved).
    */
   private List<PersonBox> withStatic(Camera cam, List<PersonBox> moving) {
-    if ((cam.frames - cam.phase) % staticEvery == 0) {
-      List<PersonBox> hogPeople = hogFrame(cam);
+    StaticJob job = cam.pending != null && cam.pending.result().isDone() ? cam.pending : null;
+    if (job != null) {
+      cam.pending = null; // applied below, so this frame may hand over the next one
+    }
+    if (cam.pending == null && (cam.frames - cam.phase) % staticEvery == 0) {
+      cam.pending = submitHog(cam);
+      if (waitForStatic) {
+        job = cam.pending;
+        cam.pending = null;
+      }
+    }
+    if (job != null) {
+      List<PersonBox> hogPeople = await(job);
+      // Walkers move: split merged blobs only with a recent result; static people stand still.
+      boolean recent = cam.frames - job.frame() <= staticEvery;
       List<PersonBox> out = new ArrayList<>();
       for (PersonBox m : moving) {
+        if (!recent) {
+          out.add(m);
+          continue;
+        }
         List<PersonBox> inside = new ArrayList<>();
         for (PersonBox p : hogPeople) {
           if (contains(m, p.centerX(), p.centerY())) {
@@ -247,19 +313,67 @@ final class MotionPersonDetector implements AutoCloseable {
     return false;
   }
 
-  /** HOG people over the whole frame upscaled {@link #STATIC_SCALE} times (about 200 ms for 768x576). */
-  private List<PersonBox> hogFrame(Camera cam) {
+  /** Hands a copy of the camera's frame to the worker for {@link #hogFrame}. */
+  private StaticJob submitHog(Camera cam) {
+    Mat copy = cam.frame.clone(); // the worker's own; the camera's frame is overwritten next frame
+    int width = cam.width;
+    int height = cam.height;
+    try {
+      return new StaticJob(cam.frames, staticWorker.submit(() -> {
+        try {
+          return hogFrame(copy, width, height);
+        } finally {
+          copy.close();
+        }
+      }));
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
+    }
+  }
+
+  /** The HOG people of a job, waiting for it if need be. */
+  private static List<PersonBox> await(StaticJob job) {
+    try {
+      return job.result().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the static-person pass", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("static-person pass failed", e.getCause());
+    }
+  }
+
+  /**
+   * HOG people over the whole frame upscaled {@link #STATIC_SCALE} times (about 200 ms for 768x576).
+   * Runs on the worker thread, with its own HOG and buffers only.
+   */
+  private List<PersonBox> hogFrame(Mat frame, int width, int height) {
     List<PersonBox> out = new ArrayList<>();
-    try (Size upSize = new Size(Math.round(cam.width * STATIC_SCALE), Math.round(cam.height * STATIC_SCALE));
+    try (Size upSize = new Size(Math.round(width * STATIC_SCALE), Math.round(height * STATIC_SCALE));
+        Size stride = new Size(8, 8);
         RectVector found = new RectVector()) {
-      opencv_imgproc.resize(cam.frame, cam.up, upSize, 0, 0, INTER_LINEAR);
-      hog.detectMultiScale(cam.up, found, 0, hogStride, hogStride, 1.1, 2, false);
+      opencv_imgproc.resize(frame, staticUp, upSize, 0, 0, INTER_LINEAR);
+      staticHog.detectMultiScale(staticUp, found, 0, stride, stride, 1.1, 2, false);
       for (long i = 0; i < found.size(); i++) {
         Rect r = found.get(i);
         out.add(trimmed(r, STATIC_SCALE, 0, 0));
       }
     }
     return withoutSpanning(out);
+  }
+
+  /** Whether a static-pass HOG job of the camera is in flight or done and not yet applied (for tests). */
+  boolean staticPending(String cameraId) {
+    Camera cam = cameras.get(cameraId);
+    return cam != null && cam.pending != null;
+  }
+
+  /** Waits until the worker has finished every static-pass job handed to it so far (for tests). */
+  void awaitStaticWorker() throws Exception {
+    if (staticWorker != null) {
+      staticWorker.submit(() -> {}).get(); // one thread, jobs in order
+    }
   }
 
   /** Drops HOG windows that hold the centres of two or more other windows (one window over two people). */
@@ -331,6 +445,22 @@ final class MotionPersonDetector implements AutoCloseable {
       cam.close();
     }
     cameras.clear();
+    boolean workerDone = true;
+    if (staticWorker != null) {
+      staticWorker.shutdown(); // jobs already handed over still run, and free their frame copies
+      try {
+        workerDone = staticWorker.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        workerDone = false;
+      }
+      if (workerDone) {
+        staticHog.close();
+        staticUp.close();
+      } else {
+        staticWorker.shutdownNow(); // its HOG and buffer are left to the GC rather than freed under it
+      }
+    }
     hog.close();
     hogWeights.close();
     openKernel.close();

@@ -45,7 +45,7 @@ class BlazePoseEstimatorTest {
     int found = 0;
     int total = 0;
     int boxes = 0;
-    try (MotionPersonDetector detector = new MotionPersonDetector(40, staticEvery)) {
+    try (MotionPersonDetector detector = new MotionPersonDetector(40, staticEvery, true)) {
       for (PoseFrame f : frames) {
         List<PersonBox> people = detector.detect(f);
         if (f.sequenceNumber() < MotionPersonDetector.WARM_UP_FRAMES - 1) {

@@ -28,7 +28,7 @@ class MotionPersonDetectorTest {
     int staticHits = 0;
     int checked = 0;
     try (MotionPersonDetector motion = new MotionPersonDetector(40, 0);
-        MotionPersonDetector both = new MotionPersonDetector(40, 10)) {
+        MotionPersonDetector both = new MotionPersonDetector(40, 10, true)) {
       for (PoseFrame f : frames) {
         List<PersonBox> m = motion.detect(f);
         List<PersonBox> b = both.detect(f);
@@ -47,13 +47,41 @@ class MotionPersonDetectorTest {
     assertTrue(staticHits == checked, "with the HOG pass on " + staticHits + " of " + checked + " frames");
   }
 
+  /**
+   * Without waiting (the default): the HOG frame 576 hands the pass to the worker and returns; once
+   * the result is ready the next frame applies it, and the man is reported from then on every
+   * frame. The worker is awaited after every frame (as if frames came slower than HOG runs), so
+   * that no HOG frame is skipped for a job still in flight and the frames are deterministic.
+   */
+  @Test
+  void asynchronousPassFindsTheStandingManAFewFramesLater() throws Exception {
+    List<PoseFrame> frames = VtestFrames.read("vtest", 517, 590);
+    int checked = 0;
+    int hits = 0;
+    try (MotionPersonDetector d = new MotionPersonDetector(40, 10)) {
+      for (PoseFrame f : frames) {
+        List<PersonBox> b = d.detect(f);
+        if (f.sequenceNumber() == 576) {
+          assertTrue(d.staticPending(f.cameraId()), "HOG frame 576 returned before its HOG result was applied");
+        }
+        d.awaitStaticWorker();
+        if (f.sequenceNumber() > 576) {
+          checked++;
+          hits += hit(b, MAN_X, MAN_Y) ? 1 : 0;
+        }
+      }
+    }
+    System.out.printf("standing man, asynchronous HOG pass, frames 577-590: %d/%d frames%n", hits, checked);
+    assertTrue(hits == checked, "asynchronous HOG pass found him on " + hits + " of " + checked + " frames");
+  }
+
   /** Frame {@code target} as a HOG frame (the camera's 60th): motion-only boxes and boxes with the HOG pass. */
   private static List<List<PersonBox>> atHogFrame(int target) throws Exception {
     List<PoseFrame> frames = VtestFrames.read("vtest", target - 59, target);
     List<PersonBox> m = null;
     List<PersonBox> b = null;
     try (MotionPersonDetector motion = new MotionPersonDetector(40, 0);
-        MotionPersonDetector both = new MotionPersonDetector(40, 10)) {
+        MotionPersonDetector both = new MotionPersonDetector(40, 10, true)) {
       for (PoseFrame f : frames) {
         m = motion.detect(f);
         b = both.detect(f);
