@@ -49,11 +49,11 @@ import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
  * from every motion box are kept as the camera's static people, reported each frame until the next
  * HOG frame or until a motion box overlaps them. Cameras' HOG frames are offset from each other.
  * That pass runs on one background worker thread owned by the detector, on a copy of the frame, so
- * that the HOG frame is not delayed: its result is applied on the first frame of that camera after
- * it is ready (a few frames later; static people stand still), and meanwhile the previous static
- * people are reported. A camera has at most one HOG job in flight; a HOG frame that comes while it
- * runs is skipped. The package-private constructor flag {@code waitForStatic} waits for the result
- * on the HOG frame itself instead (frame-exact results, for tests).
+ * that the HOG frame is not delayed: its result is applied exactly {@link #STATIC_LAG_FRAMES}
+ * frames later (static people stand still), waiting only if the worker is later than that, and
+ * meanwhile the previous static people are reported. So the output depends on the frames alone, never
+ * on timing: the job and a replay of the same frames find the same people. The package-private
+ * constructor flag {@code waitForStatic} applies the result on the HOG frame itself instead.
  *
  * <p>Needs a fixed camera and continuous frames in capture order: the background model learns from
  * the first frames (about {@link #WARM_UP_FRAMES}), and until then finds nothing or ghosts. People
@@ -83,6 +83,10 @@ final class MotionPersonDetector implements AutoCloseable {
   /** The one worker thread of the static pass (null when staticEvery is 0). */
   private final ExecutorService staticWorker;
   private final boolean waitForStatic;
+  /** Frames between a HOG frame and the frame its result is applied on (0 with waitForStatic). */
+  private final int applyLag;
+  /** How long the worker has for a HOG pass before the camera waits for it: 3 frames, 300 ms at 10 fps. */
+  static final int STATIC_LAG_FRAMES = 3;
   private final Mat openKernel = opencv_imgproc.getStructuringElement(MORPH_RECT, new Size(2, 2));
   private final Mat closeKernel = opencv_imgproc.getStructuringElement(MORPH_ELLIPSE, new Size(5, 9));
   private final Size hogStride = new Size(8, 8);
@@ -118,6 +122,7 @@ final class MotionPersonDetector implements AutoCloseable {
     this.minHeight = minPersonHeight;
     this.staticEvery = staticEvery;
     this.waitForStatic = waitForStatic;
+    this.applyLag = waitForStatic || staticEvery == 0 ? 0 : Math.min(STATIC_LAG_FRAMES, staticEvery - 1);
     int n = (int) hog.getDescriptorSize() + 1;
     hogWeights = new Mat(1, n, CV_32FC1, HOGDescriptor.getDefaultPeopleDetector());
     hog.setSVMDetector(hogWeights);
@@ -234,20 +239,24 @@ final class MotionPersonDetector implements AutoCloseable {
   /**
    * Adds the people standing still. On a camera's HOG frames a copy of the frame goes to the worker
    * for HOG over the whole frame (unless the camera's previous job is still in flight). On the frame
-   * its result is applied (the HOG frame itself with {@code waitForStatic}, else the first one after
-   * it is ready): a motion blob holding the centres of two or more HOG people is replaced by them
+   * its result is applied (the HOG frame itself with {@code waitForStatic}, else exactly
+   * {@link #STATIC_LAG_FRAMES} frames later, waiting for the worker if it is late, so that the output
+   * depends only on the frames): a motion blob holding the centres of two or more HOG people is replaced by them
    * (only if the result is at most {@code staticEvery} frames old), and the HOG people that no motion
    * box overlaps become the camera's static people. On the other frames the static people are
    * reported as they were, less any that a motion box now overlaps (the person moved).
    */
   private List<PersonBox> withStatic(Camera cam, List<PersonBox> moving) {
-    StaticJob job = cam.pending != null && cam.pending.result().isDone() ? cam.pending : null;
-    if (job != null) {
+    // A result is applied exactly applyLag frames after its HOG frame (waiting if the worker is late), so
+    // the detections depend only on the frames, not on timing: the job and a replay agree.
+    StaticJob job = null;
+    if (cam.pending != null && cam.frames - cam.pending.frame() >= applyLag) {
+      job = cam.pending;
       cam.pending = null; // applied below, so this frame may hand over the next one
     }
     if (cam.pending == null && (cam.frames - cam.phase) % staticEvery == 0) {
       cam.pending = submitHog(cam);
-      if (waitForStatic) {
+      if (applyLag == 0) {
         job = cam.pending;
         cam.pending = null;
       }
@@ -367,13 +376,6 @@ final class MotionPersonDetector implements AutoCloseable {
   boolean staticPending(String cameraId) {
     Camera cam = cameras.get(cameraId);
     return cam != null && cam.pending != null;
-  }
-
-  /** Waits until the worker has finished every static-pass job handed to it so far (for tests). */
-  void awaitStaticWorker() throws Exception {
-    if (staticWorker != null) {
-      staticWorker.submit(() -> {}).get(); // one thread, jobs in order
-    }
   }
 
   /** Drops HOG windows that hold the centres of two or more other windows (one window over two people). */
