@@ -6,7 +6,6 @@ import io.vibstream.flink.records.PersonDetections;
 import io.vibstream.model.pose.PersonPose;
 import io.vibstream.model.pose.PoseEstimator;
 import io.vibstream.model.pose.PoseFrame;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -15,9 +14,10 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The pose stage of pose mode: one {@link PoseEstimator#estimate} call per {@link FrameBatch}, so
- * the per-person landmark crops of all cameras in the batch are batched together; one
- * {@link PersonDetections} out per image frame, in batch order, stamped with its capture time
+ * The pose stage of pose mode: the frames of a {@link FrameBatch} one by one through the
+ * {@link PoseEstimator}, each frame's {@link PersonDetections} emitted as soon as it is done (the
+ * CPU estimator gains nothing from a larger call, and a frame should not wait for the rest of its
+ * batch); one {@link PersonDetections} out per image frame, in batch order, stamped with its capture time
  * (also for frames with nobody in view: the tracker ages its tracks on them). Frames that carry
  * camera-computed features have no image to look at and are dropped ({@code reason=no_image}).
  * The estimator is opened in {@link #open()} and closed in {@link #close()}: one per subtask, which
@@ -51,27 +51,23 @@ public final class PoseOperator extends AbstractStreamOperator<PersonDetections>
 
   @Override
   public void processElement(StreamRecord<FrameBatch> element) {
-    List<PoseFrame> frames = new ArrayList<>(element.getValue().size());
+    long start = System.nanoTime();
+    boolean looked = false;
     for (DecodedFrame f : element.getValue().frames()) {
       if (f.hasFeatures()) {
         noImage.inc();
-      } else {
-        frames.add(new PoseFrame(f.cameraId(), f.sequenceNumber(), f.captureTimestamp(), f.width(), f.height(),
-            f.bgr()));
+        continue;
       }
-    }
-    if (frames.isEmpty()) {
-      return;
-    }
-    long start = System.nanoTime();
-    List<List<PersonPose>> found = estimator.estimate(frames);
-    poseMs.update((System.nanoTime() - start) / 1_000_000);
-    for (int i = 0; i < frames.size(); i++) {
-      PoseFrame f = frames.get(i);
-      PersonPose[] people = found.get(i).toArray(NOBODY);
+      PoseFrame frame = new PoseFrame(f.cameraId(), f.sequenceNumber(), f.captureTimestamp(), f.width(), f.height(),
+          f.bgr());
+      PersonPose[] people = estimator.estimate(List.of(frame)).get(0).toArray(NOBODY);
+      looked = true;
       persons.inc(people.length);
       output.collect(new StreamRecord<>(
           new PersonDetections(f.cameraId(), f.sequenceNumber(), f.captureTimestamp(), people), f.captureTimestamp()));
+    }
+    if (looked) {
+      poseMs.update((System.nanoTime() - start) / 1_000_000);
     }
   }
 
