@@ -4,6 +4,9 @@ import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -57,11 +60,21 @@ final class JobCommand implements Callable<Integer> {
   @Option(names = "--group-id", description = "consumer group of the frames (default: ${DEFAULT-VALUE})")
   String groupId = "vibstream-actions";
 
+  @Option(names = "--max-frame-bytes", paramLabel = "BYTES", description = "frame records above this size are "
+      + "dead-lettered (too_large), 0 = no limit (default: ${DEFAULT-VALUE})")
+  long maxFrameBytes = 0;
+
+  @Option(names = "--allowed-cameras", paramLabel = "ID[,ID...]", split = ",", description = "only these cameras "
+      + "are admitted, frames of others are dead-lettered (unknown_camera); default: every camera")
+  List<String> allowedCameras = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride)
-        .withFlushInterval(flushIntervalMs);
+        .withFlushInterval(flushIntervalMs)
+        .withMaxFrameBytes(maxFrameBytes)
+        .withAllowedCameras(new TreeSet<>(allowedCameras));
     try (LocalFlink flink = LocalFlink.start(parallelism, LocalFlink.stateBackend(stateBackend, null))) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);

@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * with the compiled schema's version directly, data of an older released version resolved
  * against the compiled schema. Null stays null. An unknown version byte (e.g. a newer
  * producer), truncated or corrupt Avro data, or trailing bytes throw a
- * {@link SerializationException} that names the topic and the record type.
+ * {@link SerializationException} that names the topic and the record type (for an unknown
+ * version, an {@link UnknownSchemaVersionException}).
  *
  * <p>Built with the record class, or with the no-argument constructor and the class named in
  * {@value #VALUE_TYPE_CONFIG} (or {@value #KEY_TYPE_CONFIG} for keys) in the consumer config.
@@ -118,9 +119,10 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     } else {
       Optional<Schema> writer = written == 0 ? Optional.empty() : history.release(schema.getName(), written);
       if (writer.isEmpty()) {
-        throw error(topic, String.format("unknown schema version byte 0x%02x (this reader has %s v%d%s); "
+        throw new UnknownSchemaVersionException("cannot deserialize " + type.getSimpleName() + " from topic '" + topic
+            + "': " + String.format("unknown schema version byte 0x%02x (this reader has %s v%d%s); "
                 + "newer producer, or not written by AvroSerializer?", written, schema.getName(), version,
-            version > 1 ? " and resolves v1-v" + (version - 1) : ""), null);
+            version > 1 ? " and resolves v1-v" + (version - 1) : ""));
       }
       reader = new SpecificDatumReader<>(writer.get(), schema);
     }

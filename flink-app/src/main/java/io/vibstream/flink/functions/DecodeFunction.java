@@ -2,6 +2,7 @@ package io.vibstream.flink.functions;
 
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
+import io.vibstream.flink.records.FrameInput;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import java.awt.image.BufferedImage;
@@ -17,17 +18,18 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes each {@link Frame} (JPEG, PNG or RAW_BGR) into a {@link DecodedFrame}; an
+ * Decodes each admitted {@link Frame} (JPEG, PNG or RAW_BGR) into a {@link DecodedFrame}; an
  * {@code F32_FEATURES} frame (features computed on the camera by the job's backbone) becomes a
  * DecodedFrame that carries the float vector and no image. A frame that does not decode (corrupt
- * image, a feature payload that is not a whole number of floats or not the backbone's dimension)
- * goes to {@link #DEAD_LETTERS} with a one-line reason and is counted as dropped
- * ({@code reason=corrupt}); the job goes on. Metrics: {@code framesIn}, {@code framesDropped}.
+ * image, a JPEG without its end-of-image marker, i.e. truncated, a feature payload that is not a
+ * whole number of floats or not the backbone's dimension) goes to {@link #DEAD_LETTERS} with a
+ * one-line reason and its origin, and is counted as dropped ({@code reason=corrupt}); the job
+ * goes on. Metrics: {@code framesIn}, {@code framesDropped}.
  */
-public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
+public final class DecodeFunction extends ProcessFunction<FrameInput, DecodedFrame> {
   private static final long serialVersionUID = 1L;
 
-  /** Side output of frames that failed to decode. */
+  /** Side output of frames that failed to decode (and of the job's other frame checks). */
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     private static final long serialVersionUID = 1L;
   };
@@ -52,13 +54,14 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
   }
 
   @Override
-  public void processElement(Frame frame, Context ctx, Collector<DecodedFrame> out) {
+  public void processElement(FrameInput input, Context ctx, Collector<DecodedFrame> out) {
     framesIn.inc();
     try {
-      out.collect(decode(frame, featureDimension));
+      out.collect(decode(input.frame(), featureDimension));
     } catch (IOException | RuntimeException e) {
       corrupt.inc();
-      ctx.output(DEAD_LETTERS, new DeadLetter("decode", e.getMessage() == null ? e.toString() : e.getMessage(), frame));
+      ctx.output(DEAD_LETTERS, input.refuse("decode", JobMetrics.CORRUPT,
+          e.getMessage() == null ? e.toString() : e.getMessage()));
     }
   }
 
@@ -87,6 +90,9 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
         return new DecodedFrame(camera, seq, ts, frame.getWidth(), frame.getHeight(), bytes);
       }
       default -> {
+        if (frame.getEncoding() == ImageEncoding.JPEG && !endsJpeg(bytes)) {
+          throw new IOException("truncated JPEG (" + bytes.length + " bytes): no end-of-image marker");
+        }
         BufferedImage image;
         try {
           image = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -99,6 +105,15 @@ public final class DecodeFunction extends ProcessFunction<Frame, DecodedFrame> {
         return DecodedFrame.of(camera, seq, ts, image);
       }
     }
+  }
+
+  /** Whether a JPEG ends with its end-of-image marker (FF D9), ignoring zero padding after it. */
+  private static boolean endsJpeg(byte[] bytes) {
+    int end = bytes.length;
+    while (end > 0 && bytes[end - 1] == 0) {
+      end--;
+    }
+    return end >= 4 && (bytes[end - 2] & 0xff) == 0xff && (bytes[end - 1] & 0xff) == 0xd9;
   }
 
   /** Little-endian float32 values, exactly {@code dimension} of them. */

@@ -17,6 +17,24 @@ public final class JobMetrics {
   public static final String GAP_RESET = "gap_reset";
   /** Drop reason: a pose-mode frame without an image (its camera sent features). */
   public static final String NO_IMAGE = "no_image";
+  /** Drop and dead-letter reason: the record's bytes are not an Avro record of the expected type (or no bytes at all). */
+  public static final String NOT_AVRO = "not_avro";
+  /** Drop and dead-letter reason: the record's schema version byte names no version this job knows. */
+  public static final String UNKNOWN_SCHEMA_VERSION = "unknown_schema_version";
+  /** Drop and dead-letter reason: the frame record is above the configured size limit. */
+  public static final String TOO_LARGE = "too_large";
+  /** Drop and dead-letter reason: zero, negative or absurd width or height. */
+  public static final String BAD_DIMENSIONS = "bad_dimensions";
+  /** Drop and dead-letter reason: a capture time before the epoch. */
+  public static final String NEGATIVE_TIMESTAMP = "negative_timestamp";
+  /** Drop and dead-letter reason: a capture time further ahead of the job's clock than the allowed skew. */
+  public static final String FUTURE_TIMESTAMP = "future_timestamp";
+  /** Drop and dead-letter reason: a camera id not on the configured allow-list. */
+  public static final String UNKNOWN_CAMERA = "unknown_camera";
+  /** Drop and dead-letter reason: a sequence number the camera already sent in its current run. */
+  public static final String REPEATED_SEQUENCE = "repeated_sequence";
+  /** Drop and dead-letter reason: a frame behind the watermark and more than the out-of-orderness bound behind its camera. */
+  public static final String OUT_OF_ORDER = "out_of_order";
 
   private static final int HISTOGRAM_WINDOW = 1024;
 

@@ -4,15 +4,19 @@ import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.BackboneFactory;
 import io.vibstream.flink.functions.BackboneOperator;
 import io.vibstream.flink.functions.DecodeFunction;
+import io.vibstream.flink.functions.FrameAdmission;
 import io.vibstream.flink.functions.FrameBatcher;
 import io.vibstream.flink.functions.PersonTracking;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.functions.PoseOperator;
+import io.vibstream.flink.functions.SequenceCheck;
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
+import io.vibstream.flink.records.FrameInput;
+import io.vibstream.flink.records.FrameLimits;
 import io.vibstream.flink.records.PersonDetections;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonTracker;
@@ -21,11 +25,15 @@ import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -45,11 +53,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link KafkaWiring} for Kafka; tests wire their own sources and sinks):
  *
  * <pre>
- * frames (event time = captureTimestamp, bounded out-of-orderness, idleness)
+ * frames (event time = captureTimestamp of admitted frames, bounded out-of-orderness, idleness)
+ *   -> admit (not a frame, too large, unknown camera, bad dimensions or timestamp -> dead letters)
+ *   -> keyBy(cameraId) -> sequence (repeated sequence numbers, far out of order -> dead letters)
  *   -> decode (corrupt -> dead letters) -> batch (maxBatch / maxWait) -> backbone (one extract per batch)
  *   -> keyBy(cameraId) -> ActionRecognizer (broadcast: model releases) -> events
  *                                                                     -> model status (side output)
  * </pre>
+ *
+ * Every bad input ends as a {@link DeadLetter} (with its origin: the Kafka record's bytes, topic,
+ * partition and offset) and a {@code framesDropped} counter of its reason, never as a failure.
  *
  * Pose mode (a backbone spec {@code pose:lite} / {@code pose:full}, or {@link #poseEstimator}):
  * recognition per person, with the models trained on {@link PersonFeatures} (id
@@ -61,7 +74,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   -> keyBy(camera/track) -> ActionRecognizer per person (window per track, freed when it ends) -> events
  * </pre>
  *
- * Operator uids: {@code frames}, {@code models}, {@code decode}, {@code batch}, {@code backbone}
+ * Operator uids: {@code frames}, {@code models}, {@code admit}, {@code sequence}, {@code decode},
+ * {@code batch}, {@code backbone}
  * (pose mode: {@code pose}, {@code track}), {@code recognize}, {@code events-sink},
  * {@code dead-letter-sink}, {@code model-status-sink}.
  */
@@ -86,11 +100,14 @@ public final class ActionRecognitionJob {
    * @param flushIntervalMs longest a feature frame waits in a network buffer on its way to its
    *     camera's recogniser (Flink's buffer timeout of that exchange; Flink's default, 100 ms, was
    *     most of the frame-to-event latency at these record rates), >= 0, 0 = after every record
+   * @param unsureBelow events below this confidence are marked unsure, in [0, 1]
+   * @param limits what the frames input admits (size limit, camera allow-list, clock skew)
    */
   public record Config(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
       Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism,
-      long flushIntervalMs, float unsureBelow) {
+      long flushIntervalMs, float unsureBelow, FrameLimits limits) {
     public Config {
+      Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(outOfOrderness, "outOfOrderness");
       Objects.requireNonNull(idleness, "idleness");
       Objects.requireNonNull(maxTimeGap, "maxTimeGap");
@@ -108,46 +125,62 @@ public final class ActionRecognitionJob {
      * Defaults: batches of 16 or 20 ms, 200 ms out-of-orderness, 5 s idleness, a window reset after
      * more than 2 missing frames or 2 s without frames, stride clipLength / 4, top-3, the
      * environment's parallelism, feature frames flushed to the recognisers within 5 ms, events
-     * unsure below confidence 0.5. A spec {@code pose:...} selects pose mode (see the class doc).
+     * unsure below confidence 0.5, {@link FrameLimits#defaults()} (no size limit, every camera). A
+     * spec {@code pose:...} selects pose mode (see the class doc).
      */
     public static Config defaults(String backboneSpec) {
       return new Config(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
-          0, 3, 0, 5, ActionRecognizer.DEFAULT_UNSURE_BELOW);
+          0, 3, 0, 5, ActionRecognizer.DEFAULT_UNSURE_BELOW, FrameLimits.defaults());
+    }
+
+    /** Frames above {@code bytes} are dead-lettered ({@code too_large}); 0 = no limit. */
+    public Config withMaxFrameBytes(long bytes) {
+      return withLimits(limits.withMaxFrameBytes(bytes));
+    }
+
+    /** Only these cameras are admitted, others are dead-lettered ({@code unknown_camera}); empty = every camera. */
+    public Config withAllowedCameras(Set<String> cameras) {
+      return withLimits(limits.withAllowedCameras(cameras));
+    }
+
+    public Config withLimits(FrameLimits frameLimits) {
+      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+          maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, frameLimits);
     }
 
     public Config withBatching(int size, long waitMs) {
       return new Config(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
     public Config withWatermarks(Duration bound, Duration idle) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
-          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
     public Config withGapLimits(long frames, Duration time) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
-          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow);
+          strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
     public Config withStride(int frames) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, frames, topK, parallelism, flushIntervalMs, unsureBelow);
+          maxTimeGap, frames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
     public Config withParallelism(int p) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, p, flushIntervalMs, unsureBelow);
+          maxTimeGap, strideFrames, topK, p, flushIntervalMs, unsureBelow, limits);
     }
 
     public Config withFlushInterval(long ms) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, parallelism, ms, unsureBelow);
+          maxTimeGap, strideFrames, topK, parallelism, ms, unsureBelow, limits);
     }
 
     public Config withUnsureBelow(float confidence) {
       return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
-          maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, confidence);
+          maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, confidence, limits);
     }
 
     /** Whether the spec selects pose mode: per-person recognition ({@code pose:lite}, {@code pose:full}). */
@@ -164,6 +197,7 @@ public final class ActionRecognitionJob {
       DataStream<ModelStatus> modelStatus, DataStream<FeatureFrame> features) {}
 
   private final Source<Frame, ?, ?> frames;
+  private final Source<FrameInput, ?, ?> records;
   private final Source<ModelRelease, ?, ?> models;
   private final Sink<ActionEvent> events;
   private final Sink<DeadLetter> deadLetters;
@@ -176,11 +210,29 @@ public final class ActionRecognitionJob {
   /**
    * A job reading and writing the given sources and sinks, with the backbone of
    * {@code config.backboneSpec}; {@code modelStatus} receives every subtask's decision on every
-   * model release.
+   * model release. The frames have no origin (their dead letters carry the frame only); see
+   * {@link #ofRecords} for records read from Kafka.
    */
   public ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events,
       Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Config config) {
-    this.frames = Objects.requireNonNull(frames, "frames");
+    this(Objects.requireNonNull(frames, "frames"), null, models, events, deadLetters, modelStatus, config);
+  }
+
+  /**
+   * A job whose frames input is {@code records}: frames with their origin, or records that were not
+   * frames (see {@link KafkaWiring}); otherwise as the constructor.
+   */
+  public static ActionRecognitionJob ofRecords(Source<FrameInput, ?, ?> records, Source<ModelRelease, ?, ?> models,
+      Sink<ActionEvent> events, Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Config config) {
+    return new ActionRecognitionJob(null, Objects.requireNonNull(records, "records"), models, events, deadLetters,
+        modelStatus, config);
+  }
+
+  private ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<FrameInput, ?, ?> records,
+      Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events, Sink<DeadLetter> deadLetters,
+      Sink<ModelStatus> modelStatus, Config config) {
+    this.frames = frames;
+    this.records = records;
     this.models = Objects.requireNonNull(models, "models");
     this.events = Objects.requireNonNull(events, "events");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -232,16 +284,23 @@ public final class ActionRecognitionJob {
     if (config.parallelism() > 0) {
       env.setParallelism(config.parallelism());
     }
-    WatermarkStrategy<Frame> frameWatermarks = WatermarkStrategy
-        .<Frame>forBoundedOutOfOrderness(config.outOfOrderness())
-        .withTimestampAssigner((frame, previous) -> frame.getCaptureTimestamp().toEpochMilli())
-        .withIdleness(config.idleness());
-    DataStream<Frame> frameStream = env.fromSource(frames, frameWatermarks, "frames", new AvroTypeInfo<>(Frame.class))
-        .uid("frames");
+    FrameLimits limits = config.limits();
+    TypeInformation<FrameInput> inputType = TypeInformation.of(FrameInput.class);
+    DataStream<FrameInput> input = records != null
+        ? env.fromSource(records, watermarks(limits, (FrameInput i) -> i), "frames", inputType).uid("frames")
+        : env.fromSource(frames, watermarks(limits, FrameInput::of), "frames", new AvroTypeInfo<>(Frame.class))
+            .uid("frames")
+            .map(FrameInput::of, inputType).name("frame-input").uid("frame-input");
 
-    SingleOutputStreamOperator<DecodedFrame> decoded = frameStream
+    SingleOutputStreamOperator<FrameInput> admitted = input
+        .process(new FrameAdmission(limits), inputType).name("admit").uid("admit");
+    SingleOutputStreamOperator<FrameInput> sequenced = admitted
+        .keyBy((KeySelector<FrameInput, String>) i -> i.frame().getCameraId(), Types.STRING)
+        .process(new SequenceCheck(config.outOfOrderness().toMillis()), inputType).name("sequence").uid("sequence");
+    SingleOutputStreamOperator<DecodedFrame> decoded = sequenced
         .process(new DecodeFunction(identity.dimension()), TypeInformation.of(DecodedFrame.class)).name("decode").uid("decode");
-    DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+    DataStream<DeadLetter> dead = admitted.getSideOutput(DecodeFunction.DEAD_LETTERS)
+        .union(sequenced.getSideOutput(DecodeFunction.DEAD_LETTERS), decoded.getSideOutput(DecodeFunction.DEAD_LETTERS));
     dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
 
     DataStream<FrameBatch> batches = decoded
@@ -282,6 +341,23 @@ public final class ActionRecognitionJob {
   }
 
   /**
+   * The frames' watermarks: bounded out-of-orderness over the capture times of the frames
+   * {@link FrameAdmission} admits (a refused frame, e.g. one from the far future, never moves event
+   * time), with idleness.
+   */
+  private <T> WatermarkStrategy<T> watermarks(FrameLimits limits, SerializableFunction<T, FrameInput> asInput) {
+    return WatermarkStrategy.<T>forBoundedOutOfOrderness(config.outOfOrderness())
+        .withTimestampAssigner((TimestampAssignerSupplier<T>) context -> (TimestampAssigner<T>) (element, previous) ->
+            FrameAdmission.eventTime(asInput.apply(element), limits, System.currentTimeMillis()))
+        .withIdleness(config.idleness());
+  }
+
+  /** A function that travels with the job graph. */
+  private interface SerializableFunction<T, R> extends java.io.Serializable {
+    R apply(T t);
+  }
+
+  /**
    * Watermarks for the model-release stream: none, the stream is always idle, so the rarely-written
    * compacted topic never holds back the event time of the frames it is connected with. (It used to
    * emit Long.MAX_VALUE: then, once the frames had been idle for the idleness timeout, e.g. before the
@@ -311,7 +387,8 @@ public final class ActionRecognitionJob {
    * {@code --events-topic}, {@code --dead-letter-topic}, {@code --model-status-topic}, {@code --group-id},
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
    * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
-   * {@code --checkpoint-interval-ms} (default 5000).
+   * {@code --max-frame-bytes} (0 = no limit), {@code --allowed-cameras} (comma-separated, none = every
+   * camera), {@code --checkpoint-interval-ms} (default 5000).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -329,7 +406,9 @@ public final class ActionRecognitionJob {
         .withFlushInterval(Long.parseLong(o.getOrDefault("flush-interval-ms", "5")))
         .withStride(Integer.parseInt(o.getOrDefault("stride", "0")))
         .withUnsureBelow(Float.parseFloat(o.getOrDefault("unsure-below",
-            String.valueOf(ActionRecognizer.DEFAULT_UNSURE_BELOW))));
+            String.valueOf(ActionRecognizer.DEFAULT_UNSURE_BELOW))))
+        .withMaxFrameBytes(Long.parseLong(o.getOrDefault("max-frame-bytes", "0")))
+        .withAllowedCameras(cameras(o.getOrDefault("allowed-cameras", "")));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
         CheckpointingMode.EXACTLY_ONCE);
@@ -346,6 +425,12 @@ public final class ActionRecognitionJob {
       o.put(args[i].substring(2), args[++i]);
     }
     return o;
+  }
+
+  /** Comma-separated camera ids, blanks ignored. */
+  public static Set<String> cameras(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).filter(c -> !c.isEmpty())
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private static String required(Map<String, String> o, String name) {

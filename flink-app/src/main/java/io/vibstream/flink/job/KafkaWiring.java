@@ -2,7 +2,11 @@ package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.UnknownSchemaVersionException;
+import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.records.DeadLetter;
+import io.vibstream.flink.records.FrameInput;
+import io.vibstream.flink.records.RecordOrigin;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
@@ -36,16 +40,25 @@ import org.slf4j.LoggerFactory;
  * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events},
  * {@code PREFIX-dead-letters} and {@code PREFIX-model-status}; consumers must read with
  * {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
- * when none); model releases are read from the earliest offset of the compacted topic, whatever
- * their keys (the highest valid version serves, see {@code ActionRecognizer}). A record that is
- * not valid Avro is logged, counted ({@code undecodableRecords}) and skipped.
+ * when none); every record of the frames topic reaches the job with its origin ({@link FrameInput}):
+ * one whose value is not a {@link Frame} (not valid Avro, an unknown schema version, no value)
+ * too, and is dead-lettered there. Model releases are read from the earliest offset of the
+ * compacted topic, whatever their keys (the highest valid version serves, see
+ * {@code ActionRecognizer}); a release that is not valid Avro is logged, counted
+ * ({@code undecodableRecords}) and skipped.
+ *
+ * <p>Dead letters ({@link DeadLetterRecords}): the original record's key and value, byte for byte
+ * (for a frame from elsewhere: the camera id and the Avro frame), with the headers
+ * {@value #STAGE_HEADER}, {@value #REASON_HEADER} (one line), {@value #CODE_HEADER} (the
+ * {@code framesDropped} reason) and, for a record read from Kafka, {@value #TOPIC_HEADER},
+ * {@value #PARTITION_HEADER} and {@value #OFFSET_HEADER} (decimal), all UTF-8.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param framesTopic {@link Frame}s keyed by camera id
  * @param modelsTopic compacted topic of {@link ModelRelease}s
  * @param eventsTopic {@link ActionEvent}s out, keyed by camera id
- * @param deadLetterTopic frames that failed, the original {@link Frame} with headers
- *     {@value #STAGE_HEADER} and {@value #REASON_HEADER}
+ * @param deadLetterTopic records of the frames topic that failed: the original bytes with their
+ *     reason and origin in headers
  * @param modelStatusTopic {@link ModelStatus} out, one per subtask and release, keyed {@code vVERSION}
  * @param groupId consumer group of the frames source ({@code GROUP-models} for the models)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
@@ -59,8 +72,16 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   public static final String MODEL_STATUS = "model-status";
   /** Dead-letter header: the stage that refused the frame. */
   public static final String STAGE_HEADER = "vibstream.dead-letter.stage";
-  /** Dead-letter header: why. */
+  /** Dead-letter header: why, in one line. */
   public static final String REASON_HEADER = "vibstream.dead-letter.reason";
+  /** Dead-letter header: the reason's code, the label of its {@code framesDropped} counter. */
+  public static final String CODE_HEADER = "vibstream.dead-letter.code";
+  /** Dead-letter header: the topic the record was read from. */
+  public static final String TOPIC_HEADER = "vibstream.dead-letter.topic";
+  /** Dead-letter header: its partition. */
+  public static final String PARTITION_HEADER = "vibstream.dead-letter.partition";
+  /** Dead-letter header: its offset. */
+  public static final String OFFSET_HEADER = "vibstream.dead-letter.offset";
   /** Transaction timeout of the exactly-once sinks (below the broker's maximum). */
   public static final String TRANSACTION_TIMEOUT_MS = "60000";
 
@@ -98,17 +119,17 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
 
   /** The job wired to these topics. */
   public ActionRecognitionJob job(ActionRecognitionJob.Config config) {
-    return new ActionRecognitionJob(frameSource(), modelSource(), eventSink(), deadLetterSink(), modelStatusSink(),
-        config);
+    return ActionRecognitionJob.ofRecords(frameSource(), modelSource(), eventSink(), deadLetterSink(),
+        modelStatusSink(), config);
   }
 
-  public KafkaSource<Frame> frameSource() {
-    return KafkaSource.<Frame>builder()
+  public KafkaSource<FrameInput> frameSource() {
+    return KafkaSource.<FrameInput>builder()
         .setBootstrapServers(bootstrapServers)
         .setTopics(framesTopic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new AvroRecords<>(Frame.class))
+        .setDeserializer(new FrameRecords())
         .build();
   }
 
@@ -194,6 +215,43 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     }
   }
 
+  /**
+   * Every record of the frames topic as a {@link FrameInput} with its origin (topic, partition,
+   * offset, key and value bytes): the {@link Frame}, or, when the value is none, not valid Avro or
+   * of an unknown schema version, no frame and why, for the job to dead-letter. Nothing is skipped.
+   */
+  static final class FrameRecords implements KafkaRecordDeserializationSchema<FrameInput> {
+    private static final long serialVersionUID = 1L;
+    private transient AvroDeserializer<Frame> deserializer;
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+      deserializer = new AvroDeserializer<>(Frame.class);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameInput> out) {
+      RecordOrigin origin = new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(),
+          record.value());
+      if (record.value() == null) {
+        out.collect(FrameInput.unreadable(origin, JobMetrics.NOT_AVRO, "no value (a tombstone)"));
+        return;
+      }
+      try {
+        out.collect(FrameInput.read(deserializer.deserialize(record.topic(), record.value()), origin));
+      } catch (UnknownSchemaVersionException e) {
+        out.collect(FrameInput.unreadable(origin, JobMetrics.UNKNOWN_SCHEMA_VERSION, e.getMessage()));
+      } catch (SerializationException e) {
+        out.collect(FrameInput.unreadable(origin, JobMetrics.NOT_AVRO, e.getMessage()));
+      }
+    }
+
+    @Override
+    public TypeInformation<FrameInput> getProducedType() {
+      return TypeInformation.of(FrameInput.class);
+    }
+  }
+
   /** Events keyed by camera id. */
   static final class EventRecords implements KafkaRecordSerializationSchema<ActionEvent> {
     private static final long serialVersionUID = 1L;
@@ -246,7 +304,11 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     return String.format(java.util.Locale.ROOT, "v%06d", version);
   }
 
-  /** The original frame, keyed by camera id, with the stage and reason in headers. */
+  /**
+   * The original record's key and value (a frame from elsewhere: its camera id and the Avro frame),
+   * with the stage, reason, code and origin in headers; the Kafka timestamp is the time of writing
+   * (the frame's own may be what was wrong with it).
+   */
   static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -264,11 +326,22 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     @Override
     public ProducerRecord<byte[], byte[]> serialize(DeadLetter dead, KafkaSinkContext context, Long timestamp) {
       RecordHeaders headers = new RecordHeaders();
-      headers.add(STAGE_HEADER, dead.stage().getBytes(StandardCharsets.UTF_8));
-      headers.add(REASON_HEADER, dead.reason().getBytes(StandardCharsets.UTF_8));
-      return new ProducerRecord<>(topic, null, timestamp,
-          dead.frame().getCameraId().getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, dead.frame()),
-          headers);
+      header(headers, STAGE_HEADER, dead.stage());
+      header(headers, REASON_HEADER, dead.reason() == null ? "" : dead.reason());
+      header(headers, CODE_HEADER, dead.code() == null ? "" : dead.code());
+      RecordOrigin origin = dead.origin();
+      if (origin == null) {
+        return new ProducerRecord<>(topic, null, null, dead.frame().getCameraId().getBytes(StandardCharsets.UTF_8),
+            serializer.serialize(topic, dead.frame()), headers);
+      }
+      header(headers, TOPIC_HEADER, origin.topic());
+      header(headers, PARTITION_HEADER, Integer.toString(origin.partition()));
+      header(headers, OFFSET_HEADER, Long.toString(origin.offset()));
+      return new ProducerRecord<>(topic, null, null, origin.key(), origin.value(), headers);
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
   }
 }

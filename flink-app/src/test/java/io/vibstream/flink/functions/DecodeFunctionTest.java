@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.DecodedFrame;
+import io.vibstream.flink.records.FrameInput;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import java.awt.Color;
@@ -38,10 +39,10 @@ class DecodeFunctionTest {
   @Test
   void decodesGoodFramesAndSendsCorruptOnesToDeadLetters() throws Exception {
     try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(3))) {
-      h.processElement(frame(0, ImageEncoding.JPEG, jpeg(Color.GREEN)), 1000);
-      h.processElement(frame(1, ImageEncoding.JPEG, "not a jpeg".getBytes()), 1001);
-      h.processElement(frame(2, ImageEncoding.RAW_BGR, new byte[16 * 16 * 3]), 1002);
-      h.processElement(frame(3, ImageEncoding.RAW_BGR, new byte[5]), 1003);
+      h.processElement(FrameInput.of(frame(0, ImageEncoding.JPEG, jpeg(Color.GREEN))), 1000);
+      h.processElement(FrameInput.of(frame(1, ImageEncoding.JPEG, "not a jpeg".getBytes())), 1001);
+      h.processElement(FrameInput.of(frame(2, ImageEncoding.RAW_BGR, new byte[16 * 16 * 3])), 1002);
+      h.processElement(FrameInput.of(frame(3, ImageEncoding.RAW_BGR, new byte[5])), 1003);
 
       assertThat(h.extractOutputValues()).extracting(DecodedFrame::sequenceNumber).containsExactly(0L, 2L);
       DecodedFrame green = h.extractOutputValues().get(0);
@@ -67,7 +68,7 @@ class DecodeFunctionTest {
   @Test
   void featureFramesCarryTheirVectorAndNoImage() throws Exception {
     try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(3))) {
-      h.processElement(frame(0, ImageEncoding.F32_FEATURES, littleEndian(1.5f, -2f, 0.25f)), 1000);
+      h.processElement(FrameInput.of(frame(0, ImageEncoding.F32_FEATURES, littleEndian(1.5f, -2f, 0.25f))), 1000);
       DecodedFrame f = h.extractOutputValues().get(0);
       assertThat(f.hasFeatures()).isTrue();
       assertThat(f.features()).containsExactly(1.5f, -2f, 0.25f);
@@ -82,11 +83,11 @@ class DecodeFunctionTest {
   @Test
   void featureFramesOfTheWrongLengthAreDeadLetters() throws Exception {
     try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(3))) {
-      h.processElement(frame(0, ImageEncoding.F32_FEATURES, new byte[11]), 1000);
-      h.processElement(frame(1, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f)), 1001);
-      h.processElement(frame(2, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f, 3f, 4f)), 1002);
-      h.processElement(frame(3, ImageEncoding.F32_FEATURES, new byte[0]), 1003);
-      h.processElement(frame(4, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f, 3f)), 1004);
+      h.processElement(FrameInput.of(frame(0, ImageEncoding.F32_FEATURES, new byte[11])), 1000);
+      h.processElement(FrameInput.of(frame(1, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f))), 1001);
+      h.processElement(FrameInput.of(frame(2, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f, 3f, 4f))), 1002);
+      h.processElement(FrameInput.of(frame(3, ImageEncoding.F32_FEATURES, new byte[0])), 1003);
+      h.processElement(FrameInput.of(frame(4, ImageEncoding.F32_FEATURES, littleEndian(1f, 2f, 3f))), 1004);
 
       assertThat(h.extractOutputValues()).extracting(DecodedFrame::sequenceNumber).containsExactly(4L);
       var dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();

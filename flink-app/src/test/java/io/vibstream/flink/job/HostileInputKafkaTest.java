@@ -1,0 +1,451 @@
+package io.vibstream.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.flink.functions.ActionRecognizer;
+import io.vibstream.flink.functions.DecodeFunction;
+import io.vibstream.flink.functions.JobMetrics;
+import io.vibstream.flink.functions.MeanColorExtractor;
+import io.vibstream.flink.functions.TestModels;
+import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.runtime.VectorLstmRuntime;
+import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ImageEncoding;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.IntFunction;
+import javax.imageio.ImageIO;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 15, a hostile world: every kind of bad input on the frames topic, fed between good frames
+ * into the running job (embedded broker, MiniCluster, the real {@link KafkaWiring}), ends as a
+ * dead-letter record (the original bytes, topic, partition, offset and the expected reason) and a
+ * {@code framesDropped} counter of that reason, never as a failure or restart (restarts are off:
+ * any failure would fail the job), while the good frames of two cameras still produce exactly the
+ * events their windows give, in order, once each (read_committed), each scored as the model scores
+ * that window offline.
+ */
+class HostileInputKafkaTest {
+  private static final int CLIP = 8;
+  private static final int STRIDE = 2;
+  private static final int GOOD_FRAMES = 40;
+  private static final long MODEL_VERSION = 7;
+  private static final long FRAME_MS = 40;
+  private static final int MAX_FRAME_BYTES = 64 * 1024;
+  private static final List<String> GOOD_CAMERAS = List.of("cam-0", "cam-1");
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setConfiguration(METRICS.addToConfiguration(localhostOnly()))
+      .setNumberTaskManagers(1)
+      .setNumberSlotsPerTaskManager(1)
+      .build());
+
+  private static EmbeddedKafka kafka;
+  private static final AvroSerializer<Frame> AVRO = new AvroSerializer<>();
+
+  private static Configuration localhostOnly() {
+    Configuration c = new Configuration();
+    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    c.set(RestOptions.ADDRESS, "127.0.0.1");
+    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.HOST, "127.0.0.1");
+    return c;
+  }
+
+  /** One bad input: its name, the record (given the index of the good frames just sent) and the reason expected. */
+  private record Case(String name, IntFunction<Bytes> record, String reason) {}
+
+  /** A record's key and value as written to the frames topic. */
+  private record Bytes(byte[] key, byte[] value) {
+    static Bytes of(String camera, byte[] value) {
+      return new Bytes(camera.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    static Bytes frame(Frame frame) {
+      return of(frame.getCameraId(), AVRO.serialize(KafkaWiring.FRAMES, frame));
+    }
+  }
+
+  /** A case sent, with where it landed. */
+  private record Sent(Case c, Bytes bytes, long offset) {}
+
+  private static long base;
+
+  private static final List<Case> CASES = List.of(
+      new Case("corrupt JPEG", i -> Bytes.frame(frame("cam-bad", 0, now(), 32, 32,
+          concat(new byte[] {(byte) 0xff, (byte) 0xd8}, noise(200, 1), new byte[] {(byte) 0xff, (byte) 0xd9}))),
+          JobMetrics.CORRUPT),
+      new Case("truncated JPEG", i -> Bytes.frame(frame("cam-bad", 1, now(), 32, 32,
+          Arrays.copyOf(jpeg(Color.RED), jpeg(Color.RED).length / 2))), JobMetrics.CORRUPT),
+      new Case("truncated Avro", i -> Bytes.of("cam-0", Arrays.copyOf(goodValue("cam-0", 0), 12)), JobMetrics.NOT_AVRO),
+      new Case("Avro with trailing bytes", i -> Bytes.of("cam-0", concat(goodValue("cam-0", i), new byte[] {1, 2, 3})),
+          JobMetrics.NOT_AVRO),
+      new Case("empty value", i -> Bytes.of("cam-1", new byte[0]), JobMetrics.NOT_AVRO),
+      new Case("no value (tombstone)", i -> Bytes.of("cam-1", null), JobMetrics.NOT_AVRO),
+      new Case("unknown schema version", i -> Bytes.of("cam-0", versioned((byte) 0x7f, goodValue("cam-0", i))),
+          JobMetrics.UNKNOWN_SCHEMA_VERSION),
+      new Case("JSON text", i -> Bytes.of("cam-0", "{\"cameraId\":\"cam-0\"}".getBytes(StandardCharsets.UTF_8)),
+          JobMetrics.UNKNOWN_SCHEMA_VERSION),
+      new Case("above the size limit", i -> Bytes.frame(frame("cam-bad", 100, now(), 32, 32,
+          concat(jpeg(Color.BLUE), new byte[MAX_FRAME_BYTES]))), JobMetrics.TOO_LARGE),
+      new Case("zero dimensions", i -> Bytes.frame(frame("cam-bad", 101, now(), 0, 0, jpeg(Color.GREEN))),
+          JobMetrics.BAD_DIMENSIONS),
+      new Case("negative dimensions", i -> Bytes.frame(frame("cam-bad", 102, now(), -32, 32, jpeg(Color.GREEN))),
+          JobMetrics.BAD_DIMENSIONS),
+      new Case("absurd dimensions", i -> Bytes.frame(frame("cam-bad", 103, now(), 1_000_000, 1_000_000,
+          jpeg(Color.GREEN))), JobMetrics.BAD_DIMENSIONS),
+      new Case("negative timestamp", i -> Bytes.frame(frame("cam-bad", 104, -5_000, 32, 32, jpeg(Color.GREEN))),
+          JobMetrics.NEGATIVE_TIMESTAMP),
+      new Case("far-future timestamp", i -> Bytes.frame(frame("cam-bad", 105, now() + Duration.ofDays(1).toMillis(),
+          32, 32, jpeg(Color.GREEN))), JobMetrics.FUTURE_TIMESTAMP),
+      new Case("unknown camera", i -> Bytes.frame(frame("cam-intruder", 0, now(), 32, 32, jpeg(Color.GREEN))),
+          JobMetrics.UNKNOWN_CAMERA),
+      new Case("sequence repeated after a reconnect", i -> Bytes.frame(frame("cam-0", i - 3, now(), 32, 32,
+          goodJpeg("cam-0", i - 3))), JobMetrics.REPEATED_SEQUENCE),
+      new Case("frame re-sent", i -> Bytes.of("cam-1", goodValue("cam-1", i - 1)), JobMetrics.REPEATED_SEQUENCE),
+      new Case("far out of order", i -> Bytes.frame(frame("cam-lag", 2, base - 30_000, 32, 32, jpeg(Color.GRAY))),
+          JobMetrics.OUT_OF_ORDER));
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopic(KafkaWiring.FRAMES, 1, false);
+    kafka.createTopic(KafkaWiring.MODELS, 1, true);
+    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
+    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
+    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void everyBadInputIsDeadLetteredAndCountedWhileGoodFramesGiveTheirEventsOnce() throws Exception {
+    byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model".getBytes(StandardCharsets.UTF_8),
+          new AvroSerializer<>().serialize(KafkaWiring.MODELS, TestModels.release(MODEL_VERSION, artifact)))).get();
+    }
+
+    Configuration conf = new Configuration();
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure fails the job: no silent restart
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
+        .withParallelism(1)
+        .withBatching(8, 20)
+        .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1))
+        .withStride(STRIDE)
+        .withMaxFrameBytes(MAX_FRAME_BYTES)
+        .withAllowedCameras(Set.of("cam-0", "cam-1", "cam-bad", "cam-lag"));
+    KafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-" + UUID.randomUUID(), "hostile")
+        .job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = env.executeAsync("hostile input");
+    try {
+      awaitModelServing();
+      List<Sent> sent = new ArrayList<>();
+      try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        base = System.currentTimeMillis();
+        for (int i = 0; i < GOOD_FRAMES; i++) {
+          for (String camera : GOOD_CAMERAS) {
+            send(producer, Bytes.of(camera, goodValue(camera, i)));
+          }
+          if (i < 2) { // a camera whose third frame comes far out of order (the last case)
+            send(producer, Bytes.frame(frame("cam-lag", i, now(), 32, 32, jpeg(Color.GRAY))));
+          }
+          int c = i - 4;
+          if (c >= 0 && c % 2 == 0 && c / 2 < CASES.size()) {
+            Case bad = CASES.get(c / 2);
+            Bytes bytes = bad.record().apply(i);
+            sent.add(new Sent(bad, bytes, send(producer, bytes)));
+          }
+          Thread.sleep(FRAME_MS);
+        }
+      }
+      assertThat(sent).hasSize(CASES.size());
+
+      // Every case dead-lettered once: original bytes, origin, reason.
+      Map<Long, ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(sent.size());
+      assertThat(dead).hasSize(sent.size());
+      for (Sent s : sent) {
+        ConsumerRecord<byte[], byte[]> d = dead.get(s.offset());
+        assertThat(d).as(s.c().name()).isNotNull();
+        assertThat(header(d, KafkaWiring.CODE_HEADER)).as(s.c().name()).isEqualTo(s.c().reason());
+        assertThat(header(d, KafkaWiring.REASON_HEADER)).as(s.c().name()).isNotBlank();
+        assertThat(header(d, KafkaWiring.TOPIC_HEADER)).as(s.c().name()).isEqualTo(KafkaWiring.FRAMES);
+        assertThat(header(d, KafkaWiring.PARTITION_HEADER)).as(s.c().name()).isEqualTo("0");
+        assertThat(d.key()).as(s.c().name()).isEqualTo(s.bytes().key());
+        assertThat(d.value()).as(s.c().name()).isEqualTo(s.bytes().value());
+      }
+
+      // The good frames: exactly their windows' events, in order, once, scored as the model scores them.
+      ModelArtifact model = ModelArtifacts.fromBytes(artifact, "v" + MODEL_VERSION);
+      Map<String, List<ActionEvent>> events = readEvents();
+      assertThat(events.keySet()).containsExactlyElementsOf(GOOD_CAMERAS);
+      for (String camera : GOOD_CAMERAS) {
+        List<ActionEvent> got = events.get(camera);
+        List<Long> firsts = new ArrayList<>();
+        for (long first = 0; first + CLIP <= GOOD_FRAMES; first += STRIDE) {
+          firsts.add(first);
+        }
+        assertThat(got).extracting(ActionEvent::getFirstSequenceNumber).as(camera).containsExactlyElementsOf(firsts);
+        for (ActionEvent e : got) {
+          assertThat(e.getLastSequenceNumber()).isEqualTo(e.getFirstSequenceNumber() + CLIP - 1);
+          assertThat(e.getModelVersion()).isEqualTo(MODEL_VERSION);
+          float[] p = scores(model, camera, e.getFirstSequenceNumber());
+          int best = argmax(p);
+          assertThat(e.getLabel()).as("%s event %d", camera, e.getFirstSequenceNumber())
+              .isEqualTo(model.manifest().labels().get(best));
+          assertThat(e.getConfidence()).isCloseTo(p[best], offset(1e-4f));
+        }
+      }
+
+      // A counter per reason, and the job never failed nor restarted.
+      Map<String, Long> expected = new TreeMap<>();
+      CASES.forEach(c -> expected.merge(c.reason(), 1L, Long::sum));
+      Map<String, Long> counted = new TreeMap<>();
+      for (String reason : expected.keySet()) {
+        counted.put(reason, dropped(job, reason));
+      }
+      assertThat(counted).isEqualTo(expected);
+      assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private static long dropped(JobClient job, String reason) {
+    long n = 0;
+    for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
+      Map<String, String> variables = g.getKey().getAllVariables();
+      if (job.getJobID().toString().equals(variables.get("<job_id>")) && reason.equals(variables.get("<reason>"))
+          && g.getValue().get("framesDropped") instanceof Counter c) {
+        n += c.getCount();
+      }
+    }
+    return n;
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static long send(KafkaProducer<byte[], byte[]> producer, Bytes bytes) throws Exception {
+    RecordMetadata m = producer.send(new ProducerRecord<>(KafkaWiring.FRAMES, bytes.key(), bytes.value())).get();
+    return m.offset();
+  }
+
+  /** Good frame {@code seq} of {@code camera}: a colour of its own, captured {@code seq * FRAME_MS} after the start. */
+  private static byte[] goodValue(String camera, int seq) {
+    return AVRO.serialize(KafkaWiring.FRAMES, frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
+  }
+
+  private static byte[] goodJpeg(String camera, int seq) {
+    int c = GOOD_CAMERAS.indexOf(camera);
+    return jpeg(new Color((seq * 37 + c * 90) % 256, (seq * 11 + 40) % 256, (255 - seq * 5 - c * 60) & 0xff));
+  }
+
+  /** The model's scores of the window of {@code camera}'s good frames from {@code first}. */
+  private static float[] scores(ModelArtifact model, String camera, long first) throws IOException {
+    float[][][] clip = new float[1][CLIP][];
+    MeanColorExtractor extractor = new MeanColorExtractor();
+    for (int t = 0; t < CLIP; t++) {
+      int seq = (int) first + t;
+      BufferedImage image = DecodeFunction.decode(frame(camera, seq, 0, 32, 32, goodJpeg(camera, seq)),
+          MeanColorExtractor.DIMENSION).toImage();
+      clip[0][t] = extractor.extract(List.of(image))[0];
+    }
+    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
+      return ActionRecognizer.softmax(runtime.logits(clip)[0]);
+    }
+  }
+
+  private static int argmax(float[] p) {
+    int best = 0;
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] > p[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static Frame frame(String camera, long seq, long timestamp, int width, int height, byte[] image) {
+    return Frame.newBuilder().setCameraId(camera).setSequenceNumber(seq)
+        .setCaptureTimestamp(Instant.ofEpochMilli(timestamp)).setWidth(width).setHeight(height)
+        .setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(image)).setGroundTruthLabel(null).build();
+  }
+
+  private static byte[] jpeg(Color color) {
+    BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = image.createGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, 32, 32);
+    g.setColor(color.darker());
+    g.fillRect(0, 0, 32, 12);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] noise(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] versioned(byte version, byte[] value) {
+    byte[] b = value.clone();
+    b[0] = version;
+    return b;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Until the recogniser's committed model status says it serves the model (frames before it would find none). */
+  private static void awaitModelServing() {
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
+      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (consumer.poll(Duration.ofMillis(200)).isEmpty()) {
+        assertThat(System.nanoTime()).as("model status within 60 s").isLessThan(end);
+      }
+    }
+  }
+
+  /** The committed dead letters by source offset, once {@code expected} arrived (then 1 s more for extras). */
+  private static Map<Long, ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {
+    Map<Long, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
+      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (all.size() < expected && System.nanoTime() < end) {
+        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+      consumer.poll(Duration.ofSeconds(1)).forEach(all::add);
+    }
+    for (ConsumerRecord<byte[], byte[]> r : all) {
+      String offset = header(r, KafkaWiring.OFFSET_HEADER);
+      assertThat(out.put(offset == null ? -1L : Long.parseLong(offset), r)).as("dead letter of offset %s", offset)
+          .isNull();
+    }
+    return out;
+  }
+
+  /** Committed events per camera, in order, once every good camera has all its windows (then 1 s more for extras). */
+  private static Map<String, List<ActionEvent>> readEvents() {
+    int perCamera = (GOOD_FRAMES - CLIP) / STRIDE + 1;
+    AvroDeserializer<ActionEvent> values = new AvroDeserializer<>(ActionEvent.class);
+    Map<String, List<ActionEvent>> events = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
+      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < end && !(events.size() == GOOD_CAMERAS.size()
+          && events.values().stream().allMatch(l -> l.size() >= perCamera))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          ActionEvent e = values.deserialize(r.topic(), r.value());
+          events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+        }
+      }
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+        ActionEvent e = values.deserialize(r.topic(), r.value());
+        events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+      }
+    }
+    return events;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> committedReader() {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+}
