@@ -12,13 +12,14 @@ import picocli.CommandLine.Spec;
 /** {@code vibstream broker}: a single-node Kafka broker in the foreground, for local development. */
 @Command(name = "broker", mixinStandardHelpOptions = true, description = {
     "Run a real single-node Kafka broker (KRaft, broker + controller) on 127.0.0.1 until Ctrl-C.",
-    "Creates the topics the jobs use: frames, events, models (compacted), model-status, dead-letters, frames-dead-letter (the job's), training-clips, retrain-status."})
+    "Creates the topics the jobs use: frames, events, models (compacted), model-status, dead-letters, frames-dead-letter (the job's), training-clips, training-clips-dead-letter, retrain-status."})
 final class BrokerCommand implements Callable<Integer> {
   /** Topics the jobs read and write, with their partition counts; the model topic is compacted. */
   static final String[][] TOPICS = {
       {"frames", "4"}, {"events", "4"}, {"dead-letters", "1"},
       {io.vibstream.flink.job.KafkaWiring.DEAD_LETTERS, "1"}, {io.vibstream.flink.job.KafkaWiring.MODEL_STATUS, "1"},
-      {"training-clips", "1"}, {io.vibstream.flink.job.RetrainKafkaWiring.RETRAIN_STATUS, "1"}};
+      {"training-clips", "1"}, {io.vibstream.flink.job.RetrainKafkaWiring.DEAD_CLIPS, "1"},
+      {io.vibstream.flink.job.RetrainKafkaWiring.RETRAIN_STATUS, "1"}};
   static final String MODELS_TOPIC = "models";
 
   @Spec

@@ -10,6 +10,7 @@ import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.flink.records.ClipInput;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
@@ -210,14 +211,14 @@ class LabelCommandTest {
         new CandidateTraining.Recipe(CandidateTraining.Mode.FINE_TUNE, 16, 10, 5, 5, 8, 1e-2, 1e-2, 1e-2, length, 1);
     Retrainer.Settings settings = new Retrainer.Settings(1000, 0.25, windows.size(), Duration.ZERO, 100.0, 0,
         Duration.ofMillis(1), Duration.ZERO, recipe);
-    try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus>(
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus>(
         new KeyedCoProcessOperator<>(new Retrainer(settings)), c -> Retrainer.KEY, r -> Retrainer.KEY,
         Types.STRING)) {
       h.setProcessingTime(1_000_000_000L);
       h.open();
       h.processElement2(new StreamRecord<>(TestModels.release(3, parent)));
       for (LabeledClip w : windows) {
-        h.processElement1(new StreamRecord<>(w));
+        h.processElement1(new StreamRecord<>(ClipInput.of(w)));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (h.extractOutputValues().isEmpty() && System.nanoTime() < deadline) {

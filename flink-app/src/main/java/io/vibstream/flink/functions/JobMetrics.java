@@ -35,6 +35,14 @@ public final class JobMetrics {
   public static final String REPEATED_SEQUENCE = "repeated_sequence";
   /** Drop and dead-letter reason: a frame behind the watermark and more than the out-of-orderness bound behind its camera. */
   public static final String OUT_OF_ORDER = "out_of_order";
+  /** Clip dead-letter reason: a blank label. */
+  public static final String BAD_LABEL = "bad_label";
+  /** Clip dead-letter reason: no features, or not a whole number of frames of its feature dimension. */
+  public static final String BAD_LENGTH = "bad_length";
+  /** Clip dead-letter reason: no backbone id, or another backbone (or dimension) than the window's. */
+  public static final String BAD_BACKBONE = "bad_backbone";
+  /** Clip dead-letter reason: a feature that is not a finite number. */
+  public static final String BAD_FEATURES = "bad_features";
 
   private static final int HISTOGRAM_WINDOW = 1024;
 
@@ -43,6 +51,11 @@ public final class JobMetrics {
   /** The {@code framesDropped} counter of one reason, in the group {@code reason=REASON}. */
   public static Counter dropped(MetricGroup group, String reason) {
     return group.addGroup("reason", reason).counter("framesDropped");
+  }
+
+  /** The {@code clipsDropped} counter of one reason, in the group {@code reason=REASON}. */
+  public static Counter clipsDropped(MetricGroup group, String reason) {
+    return group.addGroup("reason", reason).counter("clipsDropped");
   }
 
   /** A histogram over the last 1024 values. */

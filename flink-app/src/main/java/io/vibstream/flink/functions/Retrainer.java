@@ -1,5 +1,7 @@
 package io.vibstream.flink.functions;
 
+import io.vibstream.flink.records.ClipDeadLetter;
+import io.vibstream.flink.records.ClipInput;
 import io.vibstream.flink.records.ParentModel;
 import io.vibstream.flink.records.RetrainCursor;
 import io.vibstream.flink.records.TrainingClip;
@@ -14,8 +16,10 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * (the oldest is evicted), each on the side {@link ValidationSplit} gives it. The window holds
  * one backbone's features: the current model's, or before a model the first clip's. Clips of
  * another backbone, without features (encoded frames need a backbone this job does not run) or
- * malformed are dropped, logged and counted ({@code clipsDropped}); a release of another backbone
+ * malformed, and records of the clips input that were not clips at all, go to {@link #DEAD_CLIPS}
+ * with their origin and reason ({@code bad_label}, {@code bad_length}, {@code bad_backbone},
+ * {@code bad_features}, {@code not_avro}, {@code unknown_schema_version}), logged and counted
+ * ({@code clipsDropped}, and per reason); a release of another backbone
  * than the window's clips is ignored, as the inference job refuses one for a backbone it does not
  * run (a backbone change redeploys both jobs).
  *
@@ -78,12 +85,16 @@ import org.slf4j.LoggerFactory;
  * settings), and becomes the parent. If the parent changed while the candidate trained, the
  * candidate is dropped ({@code SKIPPED}) and training starts again against the new parent.
  */
-public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip, ModelRelease, RetrainStatus> {
+public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, ModelRelease, RetrainStatus> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
 
   /** The one key both inputs are keyed by. */
   public static final String KEY = "window";
+
+  /** Side output: the clips (and records of the clips input) this job cannot use. */
+  public static final OutputTag<ClipDeadLetter> DEAD_CLIPS = new OutputTag<>("dead-clips",
+      TypeInformation.of(ClipDeadLetter.class));
 
   /** Side output: the releases of published candidates. */
   public static final OutputTag<ModelRelease> RELEASES = new OutputTag<>("releases",
@@ -166,6 +177,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   private transient long settledAt;
   private transient Counter accepted;
   private transient Counter dropped;
+  private transient Map<String, Counter> droppedBy;
   private transient Counter published;
   private transient Counter rejected;
 
@@ -188,6 +200,11 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
     var group = getRuntimeContext().getMetricGroup();
     accepted = group.counter("clipsAccepted");
     dropped = group.counter("clipsDropped");
+    droppedBy = new HashMap<>();
+    for (String reason : List.of(JobMetrics.NOT_AVRO, JobMetrics.UNKNOWN_SCHEMA_VERSION, JobMetrics.BAD_LABEL,
+        JobMetrics.BAD_LENGTH, JobMetrics.BAD_BACKBONE, JobMetrics.BAD_FEATURES)) {
+      droppedBy.put(reason, JobMetrics.clipsDropped(group, reason));
+    }
     published = group.counter("releasesPublished");
     rejected = group.counter("candidatesRejected");
     settledAt = -1;
@@ -204,13 +221,17 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   }
 
   @Override
-  public void processElement1(LabeledClip clip, Context ctx, Collector<RetrainStatus> out) throws Exception {
+  public void processElement1(ClipInput input, Context ctx, Collector<RetrainStatus> out) throws Exception {
     boolean settled = settled(ctx);
     RetrainCursor c = cursor();
-    String problem = problem(clip, c);
+    LabeledClip clip = input.clip();
+    Problem problem = clip == null ? new Problem(input.code(), input.reason()) : problem(clip, c);
     if (problem != null) {
       dropped.inc();
-      LOG.warn("dropping the {} clip of camera {}: {}", clip.getLabel(), clip.getCameraId(), problem);
+      droppedBy.get(problem.code()).inc();
+      LOG.warn("dropping the {} clip of camera {}: {}", clip == null ? "unreadable" : clip.getLabel(),
+          clip == null ? "?" : clip.getCameraId(), problem.reason());
+      ctx.output(DEAD_CLIPS, input.refuse("retrain", problem.code(), problem.reason()));
       return;
     }
     if (c.backboneId() == null) {
@@ -416,25 +437,33 @@ public final class Retrainer extends KeyedCoProcessFunction<String, LabeledClip,
   }
 
   /** Why the window cannot take {@code clip}, or null. */
-  private static String problem(LabeledClip clip, RetrainCursor c) {
+  /** Why a clip cannot be used: a {@link JobMetrics} reason and one line. */
+  private record Problem(String code, String reason) {}
+
+  private static Problem problem(LabeledClip clip, RetrainCursor c) {
     List<Float> features = clip.getFeatures();
     int dim = clip.getFeatureDim();
     if (features == null) {
-      return "it carries no features (encoded frames need a backbone, which the retrain job does not run)";
+      return new Problem(JobMetrics.BAD_LENGTH,
+          "it carries no features (encoded frames need a backbone, which the retrain job does not run)");
     }
     if (dim < 1 || features.isEmpty() || features.size() % dim != 0) {
-      return features.size() + " features are not whole frames of featureDim " + dim;
+      return new Problem(JobMetrics.BAD_LENGTH, features.size() + " features are not whole frames of featureDim "
+          + dim);
     }
-    if (clip.getLabel().isBlank() || clip.getBackboneId() == null || clip.getBackboneId().isBlank()) {
-      return "a label and a backbone id are required";
+    if (clip.getLabel().isBlank()) {
+      return new Problem(JobMetrics.BAD_LABEL, "a label is required");
+    }
+    if (clip.getBackboneId() == null || clip.getBackboneId().isBlank()) {
+      return new Problem(JobMetrics.BAD_BACKBONE, "a backbone id is required");
     }
     if (c.backboneId() != null && (!c.backboneId().equals(clip.getBackboneId()) || c.dimension() != dim)) {
-      return "backbone " + clip.getBackboneId() + " (dimension " + dim + ") differs from the window's "
-          + c.backboneId() + " (dimension " + c.dimension() + ")";
+      return new Problem(JobMetrics.BAD_BACKBONE, "backbone " + clip.getBackboneId() + " (dimension " + dim
+          + ") differs from the window's " + c.backboneId() + " (dimension " + c.dimension() + ")");
     }
     for (Float f : features) {
       if (!Float.isFinite(f)) {
-        return "a feature is " + f;
+        return new Problem(JobMetrics.BAD_FEATURES, "a feature is " + f);
       }
     }
     return null;

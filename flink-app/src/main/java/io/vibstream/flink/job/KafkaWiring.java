@@ -129,7 +129,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setTopics(framesTopic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(new FrameRecords())
+        .setDeserializer(new OriginRecords<>(Frame.class, FrameInput.class, FrameInput::read, FrameInput::unreadable))
         .build();
   }
 
@@ -215,40 +215,62 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     }
   }
 
+  /** The input record of a value read from {@code origin}. */
+  interface Read<T, I> extends java.io.Serializable {
+    I of(T value, RecordOrigin origin);
+  }
+
+  /** The input record of a record of {@code origin} that holds no value of the type. */
+  interface Unreadable<I> extends java.io.Serializable {
+    I of(RecordOrigin origin, String code, String reason);
+  }
+
   /**
-   * Every record of the frames topic as a {@link FrameInput} with its origin (topic, partition,
-   * offset, key and value bytes): the {@link Frame}, or, when the value is none, not valid Avro or
-   * of an unknown schema version, no frame and why, for the job to dead-letter. Nothing is skipped.
+   * Every record of a topic as an input record with its origin (topic, partition, offset, key and
+   * value bytes): the Avro value ({@link FrameInput#read}), or, when the value is none, not valid
+   * Avro or of an unknown schema version, no value and why ({@link FrameInput#unreadable}), for
+   * the job to dead-letter. Nothing is skipped.
    */
-  static final class FrameRecords implements KafkaRecordDeserializationSchema<FrameInput> {
+  static final class OriginRecords<T extends SpecificRecordBase, I> implements KafkaRecordDeserializationSchema<I> {
     private static final long serialVersionUID = 1L;
-    private transient AvroDeserializer<Frame> deserializer;
+    private final Class<T> type;
+    private final Class<I> inputType;
+    private final Read<T, I> read;
+    private final Unreadable<I> unreadable;
+    private transient AvroDeserializer<T> deserializer;
+
+    OriginRecords(Class<T> type, Class<I> inputType, Read<T, I> read, Unreadable<I> unreadable) {
+      this.type = type;
+      this.inputType = inputType;
+      this.read = read;
+      this.unreadable = unreadable;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-      deserializer = new AvroDeserializer<>(Frame.class);
+      deserializer = new AvroDeserializer<>(type);
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameInput> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<I> out) {
       RecordOrigin origin = new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(),
           record.value());
       if (record.value() == null) {
-        out.collect(FrameInput.unreadable(origin, JobMetrics.NOT_AVRO, "no value (a tombstone)"));
+        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, "no value (a tombstone)"));
         return;
       }
       try {
-        out.collect(FrameInput.read(deserializer.deserialize(record.topic(), record.value()), origin));
+        out.collect(read.of(deserializer.deserialize(record.topic(), record.value()), origin));
       } catch (UnknownSchemaVersionException e) {
-        out.collect(FrameInput.unreadable(origin, JobMetrics.UNKNOWN_SCHEMA_VERSION, e.getMessage()));
+        out.collect(unreadable.of(origin, JobMetrics.UNKNOWN_SCHEMA_VERSION, e.getMessage()));
       } catch (SerializationException e) {
-        out.collect(FrameInput.unreadable(origin, JobMetrics.NOT_AVRO, e.getMessage()));
+        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, e.getMessage()));
       }
     }
 
     @Override
-    public TypeInformation<FrameInput> getProducedType() {
-      return TypeInformation.of(FrameInput.class);
+    public TypeInformation<I> getProducedType() {
+      return TypeInformation.of(inputType);
     }
   }
 
@@ -325,23 +347,30 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(DeadLetter dead, KafkaSinkContext context, Long timestamp) {
-      RecordHeaders headers = new RecordHeaders();
-      header(headers, STAGE_HEADER, dead.stage());
-      header(headers, REASON_HEADER, dead.reason() == null ? "" : dead.reason());
-      header(headers, CODE_HEADER, dead.code() == null ? "" : dead.code());
-      RecordOrigin origin = dead.origin();
-      if (origin == null) {
+      RecordHeaders headers = deadLetterHeaders(dead.stage(), dead.reason(), dead.code(), dead.origin());
+      if (dead.origin() == null) {
         return new ProducerRecord<>(topic, null, null, dead.frame().getCameraId().getBytes(StandardCharsets.UTF_8),
             serializer.serialize(topic, dead.frame()), headers);
       }
+      return new ProducerRecord<>(topic, null, null, dead.origin().key(), dead.origin().value(), headers);
+    }
+  }
+
+  /** The headers of a dead letter: stage, reason, code and, when read from Kafka, the record's origin. */
+  static RecordHeaders deadLetterHeaders(String stage, String reason, String code, RecordOrigin origin) {
+    RecordHeaders headers = new RecordHeaders();
+    header(headers, STAGE_HEADER, stage);
+    header(headers, REASON_HEADER, reason == null ? "" : reason);
+    header(headers, CODE_HEADER, code == null ? "" : code);
+    if (origin != null) {
       header(headers, TOPIC_HEADER, origin.topic());
       header(headers, PARTITION_HEADER, Integer.toString(origin.partition()));
       header(headers, OFFSET_HEADER, Long.toString(origin.offset()));
-      return new ProducerRecord<>(topic, null, null, origin.key(), origin.value(), headers);
     }
+    return headers;
+  }
 
-    private static void header(RecordHeaders headers, String name, String value) {
-      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
+  private static void header(RecordHeaders headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,11 +1,13 @@
 package io.vibstream.flink.job;
 
 import io.vibstream.flink.functions.Retrainer;
-import io.vibstream.schemas.LabeledClip;
+import io.vibstream.flink.records.ClipDeadLetter;
+import io.vibstream.flink.records.ClipInput;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainStatus;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -23,33 +25,40 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                   Retrainer (window, triggers, background training, decision)
  * model releases --keyBy(one key)--/     -> retrain statuses
  *                                        -> releases of published candidates (side output)
+ *                                        -> clips it cannot use, with their origin (side output)
  * </pre>
  *
  * Processing time only; parallelism 1 (one window, one current model). Operator uids:
- * {@code training-clips}, {@code models}, {@code retrain}, {@code releases-sink}, {@code status-sink}.
+ * {@code training-clips}, {@code models}, {@code retrain}, {@code releases-sink}, {@code status-sink},
+ * {@code dead-clips-sink}.
  * Checkpointing is left to the caller.
  */
 public final class RetrainJob {
-  private final Source<LabeledClip, ?, ?> clips;
+  private final Source<ClipInput, ?, ?> clips;
   private final Source<ModelRelease, ?, ?> models;
   private final Sink<ModelRelease> releases;
   private final Sink<RetrainStatus> statuses;
+  private final Sink<ClipDeadLetter> deadClips;
   private final Retrainer.Settings settings;
 
-  /** A job reading and writing the given sources and sinks. */
-  public RetrainJob(Source<LabeledClip, ?, ?> clips, Source<ModelRelease, ?, ?> models, Sink<ModelRelease> releases,
-      Sink<RetrainStatus> statuses, Retrainer.Settings settings) {
+  /**
+   * A job reading and writing the given sources and sinks; {@code deadClips} receives every clip
+   * (or record of the clips input) the retrainer cannot use.
+   */
+  public RetrainJob(Source<ClipInput, ?, ?> clips, Source<ModelRelease, ?, ?> models, Sink<ModelRelease> releases,
+      Sink<RetrainStatus> statuses, Sink<ClipDeadLetter> deadClips, Retrainer.Settings settings) {
     this.clips = Objects.requireNonNull(clips, "clips");
     this.models = Objects.requireNonNull(models, "models");
     this.releases = Objects.requireNonNull(releases, "releases");
     this.statuses = Objects.requireNonNull(statuses, "statuses");
+    this.deadClips = Objects.requireNonNull(deadClips, "deadClips");
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
   /** Adds the topology to {@code env} with parallelism 1; returns the statuses. */
   public DataStream<RetrainStatus> build(StreamExecutionEnvironment env) {
-    DataStream<LabeledClip> clipStream = env
-        .fromSource(clips, WatermarkStrategy.noWatermarks(), "training-clips", new AvroTypeInfo<>(LabeledClip.class))
+    DataStream<ClipInput> clipStream = env
+        .fromSource(clips, WatermarkStrategy.noWatermarks(), "training-clips", TypeInformation.of(ClipInput.class))
         .setParallelism(1).uid("training-clips");
     DataStream<ModelRelease> modelStream = env
         .fromSource(models, WatermarkStrategy.noWatermarks(), "models", new AvroTypeInfo<>(ModelRelease.class))
@@ -61,6 +70,8 @@ public final class RetrainJob {
         .setParallelism(1).name("retrain").uid("retrain");
     decided.getSideOutput(Retrainer.RELEASES).sinkTo(releases).setParallelism(1).name("releases-sink")
         .uid("releases-sink");
+    decided.getSideOutput(Retrainer.DEAD_CLIPS).sinkTo(deadClips).setParallelism(1).name("dead-clips-sink")
+        .uid("dead-clips-sink");
     decided.sinkTo(statuses).setParallelism(1).name("status-sink").uid("status-sink");
     return decided;
   }

@@ -2,6 +2,8 @@ package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.flink.functions.Retrainer;
+import io.vibstream.flink.records.ClipDeadLetter;
+import io.vibstream.flink.records.ClipInput;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainStatus;
@@ -16,6 +18,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Kafka sources and sinks of {@link RetrainJob}, in the wire format and style of
@@ -25,18 +28,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ({@link KafkaWiring#versionKey}, as {@code vibstream models publish} writes them, so compaction
  * keeps the history) and statuses to the status
  * topic, both EXACTLY_ONCE (transactional ids {@code PREFIX-models} and {@code PREFIX-status};
- * read with {@code isolation.level=read_committed}).
+ * read with {@code isolation.level=read_committed}). Every record of the clips topic reaches the
+ * retrainer with its origin; those it cannot use (not a clip, a label, length or backbone it
+ * cannot use) go to the clips dead-letter topic as the original key and value with the headers
+ * of {@link KafkaWiring}'s dead letters (EXACTLY_ONCE, transactional id {@code PREFIX-dead-clips}).
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param clipsTopic {@link LabeledClip}s
  * @param modelsTopic compacted topic of {@link ModelRelease}s, read and written
  * @param statusTopic {@link RetrainStatus}es out, unkeyed
+ * @param deadClipsTopic clips the retrainer cannot use, the original bytes with their reason and origin in headers
  * @param groupId consumer group of the clips ({@code GROUP-models} for the models)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
  */
 public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, String modelsTopic, String statusTopic,
-    String groupId, String transactionalIdPrefix) {
+    String deadClipsTopic, String groupId, String transactionalIdPrefix) {
   public static final String TRAINING_CLIPS = "training-clips";
+  public static final String DEAD_CLIPS = "training-clips-dead-letter";
   public static final String RETRAIN_STATUS = "retrain-status";
   private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -45,36 +53,45 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
     Objects.requireNonNull(clipsTopic, "clipsTopic");
     Objects.requireNonNull(modelsTopic, "modelsTopic");
     Objects.requireNonNull(statusTopic, "statusTopic");
+    Objects.requireNonNull(deadClipsTopic, "deadClipsTopic");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
   }
 
   /** The default topics, group {@code vibstream-retrain} and the same transactional id prefix. */
   public static RetrainKafkaWiring of(String bootstrapServers) {
-    return new RetrainKafkaWiring(bootstrapServers, TRAINING_CLIPS, KafkaWiring.MODELS, RETRAIN_STATUS,
+    return new RetrainKafkaWiring(bootstrapServers, TRAINING_CLIPS, KafkaWiring.MODELS, RETRAIN_STATUS, DEAD_CLIPS,
         "vibstream-retrain", "vibstream-retrain");
   }
 
   public RetrainKafkaWiring withTopics(String clips, String models, String status) {
-    return new RetrainKafkaWiring(bootstrapServers, clips, models, status, groupId, transactionalIdPrefix);
+    return new RetrainKafkaWiring(bootstrapServers, clips, models, status, deadClipsTopic, groupId,
+        transactionalIdPrefix);
+  }
+
+  public RetrainKafkaWiring withDeadClipsTopic(String topic) {
+    return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, topic, groupId,
+        transactionalIdPrefix);
   }
 
   public RetrainKafkaWiring withIds(String group, String transactionalPrefix) {
-    return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, group, transactionalPrefix);
+    return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, deadClipsTopic, group,
+        transactionalPrefix);
   }
 
   /** The job wired to these topics. */
   public RetrainJob job(Retrainer.Settings settings) {
-    return new RetrainJob(clipSource(), modelSource(), releaseSink(), statusSink(), settings);
+    return new RetrainJob(clipSource(), modelSource(), releaseSink(), statusSink(), deadClipSink(), settings);
   }
 
-  public KafkaSource<LabeledClip> clipSource() {
-    return KafkaSource.<LabeledClip>builder()
+  public KafkaSource<ClipInput> clipSource() {
+    return KafkaSource.<ClipInput>builder()
         .setBootstrapServers(bootstrapServers)
         .setTopics(clipsTopic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new KafkaWiring.AvroRecords<>(LabeledClip.class))
+        .setDeserializer(new KafkaWiring.OriginRecords<>(LabeledClip.class, ClipInput.class, ClipInput::read,
+            ClipInput::unreadable))
         .build();
   }
 
@@ -90,7 +107,11 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
     return sink(new Records<>(statusTopic, status -> null), "-status");
   }
 
-  private <T extends SpecificRecord> KafkaSink<T> sink(Records<T> records, String suffix) {
+  public KafkaSink<ClipDeadLetter> deadClipSink() {
+    return sink(new DeadClipRecords(deadClipsTopic), "-dead-clips");
+  }
+
+  private <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> records, String suffix) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(records)
@@ -99,6 +120,31 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
         .setProperty("transaction.timeout.ms", KafkaWiring.TRANSACTION_TIMEOUT_MS)
         .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES))
         .build();
+  }
+
+  /** The original record's key and value (a clip from elsewhere: unkeyed, the Avro clip) with dead-letter headers. */
+  static final class DeadClipRecords implements KafkaRecordSerializationSchema<ClipDeadLetter> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private transient AvroSerializer<LabeledClip> serializer;
+
+    DeadClipRecords(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      serializer = new AvroSerializer<>();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(ClipDeadLetter dead, KafkaSinkContext context, Long timestamp) {
+      RecordHeaders headers = KafkaWiring.deadLetterHeaders(dead.stage(), dead.reason(), dead.code(), dead.origin());
+      if (dead.origin() == null) {
+        return new ProducerRecord<>(topic, null, null, null, serializer.serialize(topic, dead.clip()), headers);
+      }
+      return new ProducerRecord<>(topic, null, null, dead.origin().key(), dead.origin().value(), headers);
+    }
   }
 
   /** The key of a record, or null for none. */

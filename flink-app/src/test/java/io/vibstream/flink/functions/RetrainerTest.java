@@ -3,6 +3,7 @@ package io.vibstream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.flink.records.ClipInput;
 import io.vibstream.flink.records.ParentModel;
 import io.vibstream.flink.records.RetrainCursor;
 import io.vibstream.flink.records.TrainingClip;
@@ -44,7 +45,7 @@ class RetrainerTest {
   private static final Retrainer.Settings SETTINGS = new Retrainer.Settings(1000, 0.25, 90, Duration.ZERO, 1.0, 0,
       Duration.ofMillis(1), Duration.ZERO, RECIPE);
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> harness(
+  private static KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> harness(
       Retrainer.Settings settings) throws Exception {
     var h = unopened(settings);
     h.setProcessingTime(NOW);
@@ -52,22 +53,22 @@ class RetrainerTest {
     return h;
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> unopened(
+  private static KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> unopened(
       Retrainer.Settings settings) throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new Retrainer(settings)),
         clip -> Retrainer.KEY, release -> Retrainer.KEY, Types.STRING);
   }
 
-  private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> h,
+  private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> h,
       List<LabeledClip> clips) throws Exception {
     for (LabeledClip clip : clips) {
-      h.processElement1(new StreamRecord<>(clip));
+      h.processElement1(new StreamRecord<>(ClipInput.of(clip)));
     }
   }
 
   /** Advances processing time 1 ms at a time until {@code n} statuses are out (60 s of real time at most). */
   private static List<RetrainStatus> await(
-      KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> h, int n)
+      KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> h, int n)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (h.extractOutputValues().size() < n && System.nanoTime() < deadline) {
@@ -79,7 +80,7 @@ class RetrainerTest {
   }
 
   private static List<ModelRelease> releases(
-      KeyedTwoInputStreamOperatorTestHarness<String, LabeledClip, ModelRelease, RetrainStatus> h) {
+      KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> h) {
     List<ModelRelease> out = new ArrayList<>();
     var side = h.getSideOutput(Retrainer.RELEASES);
     if (side != null) {

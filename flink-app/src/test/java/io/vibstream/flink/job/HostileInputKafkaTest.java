@@ -10,6 +10,7 @@ import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.DecodeFunction;
 import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.functions.MeanColorExtractor;
+import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
@@ -17,6 +18,7 @@ import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
+import io.vibstream.schemas.LabeledClip;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -70,13 +72,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 15, a hostile world: every kind of bad input on the frames topic, fed between good frames
- * into the running job (embedded broker, MiniCluster, the real {@link KafkaWiring}), ends as a
- * dead-letter record (the original bytes, topic, partition, offset and the expected reason) and a
- * {@code framesDropped} counter of that reason, never as a failure or restart (restarts are off:
- * any failure would fail the job), while the good frames of two cameras still produce exactly the
- * events their windows give, in order, once each (read_committed), each scored as the model scores
- * that window offline.
+ * Issue 15, a hostile world: every kind of bad input on the live topics, fed between good frames
+ * and clips into the running jobs (embedded broker, one MiniCluster, the real {@link KafkaWiring}
+ * and {@link RetrainKafkaWiring}), ends as a dead-letter record (the original bytes, source topic,
+ * partition, offset and the expected reason) and a {@code framesDropped} / {@code clipsDropped}
+ * counter of that reason, never as a failure or restart (restarts are off: any failure would fail
+ * the job), while the good frames of two cameras still produce exactly the events their windows
+ * give, in order, once each (read_committed), each scored as the model scores that window
+ * offline, and the retrain job takes every good clip.
  */
 class HostileInputKafkaTest {
   private static final int CLIP = 8;
@@ -92,11 +95,13 @@ class HostileInputKafkaTest {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setConfiguration(METRICS.addToConfiguration(localhostOnly()))
       .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(1)
+      .setNumberSlotsPerTaskManager(2)
       .build());
 
   private static EmbeddedKafka kafka;
   private static final AvroSerializer<Frame> AVRO = new AvroSerializer<>();
+  private static final AvroSerializer<LabeledClip> CLIPS = new AvroSerializer<>();
+  private static final int GOOD_CLIPS = 6;
 
   private static Configuration localhostOnly() {
     Configuration c = new Configuration();
@@ -109,8 +114,30 @@ class HostileInputKafkaTest {
     return c;
   }
 
-  /** One bad input: its name, the record (given the index of the good frames just sent) and the reason expected. */
-  private record Case(String name, IntFunction<Bytes> record, String reason) {}
+  /**
+   * One bad input: its name, the topic it arrives on, the record (given the index of the good
+   * frames just sent) and the reason expected.
+   */
+  private record Case(String name, String topic, IntFunction<Bytes> record, String reason) {
+    Case(String name, IntFunction<Bytes> record, String reason) {
+      this(name, KafkaWiring.FRAMES, record, reason);
+    }
+
+    /** A labelled clip for the retrain job. */
+    static Case clip(String name, IntFunction<Bytes> record, String reason) {
+      return new Case(name, RetrainKafkaWiring.TRAINING_CLIPS, record, reason);
+    }
+
+    /** The dead-letter topic of its job. */
+    String deadLetters() {
+      return topic.equals(KafkaWiring.FRAMES) ? KafkaWiring.DEAD_LETTERS : RetrainKafkaWiring.DEAD_CLIPS;
+    }
+
+    /** The counter its job counts it in. */
+    String counter() {
+      return topic.equals(KafkaWiring.FRAMES) ? "framesDropped" : "clipsDropped";
+    }
+  }
 
   /** A record's key and value as written to the frames topic. */
   private record Bytes(byte[] key, byte[] value) {
@@ -120,6 +147,10 @@ class HostileInputKafkaTest {
 
     static Bytes frame(Frame frame) {
       return of(frame.getCameraId(), AVRO.serialize(KafkaWiring.FRAMES, frame));
+    }
+
+    static Bytes clip(LabeledClip clip) {
+      return of(clip.getCameraId(), CLIPS.serialize(RetrainKafkaWiring.TRAINING_CLIPS, clip));
     }
   }
 
@@ -160,6 +191,26 @@ class HostileInputKafkaTest {
       new Case("sequence repeated after a reconnect", i -> Bytes.frame(frame("cam-0", i - 3, now(), 32, 32,
           goodJpeg("cam-0", i - 3))), JobMetrics.REPEATED_SEQUENCE),
       new Case("frame re-sent", i -> Bytes.of("cam-1", goodValue("cam-1", i - 1)), JobMetrics.REPEATED_SEQUENCE),
+      Case.clip("clip: truncated Avro", i -> Bytes.of("cam-0", Arrays.copyOf(Bytes.clip(goodClip(i)).value(), 20)),
+          JobMetrics.NOT_AVRO),
+      Case.clip("clip: unknown schema version", i -> Bytes.of("cam-0", versioned((byte) 0x7f,
+          Bytes.clip(goodClip(i)).value())), JobMetrics.UNKNOWN_SCHEMA_VERSION),
+      Case.clip("clip: blank label", i -> Bytes.clip(LabeledClip.newBuilder(goodClip(i)).setLabel(" ").build()),
+          JobMetrics.BAD_LABEL),
+      Case.clip("clip: no features", i -> Bytes.clip(LabeledClip.newBuilder(goodClip(i)).setFeatures(null)
+          .setFeatureDim(0).build()), JobMetrics.BAD_LENGTH),
+      Case.clip("clip: not whole frames", i -> Bytes.clip(LabeledClip.newBuilder(goodClip(i))
+          .setFeatures(goodClip(i).getFeatures().subList(0, MeanColorExtractor.DIMENSION * 3 + 1)).build()),
+          JobMetrics.BAD_LENGTH),
+      Case.clip("clip: another backbone", i -> Bytes.clip(LabeledClip.newBuilder(goodClip(i))
+          .setBackboneId("another-backbone").build()), JobMetrics.BAD_BACKBONE),
+      Case.clip("clip: another feature dimension", i -> Bytes.clip(LabeledClip.newBuilder(goodClip(i))
+          .setFeatureDim(MeanColorExtractor.DIMENSION / 2).build()), JobMetrics.BAD_BACKBONE),
+      Case.clip("clip: NaN feature", i -> {
+        List<Float> features = new ArrayList<>(goodClip(i).getFeatures());
+        features.set(3, Float.NaN);
+        return Bytes.clip(LabeledClip.newBuilder(goodClip(i)).setFeatures(features).build());
+      }, JobMetrics.BAD_FEATURES),
       new Case("far out of order", i -> Bytes.frame(frame("cam-lag", 2, base - 30_000, 32, 32, jpeg(Color.GRAY))),
           JobMetrics.OUT_OF_ORDER));
 
@@ -171,6 +222,9 @@ class HostileInputKafkaTest {
     kafka.createTopic(KafkaWiring.EVENTS, 1, false);
     kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
     kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
+    kafka.createTopic(RetrainKafkaWiring.DEAD_CLIPS, 1, false);
+    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
   }
 
   @AfterAll
@@ -204,6 +258,12 @@ class HostileInputKafkaTest {
     KafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-" + UUID.randomUUID(), "hostile")
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
     JobClient job = env.executeAsync("hostile input");
+    // The retrain job beside it, its triggers out of reach: it only takes clips here.
+    StreamExecutionEnvironment retrainEnv = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    retrainEnv.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-retrain-" + UUID.randomUUID(), "hostile-retrain")
+        .job(Retrainer.Settings.defaults().withTriggers(1000, Duration.ZERO)).build(retrainEnv);
+    JobClient retrain = retrainEnv.executeAsync("hostile clips");
     try {
       awaitModelServing();
       List<Sent> sent = new ArrayList<>();
@@ -216,11 +276,14 @@ class HostileInputKafkaTest {
           if (i < 2) { // a camera whose third frame comes far out of order (the last case)
             send(producer, Bytes.frame(frame("cam-lag", i, now(), 32, 32, jpeg(Color.GRAY))));
           }
+          if (i % 6 == 0 && i / 6 < GOOD_CLIPS) {
+            send(producer, RetrainKafkaWiring.TRAINING_CLIPS, Bytes.clip(goodClip(i)));
+          }
           int c = i - 4;
-          if (c >= 0 && c % 2 == 0 && c / 2 < CASES.size()) {
-            Case bad = CASES.get(c / 2);
+          if (c >= 0 && c < CASES.size()) {
+            Case bad = CASES.get(c);
             Bytes bytes = bad.record().apply(i);
-            sent.add(new Sent(bad, bytes, send(producer, bytes)));
+            sent.add(new Sent(bad, bytes, send(producer, bad.topic(), bytes)));
           }
           Thread.sleep(FRAME_MS);
         }
@@ -228,14 +291,15 @@ class HostileInputKafkaTest {
       assertThat(sent).hasSize(CASES.size());
 
       // Every case dead-lettered once: original bytes, origin, reason.
-      Map<Long, ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(sent.size());
+      Map<String, ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(sent.size());
       assertThat(dead).hasSize(sent.size());
       for (Sent s : sent) {
-        ConsumerRecord<byte[], byte[]> d = dead.get(s.offset());
+        ConsumerRecord<byte[], byte[]> d = dead.get(s.c().topic() + "@" + s.offset());
         assertThat(d).as(s.c().name()).isNotNull();
         assertThat(header(d, KafkaWiring.CODE_HEADER)).as(s.c().name()).isEqualTo(s.c().reason());
         assertThat(header(d, KafkaWiring.REASON_HEADER)).as(s.c().name()).isNotBlank();
-        assertThat(header(d, KafkaWiring.TOPIC_HEADER)).as(s.c().name()).isEqualTo(KafkaWiring.FRAMES);
+        assertThat(d.topic()).as(s.c().name()).isEqualTo(s.c().deadLetters());
+        assertThat(header(d, KafkaWiring.TOPIC_HEADER)).as(s.c().name()).isEqualTo(s.c().topic());
         assertThat(header(d, KafkaWiring.PARTITION_HEADER)).as(s.c().name()).isEqualTo("0");
         assertThat(d.key()).as(s.c().name()).isEqualTo(s.bytes().key());
         assertThat(d.value()).as(s.c().name()).isEqualTo(s.bytes().value());
@@ -265,28 +329,59 @@ class HostileInputKafkaTest {
 
       // A counter per reason, and the job never failed nor restarted.
       Map<String, Long> expected = new TreeMap<>();
-      CASES.forEach(c -> expected.merge(c.reason(), 1L, Long::sum));
+      CASES.forEach(c -> expected.merge(c.counter() + "{reason=" + c.reason() + "}", 1L, Long::sum));
       Map<String, Long> counted = new TreeMap<>();
-      for (String reason : expected.keySet()) {
-        counted.put(reason, dropped(job, reason));
+      for (Case c : CASES) {
+        counted.put(c.counter() + "{reason=" + c.reason() + "}", dropped(c.topic().equals(KafkaWiring.FRAMES)
+            ? job : retrain, c.counter(), c.reason()));
       }
       assertThat(counted).isEqualTo(expected);
+      assertThat(counter(retrain, "clipsAccepted")).as("good clips taken").isEqualTo(GOOD_CLIPS);
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+      assertThat(retrain.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
     } finally {
       job.cancel().get();
+      retrain.cancel().get();
     }
   }
 
-  private static long dropped(JobClient job, String reason) {
+  /** The job's {@code counter} of {@code reason}, over its operators. */
+  private static long dropped(JobClient job, String counter, String reason) {
     long n = 0;
     for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
       Map<String, String> variables = g.getKey().getAllVariables();
       if (job.getJobID().toString().equals(variables.get("<job_id>")) && reason.equals(variables.get("<reason>"))
-          && g.getValue().get("framesDropped") instanceof Counter c) {
+          && g.getValue().get(counter) instanceof Counter c) {
         n += c.getCount();
       }
     }
     return n;
+  }
+
+  /** The job's {@code counter} outside any reason group, over its operators. */
+  private static long counter(JobClient job, String counter) {
+    long n = 0;
+    for (Map.Entry<MetricGroup, Map<String, Metric>> g : METRICS.getMetricsByGroup().entrySet()) {
+      Map<String, String> variables = g.getKey().getAllVariables();
+      if (job.getJobID().toString().equals(variables.get("<job_id>")) && !variables.containsKey("<reason>")
+          && g.getValue().get(counter) instanceof Counter c) {
+        n += c.getCount();
+      }
+    }
+    return n;
+  }
+
+  /** A clip the retrain job can use (the served model's backbone), its own per {@code i}. */
+  private static LabeledClip goodClip(int i) {
+    Random random = new Random(i);
+    List<Float> features = new ArrayList<>();
+    for (int f = 0; f < CLIP * MeanColorExtractor.DIMENSION; f++) {
+      features.add(random.nextFloat());
+    }
+    return LabeledClip.newBuilder().setCameraId(GOOD_CAMERAS.get(i % 2)).setStartTimestamp(Instant.ofEpochMilli(base))
+        .setEndTimestamp(Instant.ofEpochMilli(base + (CLIP - 1) * FRAME_MS))
+        .setLabel(TestModels.LABELS.get(i % TestModels.LABELS.size())).setFeatureDim(MeanColorExtractor.DIMENSION)
+        .setFeatures(features).setFrames(null).setBackboneId(MeanColorExtractor.ID).build();
   }
 
   private static long now() {
@@ -299,7 +394,11 @@ class HostileInputKafkaTest {
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, Bytes bytes) throws Exception {
-    RecordMetadata m = producer.send(new ProducerRecord<>(KafkaWiring.FRAMES, bytes.key(), bytes.value())).get();
+    return send(producer, KafkaWiring.FRAMES, bytes);
+  }
+
+  private static long send(KafkaProducer<byte[], byte[]> producer, String topic, Bytes bytes) throws Exception {
+    RecordMetadata m = producer.send(new ProducerRecord<>(topic, bytes.key(), bytes.value())).get();
     return m.offset();
   }
 
@@ -397,12 +496,15 @@ class HostileInputKafkaTest {
     }
   }
 
-  /** The committed dead letters by source offset, once {@code expected} arrived (then 1 s more for extras). */
-  private static Map<Long, ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {
-    Map<Long, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
+  /**
+   * The committed dead letters of both jobs by source {@code topic@offset}, once {@code expected}
+   * arrived (then 1 s more for extras).
+   */
+  private static Map<String, ConsumerRecord<byte[], byte[]>> readDeadLetters(int expected) {
+    Map<String, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS, RetrainKafkaWiring.DEAD_CLIPS));
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (all.size() < expected && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(200)).forEach(all::add);
@@ -410,9 +512,8 @@ class HostileInputKafkaTest {
       consumer.poll(Duration.ofSeconds(1)).forEach(all::add);
     }
     for (ConsumerRecord<byte[], byte[]> r : all) {
-      String offset = header(r, KafkaWiring.OFFSET_HEADER);
-      assertThat(out.put(offset == null ? -1L : Long.parseLong(offset), r)).as("dead letter of offset %s", offset)
-          .isNull();
+      String origin = header(r, KafkaWiring.TOPIC_HEADER) + "@" + header(r, KafkaWiring.OFFSET_HEADER);
+      assertThat(out.put(origin, r)).as("dead letter of %s", origin).isNull();
     }
     return out;
   }
