@@ -3,7 +3,9 @@ package io.vibstream.cli;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
+import io.vibstream.flink.records.FrameLimits;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -68,6 +70,11 @@ final class JobCommand implements Callable<Integer> {
       + "are admitted, frames of others are dead-lettered (unknown_camera); default: every camera")
   List<String> allowedCameras = new ArrayList<>();
 
+  @Option(names = "--max-clock-skew", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "frames captured further ahead of this host's clock are dead-lettered (future_timestamp) "
+          + "(default: 1m)")
+  Duration maxClockSkew = FrameLimits.defaults().maxClockSkew();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -75,6 +82,7 @@ final class JobCommand implements Callable<Integer> {
         .withFlushInterval(flushIntervalMs)
         .withMaxFrameBytes(maxFrameBytes)
         .withAllowedCameras(new TreeSet<>(allowedCameras));
+    config = config.withLimits(config.limits().withMaxClockSkew(maxClockSkew));
     try (LocalFlink flink = LocalFlink.start(parallelism, LocalFlink.stateBackend(stateBackend, null))) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);

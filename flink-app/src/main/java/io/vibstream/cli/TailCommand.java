@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.LabeledClip;
@@ -14,6 +16,7 @@ import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.RetrainStatus;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +34,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,10 +44,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vibstream tail}: a topic's Avro records as JSON lines, committed records only. */
+/**
+ * {@code vibstream tail}: a topic's Avro records as JSON lines, committed records only; a value
+ * that is not a record of the type prints as a one-line note instead of stopping the tail (dead
+ * letters hold such values), and the {@code vibstream.*} headers (a dead letter's reason and
+ * origin) print under {@code headers}.
+ */
 @Command(name = "tail", mixinStandardHelpOptions = true, description = {
     "Print a topic's Avro records as JSON lines, from the beginning, reading committed records only",
-    "(isolation.level=read_committed). Byte fields (images, model files) print as their length."})
+    "(isolation.level=read_committed). Byte fields (images, model files) print as their length; a value",
+    "that is not a record of the type prints as a note; vibstream.* headers (dead letters) print too."})
 final class TailCommand implements Callable<Integer> {
   /** The record type of a topic, by name (the project's topic names). */
   static final Map<String, Class<? extends SpecificRecord>> TYPES = Map.of(
@@ -50,7 +62,9 @@ final class TailCommand implements Callable<Integer> {
       "models", ModelRelease.class,
       "model-status", ModelStatus.class,
       "training-clips", LabeledClip.class,
-      "retrain-status", RetrainStatus.class);
+      "retrain-status", RetrainStatus.class,
+      KafkaWiring.DEAD_LETTERS, Frame.class,
+      RetrainKafkaWiring.DEAD_CLIPS, LabeledClip.class);
 
   /** Record types by their schema name, for --type. */
   static final Map<String, Class<? extends SpecificRecord>> BY_NAME = Map.of(
@@ -97,8 +111,9 @@ final class TailCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();
     long printed = 0;
-    try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        deserializer(recordType))) {
+    AvroDeserializer<SpecificRecord> values = deserializer(recordType);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
       List<PartitionInfo> partitions;
       try {
         partitions = consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs));
@@ -113,12 +128,21 @@ final class TailCommand implements Callable<Integer> {
       consumer.assign(assigned);
       consumer.seekToBeginning(assigned);
       while (max == null || printed < max) {
-        for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(500))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           ObjectNode line = JsonNodeFactory.instance.objectNode();
           line.put("partition", record.partition());
           line.put("offset", record.offset());
           line.put("key", record.key());
-          line.set("value", toJson((GenericRecord) record.value()));
+          line.set("value", value(values, record, recordType));
+          ObjectNode headers = JsonNodeFactory.instance.objectNode();
+          for (Header h : record.headers()) {
+            if (h.key().startsWith("vibstream.")) {
+              headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+            }
+          }
+          if (!headers.isEmpty()) {
+            line.set("headers", headers);
+          }
           out.println(line);
           out.flush();
           if (max != null && ++printed >= max) {
@@ -144,6 +168,17 @@ final class TailCommand implements Callable<Integer> {
           + BY_NAME.keySet());
     }
     return byTopic;
+  }
+
+  /** The value as JSON, or a note when it is not a record of {@code type}. */
+  private static JsonNode value(AvroDeserializer<SpecificRecord> values, ConsumerRecord<String, byte[]> record,
+      Class<? extends SpecificRecord> type) {
+    try {
+      return toJson(values.deserialize(record.topic(), record.value()));
+    } catch (SerializationException e) {
+      return JsonNodeFactory.instance.textNode(String.format(Locale.ROOT, "<%d bytes, not a %s: %s>",
+          record.value().length, type.getSimpleName(), e.getMessage()));
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +59,25 @@ class TailCommandTest {
     assertThat(line.get("value").get("image").asText()).isEqualTo("<3 bytes>");
     assertThat(line.get("value").get("encoding").asText()).isEqualTo("JPEG");
     assertThat(line.get("value").get("groundTruthLabel").asText()).isEqualTo("wave");
+  }
+
+  @Test
+  void deadLettersPrintTheirHeadersAndValuesThatAreNotRecords() throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(KafkaWiring.CODE_HEADER, "not_avro".getBytes(StandardCharsets.UTF_8));
+      headers.add(KafkaWiring.OFFSET_HEADER, "41".getBytes(StandardCharsets.UTF_8));
+      producer.send(new ProducerRecord<>(KafkaWiring.DEAD_LETTERS, null, null, "cam-1".getBytes(StandardCharsets.UTF_8),
+          new byte[] {2, (byte) 0xff, 0}, headers)).get();
+    }
+    Cli tail = Cli.run("tail", KafkaWiring.DEAD_LETTERS, "--bootstrap", kafka.bootstrapServers(), "--max", "1");
+    assertThat(tail.exitCode()).as(tail.err()).isZero();
+    JsonNode line = new ObjectMapper().readTree(tail.lastLine());
+    assertThat(line.get("key").asText()).isEqualTo("cam-1");
+    assertThat(line.get("value").asText()).startsWith("<3 bytes, not a Frame: ");
+    assertThat(line.get("headers").get(KafkaWiring.CODE_HEADER).asText()).isEqualTo("not_avro");
+    assertThat(line.get("headers").get(KafkaWiring.OFFSET_HEADER).asText()).isEqualTo("41");
   }
 
   @Test

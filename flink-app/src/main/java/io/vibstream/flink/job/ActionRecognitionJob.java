@@ -388,7 +388,7 @@ public final class ActionRecognitionJob {
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
    * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
    * {@code --max-frame-bytes} (0 = no limit), {@code --allowed-cameras} (comma-separated, none = every
-   * camera), {@code --checkpoint-interval-ms} (default 5000).
+   * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -409,6 +409,8 @@ public final class ActionRecognitionJob {
             String.valueOf(ActionRecognizer.DEFAULT_UNSURE_BELOW))))
         .withMaxFrameBytes(Long.parseLong(o.getOrDefault("max-frame-bytes", "0")))
         .withAllowedCameras(cameras(o.getOrDefault("allowed-cameras", "")));
+    config = config.withLimits(config.limits().withMaxClockSkew(Duration.ofMillis(Long.parseLong(
+        o.getOrDefault("max-clock-skew-ms", String.valueOf(FrameLimits.defaults().maxClockSkew().toMillis()))))));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
         CheckpointingMode.EXACTLY_ONCE);
