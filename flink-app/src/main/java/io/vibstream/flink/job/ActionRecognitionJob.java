@@ -99,7 +99,8 @@ public final class ActionRecognitionJob {
    * @param parallelism job parallelism, or 0 for the environment's
    * @param flushIntervalMs longest a feature frame waits in a network buffer on its way to its
    *     camera's recogniser (Flink's buffer timeout of that exchange; Flink's default, 100 ms, was
-   *     most of the frame-to-event latency at these record rates), >= 0, 0 = after every record
+   *     most of the frame-to-event latency at these record rates), >= 0, 0 = after every record;
+   *     also the buffer timeout of the frames' keyed exchange into the sequence check
    * @param unsureBelow events below this confidence are marked unsure, in [0, 1]
    * @param limits what the frames input admits (size limit, camera allow-list, clock skew)
    */
@@ -292,8 +293,10 @@ public final class ActionRecognitionJob {
             .uid("frames")
             .map(FrameInput::of, inputType).name("frame-input").uid("frame-input");
 
+    // admit -> sequence is a keyed exchange: flushed like the features', not after Flink's 100 ms default
     SingleOutputStreamOperator<FrameInput> admitted = input
-        .process(new FrameAdmission(limits), inputType).name("admit").uid("admit");
+        .process(new FrameAdmission(limits), inputType).name("admit").uid("admit")
+        .setBufferTimeout(config.flushIntervalMs());
     SingleOutputStreamOperator<FrameInput> sequenced = admitted
         .keyBy((KeySelector<FrameInput, String>) i -> i.frame().getCameraId(), Types.STRING)
         .process(new SequenceCheck(config.outOfOrderness().toMillis()), inputType).name("sequence").uid("sequence");
