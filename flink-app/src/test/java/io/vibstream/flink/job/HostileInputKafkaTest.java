@@ -282,6 +282,9 @@ class HostileInputKafkaTest {
           int c = i - 4;
           if (c >= 0 && c < CASES.size()) {
             Case bad = CASES.get(c);
+            if (bad.reason().equals(JobMetrics.OUT_OF_ORDER)) {
+              awaitWatermarkPast(sent);
+            }
             Bytes bytes = bad.record().apply(i);
             sent.add(new Sent(bad, bytes, send(producer, bad.topic(), bytes)));
           }
@@ -483,6 +486,30 @@ class HostileInputKafkaTest {
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Until the job has refused every frame case sent so far (read uncommitted: written, not yet
+   * committed), then a little longer for a periodic watermark over the frames read by then: a frame
+   * counts as far out of order only once the watermark has passed it, which a job reading a
+   * backlog in one go might not have done yet.
+   */
+  private static void awaitWatermarkPast(List<Sent> sent) throws InterruptedException {
+    long frameCases = sent.stream().filter(s -> s.c().topic().equals(KafkaWiring.FRAMES)).count();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      long seen = 0;
+      long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (seen < frameCases && System.nanoTime() < end) {
+        seen += consumer.poll(Duration.ofMillis(100)).count();
+      }
+    }
+    Thread.sleep(600); // three watermark intervals (200 ms)
   }
 
   /** Until the recogniser's committed model status says it serves the model (frames before it would find none). */
