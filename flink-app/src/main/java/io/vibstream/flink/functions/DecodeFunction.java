@@ -10,7 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -21,7 +24,8 @@ import org.apache.flink.util.OutputTag;
  * Decodes each admitted {@link Frame} (JPEG, PNG or RAW_BGR) into a {@link DecodedFrame}; an
  * {@code F32_FEATURES} frame (features computed on the camera by the job's backbone) becomes a
  * DecodedFrame that carries the float vector and no image. A frame that does not decode (corrupt
- * image, a JPEG without its end-of-image marker, i.e. truncated, a feature payload that is not a
+ * image, a JPEG without its end-of-image marker, i.e. truncated, an image larger than the frame
+ * says, read from its header before decoding, a feature payload that is not a
  * whole number of floats or not the backbone's dimension) goes to {@link #DEAD_LETTERS} with a
  * one-line reason and its origin, and is counted as dropped ({@code reason=corrupt}); the job
  * goes on. Metrics: {@code framesIn}, {@code framesDropped}.
@@ -95,7 +99,7 @@ public final class DecodeFunction extends ProcessFunction<FrameInput, DecodedFra
         }
         BufferedImage image;
         try {
-          image = ImageIO.read(new ByteArrayInputStream(bytes));
+          image = read(bytes, frame.getWidth(), frame.getHeight());
         } catch (IOException | RuntimeException e) {
           throw new IOException("corrupt " + frame.getEncoding() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
         }
@@ -103,6 +107,32 @@ public final class DecodeFunction extends ProcessFunction<FrameInput, DecodedFra
           throw new IOException("not a decodable " + frame.getEncoding() + " image (" + bytes.length + " bytes)");
         }
         return DecodedFrame.of(camera, seq, ts, image);
+      }
+    }
+  }
+
+  /**
+   * The image, or null when no reader knows its format. Its size is read from its header first: an
+   * image larger than the frame says (a decompression bomb behind a small frame) is refused before
+   * any pixel memory is allocated.
+   */
+  private static BufferedImage read(byte[] bytes, int width, int height) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        return null;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if (w > width || h > height) {
+          throw new IOException("the image is " + w + "x" + h + " pixels, the frame says " + width + "x" + height);
+        }
+        return reader.read(0);
+      } finally {
+        reader.dispose();
       }
     }
   }

@@ -165,6 +165,8 @@ class HostileInputKafkaTest {
           JobMetrics.CORRUPT),
       new Case("truncated JPEG", i -> Bytes.frame(frame("cam-bad", 1, now(), 32, 32,
           Arrays.copyOf(jpeg(Color.RED), jpeg(Color.RED).length / 2))), JobMetrics.CORRUPT),
+      new Case("JPEG larger than its frame (decompression bomb)", i -> Bytes.frame(frame("cam-bad", 2, now(), 32, 32,
+          claiming(jpeg(Color.RED), 8000, 8000))), JobMetrics.CORRUPT),
       new Case("truncated Avro", i -> Bytes.of("cam-0", Arrays.copyOf(goodValue("cam-0", 0), 12)), JobMetrics.NOT_AVRO),
       new Case("Avro with trailing bytes", i -> Bytes.of("cam-0", concat(goodValue("cam-0", i), new byte[] {1, 2, 3})),
           JobMetrics.NOT_AVRO),
@@ -461,6 +463,21 @@ class HostileInputKafkaTest {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** {@code jpeg} with its frame header (SOF0) claiming {@code width} x {@code height} pixels. */
+  private static byte[] claiming(byte[] jpeg, int width, int height) {
+    byte[] b = jpeg.clone();
+    for (int i = 0; i + 8 < b.length; i++) {
+      if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xc0) {
+        b[i + 5] = (byte) (height >> 8);
+        b[i + 6] = (byte) height;
+        b[i + 7] = (byte) (width >> 8);
+        b[i + 8] = (byte) width;
+        return b;
+      }
+    }
+    throw new IllegalStateException("no SOF0 marker");
   }
 
   private static byte[] noise(int n, long seed) {
