@@ -2,6 +2,7 @@ package io.vibstream.flink.records;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,7 +27,7 @@ public record FrameLimits(long maxFrameBytes, Set<String> allowedCameras, Durati
       throw new IllegalArgumentException("invalid frame limits: maxFrameBytes=" + maxFrameBytes + ", allowedCameras="
           + allowedCameras + ", maxClockSkew=" + maxClockSkew);
     }
-    allowedCameras = new TreeSet<>(allowedCameras);
+    allowedCameras = Collections.unmodifiableSortedSet(new TreeSet<>(allowedCameras));
   }
 
   /** No size limit, every camera, capture times up to 1 minute ahead. */
