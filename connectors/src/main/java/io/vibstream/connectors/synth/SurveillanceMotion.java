@@ -15,8 +15,7 @@ import java.util.SplittableRandom;
 /**
  * Skeleton-space training data for the action model on real video: the renderer's figure doing
  * each {@link Action} (plus {@link #IDLE}: standing with a slight sway, sitting still or lying
- * still; walkers, runners and standing people often with an arm held, see {@link HeldArms}) in 3D,
- * moved over the ground as it walks or runs, seen by a surveillance camera (looking
+ * still) in 3D, moved over the ground as it walks or runs, seen by a surveillance camera (looking
  * down 5-45 degrees, any heading of the person, perspective, the person 40-200 px tall in a 768x576
  * frame), with the errors of a real per-frame pose estimator ({@link EstimatorNoise}) on the
  * projected joints, and turned into features by {@link PersonFeatures#of}, the transform the live
@@ -244,16 +243,14 @@ public final class SurveillanceMotion {
       if (action == null) {
         double v = r.nextDouble();
         variant = v < 0.5 ? "stand" : v < 0.8 ? "sit" : "lie";
-        Action still = variant.equals("sit") ? Action.SIT_DOWN : Action.FALL;
-        style = personal(still.style(r, seconds), actor);
+        Action held = variant.equals("sit") ? Action.SIT_DOWN : Action.FALL;
+        style = personal(held.style(r, seconds), actor);
         // One-shot actions hold their end pose once done: start the clip well after that.
         timeOffset = 2 * style.duration() + 1 + 5 * r.nextDouble();
         idle = new double[] {r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble()};
       } else {
         style = personal(action.style(r, seconds), actor);
       }
-      HeldArms held = action == Action.WALK || action == Action.RUN || variant.equals("stand")
-          ? HeldArms.draw(r) : HeldArms.FREE;
       double speed = action == null ? 0 : action.speed(style) * actor.heightM;
       // Walkers and runners drift off a straight line a little; people in place turn a little.
       double turnRate = Math.toRadians((speed > 0 ? 8 : 3) * r.nextGaussian());
@@ -277,7 +274,6 @@ public final class SurveillanceMotion {
         } else {
           action.pose(style, t, q);
         }
-        held.apply(q, t);
         if (f > 0) {
           theta += turnRate / fps;
           px += speed / fps * -Math.cos(theta);
@@ -306,60 +302,6 @@ public final class SurveillanceMotion {
 
     int frames() {
       return world.length;
-    }
-  }
-
-  /**
-   * Arms kept busy instead of swung or hanging: pedestrians carry bags and boxes, hold a phone or
-   * keep a hand in a pocket, so walking, running and standing must be told apart from the in-place
-   * arm actions by the legs and the track, not by the arms. Each arm is free or held in one of four
-   * ways ({@link #FREE}: both free), with a small bounce.
-   */
-  private record HeldArms(int left, int right, double[] p) {
-    static final HeldArms FREE = new HeldArms(0, 0, new double[4]);
-    private static final double HELD_SHARE = 0.4;
-
-    static HeldArms draw(SplittableRandom r) {
-      int left = r.nextDouble() < HELD_SHARE ? 1 + r.nextInt(4) : 0;
-      int right = r.nextDouble() < HELD_SHARE ? 1 + r.nextInt(4) : 0;
-      return new HeldArms(left, right, new double[] {r.nextDouble(), r.nextDouble(), r.nextDouble(), r.nextDouble()});
-    }
-
-    void apply(double[] q, double t) {
-      arm(left, q, Skeleton.LSF, Skeleton.LSA, Skeleton.LEF, Skeleton.LEA, t, 0);
-      arm(right, q, Skeleton.RSF, Skeleton.RSA, Skeleton.REF, Skeleton.REA, t, 2);
-    }
-
-    private void arm(int way, double[] q, int sf, int sa, int ef, int ea, double t, int k) {
-      if (way == 0) {
-        return;
-      }
-      double bounce = 0.04 * Math.sin(2 * Math.PI * (1.5 + p[3]) * t + 6 * p[k]);
-      switch (way) {
-        case 1 -> { // a bag at the side: the swing damped
-          q[sf] = 0.15 * q[sf] + bounce;
-          q[sa] = 0.06 + 0.06 * p[k];
-          q[ef] = 0.1 + 0.2 * p[k + 1];
-        }
-        case 2 -> { // something carried in front
-          q[sf] = 0.35 + 0.35 * p[k] + bounce;
-          q[sa] = 0.15;
-          q[ef] = 1.3 + 0.5 * p[k + 1];
-          q[ea] = -0.3;
-        }
-        case 3 -> { // a phone or a hand at the chest
-          q[sf] = 0.6 + 0.3 * p[k] + bounce;
-          q[sa] = 0.1;
-          q[ef] = 2.1 + 0.3 * p[k + 1];
-          q[ea] = -0.6;
-        }
-        default -> { // a hand in a pocket
-          q[sf] = -0.05 + bounce;
-          q[sa] = 0.2 + 0.1 * p[k];
-          q[ef] = 0.5 + 0.3 * p[k + 1];
-          q[ea] = 0;
-        }
-      }
     }
   }
 
