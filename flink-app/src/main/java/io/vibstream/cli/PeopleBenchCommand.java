@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
  *       i.e. offered more than it can take: frames/s between its first and last event;
  *   <li>stepped load: for each offered rate (all cameras together) a fresh job and realtime
  *       cameras; after {@link PoseStageBench#PRIME_FRAMES} frames a camera at 10 fps (background
- *       learning) and {@code --warm-up-seconds}, not counted, {@code --step-seconds} measured:
- *       achieved frames/s, p50/p99 frame-to-event latency of the events whose window ends then.
+ *       learning) and {@code --warm-up-seconds}, not counted, then measured for {@code --step-seconds} or
+ *       longer, until about {@code --min-events} events are expected (from the whole job's events a
+ *       frame; at most {@code --max-step-seconds}), so a step's p99 is not the maximum of a few
+ *       dozen samples: achieved frames/s, p50/p99 frame-to-event latency of the events whose window
+ *       ends then.
  *       Stepping stops at the first step whose p99 exceeds {@code --bound-ms}; the result is the
  *       last step that held it (0 if none did).
  * </ol>
@@ -65,8 +68,9 @@ final class PeopleBenchCommand implements Callable<Integer> {
   @Option(names = "--max-batch", description = "frames per pose call (default: ${DEFAULT-VALUE})")
   int maxBatch = 16;
 
-  @Option(names = "--max-batch-wait-ms", description = "batch wait (default: ${DEFAULT-VALUE})")
-  long maxBatchWaitMs = 20;
+  @Option(names = "--max-batch-wait-ms", description = "batch wait; the pose stage takes frames one by one, so "
+      + "waiting only adds latency (default: ${DEFAULT-VALUE})")
+  long maxBatchWaitMs = 0;
 
   @Option(names = "--clip", description = "clip length of the random model (default: ${DEFAULT-VALUE})")
   int clip = 8;
@@ -82,6 +86,13 @@ final class PeopleBenchCommand implements Callable<Integer> {
 
   @Option(names = "--step-seconds", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
   double stepSeconds = 25;
+
+  @Option(names = "--min-events", description = "a step is measured until about this many events are expected, "
+      + "so its p99 rests on enough samples (default: ${DEFAULT-VALUE})")
+  int minEvents = 200;
+
+  @Option(names = "--max-step-seconds", description = "longest measured time of a step (default: ${DEFAULT-VALUE})")
+  double maxStepSeconds = 90;
 
   @Option(names = "--warm-up-seconds", description = "uncounted seconds per step after the cameras' background "
       + "frames (default: ${DEFAULT-VALUE})")
@@ -129,12 +140,15 @@ final class PeopleBenchCommand implements Callable<Integer> {
       say(o, "(2) whole job (pose mode, parallelism %d, exactly-once, 1 s checkpoints): %.1f frames/s (%d events; "
           + "pose %.0f ms a batch, %.1f frames a batch, %.1f persons a frame with background frames)", parallelism, jobFps,
           all.events().size(), all.poseMsMedian(), all.framesPerBatch(), all.personsPerFrame());
-      say(o, "(3) stepped load, %.0f s measured a step after %d background frames a camera and %.0f s warm-up:",
-          stepSeconds, PoseStageBench.PRIME_FRAMES, warmUpSeconds);
+      double eventsPerFrame = all.events().size() / (double) (jobFrames * cameras);
+      say(o, "(3) stepped load, at least %.0f s measured a step (until about %d events at %.2f events a frame, at "
+          + "most %.0f s) after %d background frames a camera and %.0f s warm-up:", stepSeconds, minEvents,
+          eventsPerFrame, maxStepSeconds, PoseStageBench.PRIME_FRAMES, warmUpSeconds);
       for (int i = 0; i < steps.size(); i++) {
         say(o, "    step %d/%d: %.1f fps offered (%d cameras at %.2f fps) ...", i + 1, steps.size(), steps.get(i),
             cameras, steps.get(i) / cameras);
-        PeopleBenchReport.Step s = step(runs, i, steps.get(i));
+        double seconds = Math.min(maxStepSeconds, Math.max(stepSeconds, minEvents / (steps.get(i) * eventsPerFrame)));
+        PeopleBenchReport.Step s = step(runs, i, steps.get(i), seconds);
         rows.add(s);
         say(o, "    %s%n    %s", PeopleBenchReport.header(), PeopleBenchReport.row(s));
         if (s.p99() > boundMs || s.events() == 0) {
@@ -159,12 +173,12 @@ final class PeopleBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PeopleBenchReport.Step step(PoseJobRun runs, int index, double offered) throws Exception {
+  private PeopleBenchReport.Step step(PoseJobRun runs, int index, double offered, double seconds) throws Exception {
     double perCamera = offered / cameras;
     PoseJobRun.Outcome r = runs.live("step" + index, perCamera, PoseStageBench.PRIME_FRAMES,
-        warmUpSeconds + stepSeconds, Duration.ofSeconds(3));
+        warmUpSeconds + seconds, Duration.ofSeconds(3));
     long from = r.camerasStartMs() + Math.round((PoseStageBench.PRIME_FRAMES / 10.0 + warmUpSeconds) * 1000);
-    long to = from + Math.round(stepSeconds * 1000);
+    long to = from + Math.round(seconds * 1000);
     List<Long> latencies = new ArrayList<>();
     for (ActionEvent e : r.events()) {
       long end = e.getWindowEnd().toEpochMilli();

@@ -8,11 +8,13 @@ import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonPose;
 import io.vibstream.model.pose.PoseJoints;
+import io.vibstream.model.pose.SkeletonProportions;
 import io.vibstream.model.runtime.LstmStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +47,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * computed on synthetic walk and idle clips with DEFAULT noise and without noise, so the real
  * values are compared with what training saw under the same measurement (and the motion of
  * synthetic walk, idle and run clips is printed for comparison).
+ *
+ * <p>Proportions ({@link SkeletonProportions}, {@code proportions.csv}): where the real estimator
+ * puts each joint relative to the pelvis, against synthetic walk, idle and run clips, which shows
+ * landmark placement the synthetic skeletons get wrong.
  */
 @Command(name = "eval-people", mixinStandardHelpOptions = true, description = {
     "Evaluate recognize's per-person events on a video against each track's box motion (moving/standing), rescore "
@@ -70,7 +76,7 @@ final class PeopleEvalCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "FILE.vib", description = "default: models/people/model.vib")
   Path model;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "writes events.csv and noise.csv")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "writes events.csv, noise.csv and proportions.csv")
   Path out;
 
   @Option(names = "--moving", description = "moving at >= this speed, box heights/s (default: ${DEFAULT-VALUE})")
@@ -190,13 +196,16 @@ final class PeopleEvalCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "events not matched to the pass's track frames: %d; rescored %d, offline label = job's "
         + "label in %d%n", unmatched, rescored, agree);
 
-    // Noise: real tracks.
+    // Noise and proportions: real tracks.
+    Map<String, SkeletonProportions> proportions = new LinkedHashMap<>();
+    SkeletonProportions real = proportions.computeIfAbsent("real", k -> new SkeletonProportions());
     for (List<LabelCommand.Seen> seen : tracks.byTrack().values()) {
       List<PersonPose> poses = new ArrayList<>();
       List<Long> frames = new ArrayList<>();
       for (LabelCommand.Seen s : seen) {
         poses.add(s.pose());
         frames.add(s.frame());
+        real.add(s.features());
       }
       measure("real", poses, frames);
     }
@@ -214,6 +223,9 @@ final class PeopleEvalCommand implements Callable<Integer> {
             measure((n == EstimatorNoise.NONE ? "synth_none_" : "synth_default_") + label, clip.poses(), frames);
           }
           if (n == EstimatorNoise.DEFAULT) {
+            for (float[] f : clip.features()) {
+              proportions.computeIfAbsent("synthetic " + label, k -> new SkeletonProportions()).add(f);
+            }
             double[] acc = synthMotion.computeIfAbsent(label, k -> new double[3]);
             List<PersonPose> p = clip.poses();
             PersonBox first = p.get(0).box();
@@ -249,6 +261,7 @@ final class PeopleEvalCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "  %-22s %-5s %-16s n=%-7d %.4f%n", k[0], k[1], k[2], (long) s[1], value);
     }
     Files.writeString(out.resolve("noise.csv"), ncsv);
+    ProportionsTable.write(proportions, o, out.resolve("proportions.csv"));
     o.flush();
     return 0;
   }

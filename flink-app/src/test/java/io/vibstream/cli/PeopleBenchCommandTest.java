@@ -21,8 +21,8 @@ class PeopleBenchCommandTest {
   @Timeout(180)
   void oneShortStepPrintsTheTableTheFilesAndTheLastLine(@TempDir Path out) throws Exception {
     Cli cli = Cli.run("bench", "people", "--scene-frames", "60", "--stage-frames", "4", "--job-frames", "34",
-        "--clip", "4", "--steps", "4", "--step-seconds", "4", "--warm-up-seconds", "1", "--bound-ms", "60000",
-        "--out", out.toString());
+        "--clip", "4", "--steps", "4", "--step-seconds", "4", "--min-events", "10", "--warm-up-seconds", "1",
+        "--bound-ms", "60000", "--out", out.toString());
     assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
     assertThat(cli.out()).contains("(1) pose stage alone", "(2) whole job", "offered_fps achieved_fps");
     Matcher m = Pattern.compile("pose_persons_per_s=(\\d+\\.\\d) job_fps=(\\d+\\.\\d) fps_at_p99_60000ms=(\\d+\\.\\d)")

@@ -2,6 +2,7 @@ package io.vibstream.connectors.synth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonPose;
@@ -71,6 +72,38 @@ class SurveillanceMotionTest {
         assertThat(p.box().height()).isBetween(8f, (float) (3 * c.view().personPx()));
       }
     }
+  }
+
+  @Test
+  void pelvisAndNeckAreTheMidpointsOfHipsAndShouldersAsInTheLiveMapping() {
+    for (PersonPose p : clip("walk", false, 7, EstimatorNoise.DEFAULT).poses()) {
+      float[] x = p.x();
+      float[] y = p.y();
+      float[] v = p.visibility();
+      assertThat(x[PoseJoints.PELVIS]).isCloseTo((x[PoseJoints.L_HIP] + x[PoseJoints.R_HIP]) / 2, within(1e-3f));
+      assertThat(y[PoseJoints.NECK]).isCloseTo((y[PoseJoints.L_SHOULDER] + y[PoseJoints.R_SHOULDER]) / 2,
+          within(1e-3f));
+      assertThat(v[PoseJoints.NECK]).isEqualTo(Math.min(v[PoseJoints.L_SHOULDER], v[PoseJoints.R_SHOULDER]));
+    }
+  }
+
+  @Test
+  void standingWithoutNoiseHasTheRealEstimatorsProportions() {
+    // BlazePose on real walkers, shoulder-to-hip units from the hips: knees about 0.7, ankles about 1.35
+    // (straight legs reach a little further; the renderer's own joints give longer legs).
+    int checked = 0;
+    for (long seed = 0; seed < 400 && checked < 5; seed++) {
+      SurveillanceMotion.Clip c = clip("idle", false, seed, EstimatorNoise.NONE);
+      if (!c.view().variant().equals("stand")) {
+        continue;
+      }
+      float[] f = c.features()[0];
+      assertThat(f[2 * PoseJoints.L_KNEE + 1]).as("knee").isBetween(0.55f, 0.85f);
+      assertThat(f[2 * PoseJoints.L_ANKLE + 1]).as("ankle").isBetween(1.2f, 1.65f);
+      assertThat(f[2 * PoseJoints.HEAD + 1]).as("head").isBetween(-1.5f, -1.15f);
+      checked++;
+    }
+    assertThat(checked).isEqualTo(5);
   }
 
   @Test

@@ -13,18 +13,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The pose stage with the real BlazePose estimator on vtest.avi frames of two cameras. */
 class PoseOperatorTest {
   private static final AtomicInteger CALLS = new AtomicInteger();
+  /** Records the operator had emitted when each estimate call began. */
+  private static final List<Integer> EMITTED_AT_CALL = new ArrayList<>();
+  private static final AtomicReference<OneInputStreamOperatorTestHarness<?, ?>> HARNESS = new AtomicReference<>();
 
   /** The real estimator, its {@link #estimate} calls counted. */
   private record Counted(PoseEstimator estimator) implements PoseEstimator {
     @Override
     public List<List<PersonPose>> estimate(List<PoseFrame> frames) {
       CALLS.incrementAndGet();
+      EMITTED_AT_CALL.add(HARNESS.get().getOutput().size());
       return estimator.estimate(frames);
     }
 
@@ -35,7 +41,7 @@ class PoseOperatorTest {
   }
 
   @Test
-  void oneEstimateCallPerBatchAndOneDetectionsRecordPerImageFrame() throws Exception {
+  void eachImageFrameEstimatedAndEmittedBeforeTheNextOne() throws Exception {
     List<BufferedImage> clip = VtestClip.read(0, 239);
     List<FrameBatch> batches = new ArrayList<>();
     for (int s = 0; s < 40; s += 2) { // batches of 4: two frames of each camera
@@ -52,8 +58,10 @@ class PoseOperatorTest {
 
     PoseEstimatorFactory lite = PoseEstimatorFactory.spec("pose:lite");
     CALLS.set(0);
+    EMITTED_AT_CALL.clear();
     List<PersonDetections> out;
     try (var h = new OneInputStreamOperatorTestHarness<>(new PoseOperator(() -> new Counted(lite.open())))) {
+      HARNESS.set(h);
       h.open();
       for (FrameBatch b : batches) {
         h.processElement(b, b.frames()[b.size() - 1].captureTimestamp());
@@ -62,7 +70,9 @@ class PoseOperatorTest {
       assertThat(h.extractOutputStreamRecords()).allSatisfy(r -> assertThat(r.getTimestamp())
           .isEqualTo(r.getValue().captureTimestamp()));
     }
-    assertThat(CALLS.get()).isEqualTo(batches.size());
+    assertThat(CALLS.get()).isEqualTo(80);
+    // A frame's persons leave before the next frame is looked at, not after the whole batch.
+    assertThat(EMITTED_AT_CALL).isEqualTo(IntStream.range(0, 80).boxed().toList());
     assertThat(out).hasSize(80).extracting(PersonDetections::cameraId).containsOnly("a", "b");
 
     // The same frames, batched the same way, straight through another estimator: the same frames

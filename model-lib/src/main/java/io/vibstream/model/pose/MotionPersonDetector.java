@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.global.opencv_video;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -54,6 +55,11 @@ import org.bytedeco.opencv.opencv_video.BackgroundSubtractorMOG2;
  * meanwhile the previous static people are reported. So the output depends on the frames alone, never
  * on timing: the job and a replay of the same frames find the same people. The package-private
  * constructor flag {@code waitForStatic} applies the result on the HOG frame itself instead.
+ *
+ * <p>OpenCV runs on the calling thread only ({@code cv::setNumThreads(1)}, process-wide, set by
+ * the first detector): its own thread pool would spread every background-model and HOG call over
+ * all cores, where the job already runs one estimator per subtask thread (as TFLite runs on one
+ * thread), and the static pass would take every core at once.
  *
  * <p>Needs a fixed camera and continuous frames in capture order: the background model learns from
  * the first frames (about {@link #WARM_UP_FRAMES}), and until then finds nothing or ghosts. People
@@ -119,6 +125,7 @@ final class MotionPersonDetector implements AutoCloseable {
     if (staticEvery < 0) {
       throw new IllegalArgumentException("staticEvery < 0: " + staticEvery);
     }
+    opencv_core.setNumThreads(1);
     this.minHeight = minPersonHeight;
     this.staticEvery = staticEvery;
     this.waitForStatic = waitForStatic;
