@@ -87,6 +87,10 @@ final class PeopleBenchCommand implements Callable<Integer> {
   @Option(names = "--step-seconds", description = "measured seconds per step (default: ${DEFAULT-VALUE})")
   double stepSeconds = 25;
 
+  @Option(names = "--unaligned-checkpoints", negatable = true, description = "unaligned checkpoints: a barrier "
+      + "overtakes the frames queued before it instead of holding the other inputs back (default: ${DEFAULT-VALUE})")
+  boolean unaligned = true;
+
   @Option(names = "--min-events", description = "a step is measured until about this many events are expected, "
       + "so its p99 rests on enough samples (default: ${DEFAULT-VALUE})")
   int minEvents = 200;
@@ -130,7 +134,8 @@ final class PeopleBenchCommand implements Callable<Integer> {
       Path model = Files.write(dir.resolve("people.vib"),
           PipelineBenchCommand.randomModel(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
       ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L);
-      PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs),
+      PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
+          unaligned),
           scene, ids);
       say(o, "(2) whole job: %d frames a camera preloaded, job reading them all ...", jobFrames);
       PoseJobRun.Outcome all = runs.preloaded("all", jobFrames, Duration.ofSeconds(5), Duration.ofSeconds(300));

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -35,8 +36,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * of the job runs.
  */
 final class PoseJobRun {
-  /** The job's settings. */
-  record Settings(String poseSpec, int parallelism, int maxBatch, long maxBatchWaitMs) {}
+  /** The job's settings; {@code unaligned}: unaligned checkpoints (barriers overtake queued frames). */
+  record Settings(String poseSpec, int parallelism, int maxBatch, long maxBatchWaitMs, boolean unaligned) {}
 
   /**
    * What the job emitted and its own account (REST metrics at the end of the run): pose ms per
@@ -125,7 +126,9 @@ final class PoseJobRun {
   private Outcome run(String framesTopic, String name, Camerawork work, Duration quiet, Duration limit)
       throws Exception {
     String eventsTopic = "events-" + name;
-    try (LocalFlink flink = LocalFlink.start(settings.parallelism(), new Configuration())) {
+    Configuration flinkConfig = new Configuration();
+    flinkConfig.set(CheckpointingOptions.ENABLE_UNALIGNED, settings.unaligned());
+    try (LocalFlink flink = LocalFlink.start(settings.parallelism(), flinkConfig)) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
       ActionRecognitionJob.Config config = JobCommand.config(settings.poseSpec(), settings.parallelism(),

@@ -391,7 +391,8 @@ public final class ActionRecognitionJob {
    * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
    * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
    * {@code --max-frame-bytes} (0 = no limit), {@code --allowed-cameras} (comma-separated, none = every
-   * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000).
+   * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000),
+   * {@code --unaligned-checkpoints} (true or false, default false).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -417,6 +418,8 @@ public final class ActionRecognitionJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
         CheckpointingMode.EXACTLY_ONCE);
+    env.getCheckpointConfig().enableUnalignedCheckpoints(Boolean.parseBoolean(
+        o.getOrDefault("unaligned-checkpoints", "false")));
     kafka.job(config).build(env);
     env.execute("vibstream action recognition");
   }
