@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
  * <ol>
  *   <li>the pose stage alone at the job's parallelism ({@link PoseStageBench}): persons/s, frames/s;
  *   <li>the whole pose-mode job ({@link PoseJobRun}: parallelism, exactly-once sinks, 1 s
- *       checkpoints, a random 53-dim model on {@code models}) over frames preloaded into Kafka,
- *       i.e. offered more than it can take: frames/s between its first and last event;
+ *       checkpoints, unaligned unless {@code --no-unaligned-checkpoints}, a random 53-dim model on
+ *       {@code models}) over frames preloaded into Kafka, i.e. offered more than it can take:
+ *       frames/s between its first and last event;
  *   <li>stepped load: for each offered rate (all cameras together) a fresh job and realtime
  *       cameras; after {@link PoseStageBench#PRIME_FRAMES} frames a camera at 10 fps (background
  *       learning) and {@code --warm-up-seconds}, not counted, then measured for {@code --step-seconds} or
@@ -142,8 +143,9 @@ final class PeopleBenchCommand implements Callable<Integer> {
       long first = all.events().stream().mapToLong(BenchEvents::emittedMs).min().orElse(0);
       long last = all.events().stream().mapToLong(BenchEvents::emittedMs).max().orElse(0);
       jobFps = PoseJobRun.framesPerSecond(all.events(), first, last);
-      say(o, "(2) whole job (pose mode, parallelism %d, exactly-once, 1 s checkpoints): %.1f frames/s (%d events; "
-          + "pose %.0f ms a batch, %.1f frames a batch, %.1f persons a frame with background frames)", parallelism, jobFps,
+      say(o, "(2) whole job (pose mode, parallelism %d, exactly-once, 1 s %s checkpoints): %.1f frames/s (%d events; "
+          + "pose %.0f ms a batch, %.1f frames a batch, %.1f persons a frame with background frames)", parallelism,
+          unaligned ? "unaligned" : "aligned", jobFps,
           all.events().size(), all.poseMsMedian(), all.framesPerBatch(), all.personsPerFrame());
       double eventsPerFrame = all.events().size() / (double) (jobFrames * cameras);
       say(o, "(3) stepped load, at least %.0f s measured a step (until about %d events at %.2f events a frame, at "

@@ -30,7 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * One run of the pose-mode job on a local cluster (parallelism {@code parallelism}, exactly-once
- * Kafka sink, 1 s checkpoints, the model on {@link KafkaWiring#MODELS}) fed by replayed cameras
+ * Kafka sink, 1 s checkpoints, aligned or not, the model on {@link KafkaWiring#MODELS}) fed by replayed cameras
  * that publish JPEG frames of a real scene through {@link CameraPublisher}: each camera starts at
  * its own place in the scene ({@link PoseStageBench#frameOf}). The cameras start once every task
  * of the job runs.
