@@ -36,6 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class ModelRegistry implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  /** Longest wait for transactions still being completed before reading the committed end. */
+  private static final Duration SETTLE = Duration.ofSeconds(5);
 
   /**
    * One record of the topic, oldest first.
@@ -86,7 +88,7 @@ final class ModelRegistry implements AutoCloseable {
       List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(assigned);
       consumer.seekToBeginning(assigned);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(assigned));
+      Map<TopicPartition, Long> end = settledEnd(consumer, assigned);
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (assigned.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() > deadline) {
@@ -102,6 +104,37 @@ final class ModelRegistry implements AutoCloseable {
     }
     entries.sort(Comparator.comparingLong(Entry::offset));
     return entries;
+  }
+
+  /**
+   * The committed end of {@code partitions}, once the transactions written before this call are
+   * complete (waiting at most {@link #SETTLE}): a producer's commitTransaction returns before its
+   * commit markers reach the partitions, so a release published just before (e.g. by rollback)
+   * would otherwise be missing from the list.
+   */
+  private Map<TopicPartition, Long> settledEnd(KafkaConsumer<?, ?> committed, List<TopicPartition> partitions) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    Map<TopicPartition, Long> written;
+    try (KafkaConsumer<byte[], byte[]> all = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      written = all.endOffsets(partitions);
+    }
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (true) {
+      Map<TopicPartition, Long> end = committed.endOffsets(partitions);
+      if (partitions.stream().allMatch(p -> end.get(p) >= written.get(p)) || System.nanoTime() > deadline) {
+        return new HashMap<>(end);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new HashMap<>(end);
+      }
+    }
   }
 
   private Entry entry(ConsumerRecord<String, byte[]> r, AvroDeserializer<ModelRelease> values) {
