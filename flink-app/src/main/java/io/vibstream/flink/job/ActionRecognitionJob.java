@@ -418,8 +418,11 @@ public final class ActionRecognitionJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
         CheckpointingMode.EXACTLY_ONCE);
-    env.getCheckpointConfig().enableUnalignedCheckpoints(Boolean.parseBoolean(
-        o.getOrDefault("unaligned-checkpoints", "false")));
+    String unaligned = o.getOrDefault("unaligned-checkpoints", "false");
+    if (!unaligned.equals("true") && !unaligned.equals("false")) {
+      throw new IllegalArgumentException("--unaligned-checkpoints must be true or false, got '" + unaligned + "'");
+    }
+    env.getCheckpointConfig().enableUnalignedCheckpoints(Boolean.parseBoolean(unaligned));
     kafka.job(config).build(env);
     env.execute("vibstream action recognition");
   }
