@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         RetrainCommand.class,
         LabelCommand.class,
         DemoCommand.class,
+        SoakCommand.class,
         RecognizeCommand.class,
         PeopleEvalCommand.class,
         CommandLine.HelpCommand.class

@@ -1,0 +1,138 @@
+package io.vibstream.cli;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * A soak's samples as {@code soak.csv} (one row per sample: seconds, heap, heap after GC, direct,
+ * JavaCPP native and resident bytes, committed events, events/s, lag) and {@code soak.png} (memory
+ * in MB above, events/s and lag below), and the verdict on memory after the warm-up: start (median
+ * of its first three samples) against end (median of the last three) and the least-squares slope.
+ */
+final class SoakReport {
+  /** One sample. */
+  record Row(double seconds, ProcessMemory.Sample memory, long events, long lagFrames) {}
+
+  private final List<Row> rows;
+  private final long warmUpSeconds;
+
+  SoakReport(List<Row> rows, long warmUpSeconds) {
+    this.rows = List.copyOf(rows);
+    this.warmUpSeconds = warmUpSeconds;
+  }
+
+  void write(Path csv, Path png) throws IOException {
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
+      w.println("seconds,heap_bytes,heap_after_gc_bytes,direct_bytes,javacpp_bytes,rss_bytes,events,events_per_s,"
+          + "lag_frames");
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        ProcessMemory.Sample m = r.memory();
+        w.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%.2f,%d%n", r.seconds(), m.heapUsedBytes(),
+            m.heapAfterGcBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(), rate(i), r.lagFrames());
+      }
+    }
+    XYSeries rss = new XYSeries("resident (RSS)");
+    XYSeries heap = new XYSeries("heap after GC");
+    XYSeries javacpp = new XYSeries("JavaCPP native");
+    XYSeries direct = new XYSeries("direct buffers");
+    XYSeries rate = new XYSeries("events/s");
+    XYSeries lag = new XYSeries("lag (frames / 10)");
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      double min = r.seconds() / 60;
+      rss.add(min, r.memory().rssBytes() / 1048576.0);
+      heap.add(min, r.memory().heapAfterGcBytes() / 1048576.0);
+      javacpp.add(min, r.memory().javacppBytes() / 1048576.0);
+      direct.add(min, r.memory().directBytes() / 1048576.0);
+      rate.add(min, rate(i));
+      lag.add(min, r.lagFrames() / 10.0);
+    }
+    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes"));
+    plot.add(Charts.plot(collection(rss, heap, javacpp, direct), null, new NumberAxis("MB"), lines()), 3);
+    plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines()), 2);
+    Charts.save(String.format(Locale.ROOT, "soak: memory and throughput (warm-up %d s)", warmUpSeconds),
+        plot, png);
+  }
+
+  /** {@code rss_start_mb=X rss_end_mb=X rss_slope_mb_per_min=X heap_start_mb=X heap_end_mb=X} after the warm-up. */
+  String summary() {
+    List<Row> judged = rows.stream().filter(r -> r.seconds() >= warmUpSeconds).toList();
+    if (judged.size() < 6) {
+      return "rss_start_mb=NaN rss_end_mb=NaN rss_slope_mb_per_min=NaN heap_start_mb=NaN heap_end_mb=NaN";
+    }
+    return String.format(Locale.ROOT, "rss_start_mb=%.0f rss_end_mb=%.0f rss_slope_mb_per_min=%.2f heap_start_mb=%.0f "
+        + "heap_end_mb=%.0f", mb(median3(judged, 0, true)), mb(median3(judged, judged.size() - 3, true)),
+        slopeMbPerMinute(judged), mb(median3(judged, 0, false)), mb(median3(judged, judged.size() - 3, false)));
+  }
+
+  private double rate(int i) {
+    if (i == 0) {
+      return 0;
+    }
+    Row a = rows.get(i - 1);
+    Row b = rows.get(i);
+    return (b.events() - a.events()) / Math.max(1e-9, b.seconds() - a.seconds());
+  }
+
+  private static double median3(List<Row> rows, int from, boolean rss) {
+    double[] v = new double[3];
+    for (int i = 0; i < 3; i++) {
+      ProcessMemory.Sample m = rows.get(from + i).memory();
+      v[i] = rss ? m.rssBytes() : m.heapAfterGcBytes();
+    }
+    java.util.Arrays.sort(v);
+    return v[1];
+  }
+
+  private static double slopeMbPerMinute(List<Row> rows) {
+    double n = rows.size();
+    double sx = 0;
+    double sy = 0;
+    double sxx = 0;
+    double sxy = 0;
+    for (Row r : rows) {
+      double x = r.seconds() / 60;
+      double y = mb(r.memory().rssBytes());
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  }
+
+  private static double mb(double bytes) {
+    return bytes / 1048576.0;
+  }
+
+  private static XYSeriesCollection collection(XYSeries... series) {
+    XYSeriesCollection c = new XYSeriesCollection();
+    for (XYSeries s : series) {
+      c.addSeries(s);
+    }
+    return c;
+  }
+
+  private static XYLineAndShapeRenderer lines() {
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
+    for (int i = 0; i < colors.length; i++) {
+      r.setSeriesPaint(i, colors[i]);
+      r.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    return r;
+  }
+}
