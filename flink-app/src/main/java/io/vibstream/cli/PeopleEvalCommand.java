@@ -175,7 +175,7 @@ final class PeopleEvalCommand implements Callable<Integer> {
       if (unsure) {
         table.computeIfAbsent(cls + " (unsure)", k -> new TreeMap<>()).merge(label, 1, Integer::sum);
       }
-      for (int v = 1; v < VARIANTS.length; v++) {
+      for (int v = 0; v < VARIANTS.length; v++) {
         if (!offline[v].isEmpty()) {
           table.computeIfAbsent(cls + " [offline, " + VARIANTS[v] + "]", k -> new TreeMap<>())
               .merge(offline[v], 1, Integer::sum);
