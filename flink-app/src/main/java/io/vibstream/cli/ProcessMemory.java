@@ -1,5 +1,7 @@
 package io.vibstream.cli;
 
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -8,6 +10,9 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -26,13 +31,7 @@ final class ProcessMemory {
 
   static Sample sample() {
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    long afterGc = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage u = pool.getCollectionUsage();
-      if (pool.getType() == MemoryType.HEAP && u != null) {
-        afterGc += u.getUsed();
-      }
-    }
+    long afterGc = heapAfterLastGc();
     long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (pool.getName().equals("direct")) {
@@ -40,6 +39,37 @@ final class ProcessMemory {
       }
     }
     return new Sample(heap, afterGc, direct, Pointer.totalBytes(), rss());
+  }
+
+  /**
+   * The heap in use right after the most recent collection of any collector (young ones included,
+   * so it follows the old generation too without waiting for a full or mixed collection), or the
+   * heap in use now before the first collection.
+   */
+  private static long heapAfterLastGc() {
+    GcInfo last = null;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getPlatformMXBeans(GarbageCollectorMXBean.class)) {
+      GcInfo info = gc.getLastGcInfo();
+      if (info != null && (last == null || info.getEndTime() > last.getEndTime())) {
+        last = info;
+      }
+    }
+    if (last == null) {
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+    Set<String> heapPools = new HashSet<>();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
+    long used = 0;
+    for (Map.Entry<String, MemoryUsage> e : last.getMemoryUsageAfterGc().entrySet()) {
+      if (heapPools.contains(e.getKey())) {
+        used += e.getValue().getUsed();
+      }
+    }
+    return used;
   }
 
   /** {@code VmRSS} of {@code /proc/self/status} in bytes, or -1. */

@@ -61,8 +61,8 @@ final class SoakReport {
       lag.add(min, r.lagFrames() / 10.0);
     }
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes"));
-    plot.add(Charts.plot(collection(rss, heap, javacpp, direct), null, new NumberAxis("MB"), lines()), 3);
-    plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines()), 2);
+    plot.add(Charts.plot(collection(rss, heap, javacpp, direct), null, new NumberAxis("MB"), lines(0)), 3);
+    plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines(4)), 2);
     Charts.save(String.format(Locale.ROOT, "soak: memory and throughput (warm-up %d s)", warmUpSeconds),
         plot, png);
   }
@@ -126,12 +126,14 @@ final class SoakReport {
     return c;
   }
 
-  private static XYLineAndShapeRenderer lines() {
+  /** Lines in the palette's colors from {@code first} on, so the two panels' series differ. */
+  private static XYLineAndShapeRenderer lines(int first) {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
-    for (int i = 0; i < colors.length; i++) {
-      r.setSeriesPaint(i, colors[i]);
-      r.setSeriesStroke(i, new BasicStroke(2f));
+    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+        new Color(0xff7f0e), new Color(0x000000)};
+    for (int i = first; i < colors.length; i++) {
+      r.setSeriesPaint(i - first, colors[i]);
+      r.setSeriesStroke(i - first, new BasicStroke(2f));
     }
     return r;
   }
