@@ -161,8 +161,7 @@ final class PoseJobRun {
           }
         }
         cameras.forEach(PoseJobRun::join);
-        Map<String, JsonNode> m = rest.subtaskMetrics("pose",
-            "pose.poseMs_median,pose.persons,pose.numRecordsOut,batch.batchSize_mean");
+        Map<String, JsonNode> m = settledMetrics(rest);
         double persons = JobRest.value(m.get("pose.persons"), "sum");
         double frames = JobRest.value(m.get("pose.numRecordsOut"), "sum");
         return new Outcome(events, camerasStart, JobRest.value(m.get("pose.poseMs_median"), "avg"),
@@ -175,6 +174,27 @@ final class PoseJobRun {
         flink.cancel(id, Duration.ofSeconds(30));
       }
     }
+  }
+
+  /**
+   * The pose and batch metrics, asked again (at most 15 s) until each has a value: the web
+   * monitor refreshes its metric cache every few seconds, so right after a short step a metric can
+   * still be missing.
+   */
+  private static Map<String, JsonNode> settledMetrics(JobRest rest) throws Exception {
+    String names = "pose.poseMs_median,pose.persons,pose.numRecordsOut,batch.batchSize_mean";
+    Map<String, JsonNode> m = rest.subtaskMetrics("pose", names);
+    for (int i = 0; i < 15 && !settled(m); i++) {
+      Thread.sleep(1000);
+      m = rest.subtaskMetrics("pose", names);
+    }
+    return m;
+  }
+
+  private static boolean settled(Map<String, JsonNode> m) {
+    return !Double.isNaN(JobRest.value(m.get("pose.poseMs_median"), "avg"))
+        && !Double.isNaN(JobRest.value(m.get("pose.persons"), "sum"))
+        && !Double.isNaN(JobRest.value(m.get("batch.batchSize_mean"), "avg"));
   }
 
   /** Waits (at most 60 s) until the job and all its tasks run: estimators loaded, sources reading. */
