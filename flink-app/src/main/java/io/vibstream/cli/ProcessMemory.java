@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * This process's memory, as a soak samples it: the heap in use, the heap still in use after the
- * last collection (what a leak makes grow), NIO direct buffers, native memory JavaCPP allocated
+ * last collection (what a leak makes grow), the heap the JVM has committed (RSS steps up with it), NIO direct buffers, native memory JavaCPP allocated
  * (OpenCV, FFmpeg, TFLite tensors) and the resident set size the kernel counts (everything,
  * DJL/PyTorch and RocksDB included).
  */
@@ -25,12 +25,13 @@ final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
 
   /** One sample, in bytes; {@code rssBytes} is -1 where {@code /proc} is missing. */
-  record Sample(long heapUsedBytes, long heapAfterGcBytes, long directBytes, long javacppBytes, long rssBytes) {}
+  record Sample(long heapUsedBytes, long heapAfterGcBytes, long heapCommittedBytes, long directBytes,
+      long javacppBytes, long rssBytes) {}
 
   private ProcessMemory() {}
 
   static Sample sample() {
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long afterGc = heapAfterLastGc();
     long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
@@ -38,7 +39,7 @@ final class ProcessMemory {
         direct = pool.getMemoryUsed();
       }
     }
-    return new Sample(heap, afterGc, direct, Pointer.totalBytes(), rss());
+    return new Sample(heap.getUsed(), afterGc, heap.getCommitted(), direct, Pointer.totalBytes(), rss());
   }
 
   /**

@@ -16,9 +16,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A soak's samples as {@code soak.csv} (one row per sample: seconds, heap, heap after GC, direct,
- * JavaCPP native and resident bytes, committed events, events/s, lag) and {@code soak.png} (memory
- * in MB above, events/s and lag below), and the verdict on memory after the warm-up: start (median
+ * A soak's samples as {@code soak.csv} (one row per sample: seconds, heap, heap after GC, heap
+ * committed, direct, JavaCPP native and resident bytes, committed events, events/s, lag) and
+ * {@code soak.png} (memory in MB above, events/s and lag below), and the verdict on memory after the warm-up: start (median
  * of its first three samples) against end (median of the last three) and the least-squares slope.
  */
 final class SoakReport {
@@ -35,17 +35,18 @@ final class SoakReport {
 
   void write(Path csv, Path png) throws IOException {
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
-      w.println("seconds,heap_bytes,heap_after_gc_bytes,direct_bytes,javacpp_bytes,rss_bytes,events,events_per_s,"
-          + "lag_frames");
+      w.println("seconds,heap_bytes,heap_after_gc_bytes,heap_committed_bytes,direct_bytes,javacpp_bytes,rss_bytes,"
+          + "events,events_per_s,lag_frames");
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
         ProcessMemory.Sample m = r.memory();
-        w.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%.2f,%d%n", r.seconds(), m.heapUsedBytes(),
-            m.heapAfterGcBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(), rate(i), r.lagFrames());
+        w.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%d,%.2f,%d%n", r.seconds(), m.heapUsedBytes(),
+            m.heapAfterGcBytes(), m.heapCommittedBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(), rate(i), r.lagFrames());
       }
     }
     XYSeries rss = new XYSeries("resident (RSS)");
     XYSeries heap = new XYSeries("heap after GC");
+    XYSeries committed = new XYSeries("heap committed");
     XYSeries javacpp = new XYSeries("JavaCPP native");
     XYSeries direct = new XYSeries("direct buffers");
     XYSeries rate = new XYSeries("events/s");
@@ -55,14 +56,15 @@ final class SoakReport {
       double min = r.seconds() / 60;
       rss.add(min, r.memory().rssBytes() / 1048576.0);
       heap.add(min, r.memory().heapAfterGcBytes() / 1048576.0);
+      committed.add(min, r.memory().heapCommittedBytes() / 1048576.0);
       javacpp.add(min, r.memory().javacppBytes() / 1048576.0);
       direct.add(min, r.memory().directBytes() / 1048576.0);
       rate.add(min, rate(i));
       lag.add(min, r.lagFrames() / 10.0);
     }
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes"));
-    plot.add(Charts.plot(collection(rss, heap, javacpp, direct), null, new NumberAxis("MB"), lines(0)), 3);
-    plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines(4)), 2);
+    plot.add(Charts.plot(collection(rss, heap, committed, javacpp, direct), null, new NumberAxis("MB"), lines(0)), 3);
+    plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines(5)), 2);
     Charts.save(String.format(Locale.ROOT, "soak: memory and throughput (warm-up %d s)", warmUpSeconds),
         plot, png);
   }
@@ -129,8 +131,8 @@ final class SoakReport {
   /** Lines in the palette's colors from {@code first} on, so the two panels' series differ. */
   private static XYLineAndShapeRenderer lines(int first) {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-        new Color(0xff7f0e), new Color(0x000000)};
+    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x8c564b), new Color(0x2ca02c),
+        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x000000)};
     for (int i = first; i < colors.length; i++) {
       r.setSeriesPaint(i - first, colors[i]);
       r.setSeriesStroke(i - first, new BasicStroke(2f));
