@@ -9,6 +9,7 @@ import io.vibstream.connectors.video.VideoSource;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.backbone.FeatureExtractor;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Spec;
  * {@code vibstream demo}: everything in one process. An embedded Kafka broker, the action
  * recognition job on a local Flink cluster (parallelism 2, exactly-once events every checkpoint),
  * N scripted synthetic cameras each published by its own {@link CameraPublisher} thread, the model
- * published through the {@code models} topic; a live table of the committed events and, at the
+ * published through the {@code models} topic (signed by a throwaway key that only this job
+ * trusts, so the signed path runs end to end); a live table of the committed events and, at the
  * end, one line {@code accuracy=PCT events=N frames=N p50_ms=N p99_ms=N}.
  *
  * <p>Accuracy counts only events whose window [first, last] sequence numbers lies entirely within
@@ -229,12 +231,16 @@ final class DemoCommand implements Callable<Integer> {
         ActionRecognitionJob.Config config = JobCommand.config(backboneSpec, parallelism, maxBatch, maxBatchWaitMs,
             stride).withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
         String id = "demo-" + UUID.randomUUID();
-        KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config).build(env);
+        ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the job trusts it
+        KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config).trustedKeys(signer.trustedKeys())
+            .build(env);
         JobID job = flink.submit(env, "vibstream demo");
         try {
-          ModelRelease release = ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null);
+          ModelRelease release = ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null,
+              signer);
           out.printf(Locale.ROOT, "job %s submitted (parallelism %d, checkpoints every %d ms); model version %d "
-              + "published to '%s'%n", job, parallelism, checkpointIntervalMs, release.getVersion(), KafkaWiring.MODELS);
+              + "published to '%s', signed by a throwaway key that only this job trusts%n", job, parallelism,
+              checkpointIntervalMs, release.getVersion(), KafkaWiring.MODELS);
           for (CameraRun run : runs) {
             out.printf("%s: synth://%s script %s%n", run.name, run.name, run.script);
           }

@@ -4,7 +4,9 @@ import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import io.vibstream.flink.records.FrameLimits;
+import io.vibstream.model.signing.TrustedKeys;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,9 +81,15 @@ final class JobCommand implements Callable<Integer> {
           + "(default: 1m)")
   Duration maxClockSkew = FrameLimits.defaults().maxClockSkew();
 
+  @Option(names = "--trusted-key", paramLabel = "FILE[,FILE...]", split = ",", description = "Ed25519 public key "
+      + "(PEM, e.g. from 'vibstream keys generate'); repeatable: only model releases signed by one of these keys "
+      + "are accepted. Without it unsigned releases are accepted too (insecure)")
+  List<Path> trustedKeys = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    TrustedKeys trust = TrustedKeys.load(trustedKeys);
     ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride)
         .withFlushInterval(flushIntervalMs)
         .withMaxFrameBytes(maxFrameBytes)
@@ -91,10 +99,11 @@ final class JobCommand implements Callable<Integer> {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       env.getCheckpointConfig().enableUnalignedCheckpoints(unalignedCheckpoints);
-      KafkaWiring.of(bootstrap).withIds(groupId, groupId).job(config).build(env);
+      KafkaWiring.of(bootstrap).withIds(groupId, groupId).job(config).trustedKeys(trust).build(env);
       JobID job = flink.submit(env, "vibstream action recognition");
       out.printf("job %s running on a local cluster (parallelism %d, %s state) against %s; Ctrl-C stops it%n", job,
           parallelism, stateBackend, bootstrap);
+      out.println(trust(trust));
       out.flush();
       if (flink.awaitUntilShutdown(job, "vibstream-job-shutdown")) {
         return 0;
@@ -102,6 +111,12 @@ final class JobCommand implements Callable<Integer> {
       out.printf("job %s ended: %s%n", job, flink.status(job));
       return 1;
     }
+  }
+
+  /** One line on which model releases a job with {@code trust} accepts. */
+  static String trust(TrustedKeys trust) {
+    return trust.isEmpty() ? "warning: no --trusted-key, so unsigned model releases are accepted (insecure)"
+        : "model releases are accepted only if signed by one of the " + trust;
   }
 
   static ActionRecognitionJob.Config config(String backbone, int parallelism, int maxBatch, long maxBatchWaitMs,

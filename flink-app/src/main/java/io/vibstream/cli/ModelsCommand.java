@@ -5,6 +5,7 @@ import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.io.PrintWriter;
@@ -60,13 +61,32 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
+  /** The key that signs a release ({@code --signing-key}), read before anything is published. */
+  static final class Signing {
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 private key that signs the "
+        + "release (PEM, PKCS#8, e.g. from 'vibstream keys generate'); without it the release is unsigned and "
+        + "jobs started with --trusted-key refuse it")
+    Path file;
+
+    /** The signer of {@code --signing-key}, or null. */
+    ReleaseSigner signer() {
+      return file == null ? null : ReleaseSigner.load(file);
+    }
+
+    /** One line on how {@code release} is signed. */
+    static String describe(ReleaseSigner signer) {
+      return signer == null ? "unsigned: jobs started with --trusted-key refuse it (give --signing-key)"
+          : "signed by key " + signer.fingerprint();
+    }
+  }
+
   /** Something done with a {@link ModelRegistry}. */
   @FunctionalInterface
   interface RegistryCall<T> {
     T apply(ModelRegistry registry) throws Exception;
   }
 
-  /** {@code vibstream models publish FILE.vib --bootstrap HOST:PORT [--version V]}. */
+  /** {@code vibstream models publish FILE.vib --bootstrap HOST:PORT [--version V] [--signing-key FILE]}. */
   @Command(name = "publish", mixinStandardHelpOptions = true,
       description = "Publish a .vib model (bytes inline, SHA-256, metrics, lineage) as a new release.")
   static final class Publish implements Callable<Integer> {
@@ -84,12 +104,17 @@ final class ModelsCommand implements Callable<Integer> {
     @Mixin
     Topic topic = new Topic();
 
+    @Mixin
+    Signing signing = new Signing();
+
     @Override
     public Integer call() throws Exception {
-      ModelRelease release = topic.with(registry -> publish(registry, file, version));
+      ReleaseSigner signer = signing.signer();
+      ModelRelease release = topic.with(registry -> publish(registry, file, version, signer));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published model version %d (%d bytes, sha256 %s) to %s%n", release.getVersion(),
           release.getArtifact().remaining(), release.getSha256(), topic.topic);
+      out.println(Signing.describe(signer));
       out.flush();
       return 0;
     }
@@ -123,10 +148,11 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code vibstream models rollback --to V --bootstrap HOST:PORT}. */
+  /** {@code vibstream models rollback --to V --bootstrap HOST:PORT [--signing-key FILE]}. */
   @Command(name = "rollback", mixinStandardHelpOptions = true,
-      description = {"Republish release V's artifact as a new release (version = highest + 1, lineage parent = V); "
-          + "the history stays append-only and running jobs switch to it.", "The last line is version=N."})
+      description = {"Republish release V's artifact as a new release (version = highest + 1, lineage parent = V), "
+          + "signed anew for its new version; the history stays append-only and running jobs switch to it.",
+          "The last line is version=N."})
   static final class Rollback implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -137,31 +163,39 @@ final class ModelsCommand implements Callable<Integer> {
     @Mixin
     Topic topic = new Topic();
 
+    @Mixin
+    Signing signing = new Signing();
+
     @Override
     public Integer call() throws Exception {
-      ModelRelease release = topic.with(registry -> rollback(registry, to));
+      ReleaseSigner signer = signing.signer();
+      ModelRelease release = topic.with(registry -> rollback(registry, to, signer));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published version %d: the artifact of version %d (sha256 %s) to %s%n", release.getVersion(), to,
           release.getSha256(), topic.topic);
+      out.println(Signing.describe(signer));
       out.printf("version=%d%n", release.getVersion());
       out.flush();
       return 0;
     }
   }
 
-  /** Publishes {@code file} to {@code topic}; see {@link #publish(ModelRegistry, Path, Long)}. */
-  static ModelRelease publish(String bootstrap, String topic, Path file, Long version) throws Exception {
+  /** Publishes {@code file} to {@code topic}; see {@link #publish(ModelRegistry, Path, Long, ReleaseSigner)}. */
+  static ModelRelease publish(String bootstrap, String topic, Path file, Long version, ReleaseSigner signer)
+      throws Exception {
     try (ModelRegistry registry = new ModelRegistry(bootstrap, topic)) {
-      return publish(registry, file, version);
+      return publish(registry, file, version, signer);
     }
   }
 
   /**
    * Publishes {@code file} as a new release: version {@code version}, or by default the manifest's
-   * (one past the highest on the topic if that is not newer). A version that is not above every
-   * version on the topic is refused (running jobs would refuse it too).
+   * (one past the highest on the topic if that is not newer), signed by {@code signer} (null:
+   * unsigned). A version that is not above every version on the topic is refused (running jobs
+   * would refuse it too).
    */
-  static ModelRelease publish(ModelRegistry registry, Path file, Long version) throws Exception {
+  static ModelRelease publish(ModelRegistry registry, Path file, Long version, ReleaseSigner signer)
+      throws Exception {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -175,16 +209,17 @@ final class ModelsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("version " + v + " is not above version " + highest + " on '"
           + registry.topic() + "' (running jobs would refuse it); give --version " + (highest + 1) + " or more");
     }
-    ModelRelease release = release(artifact.manifest(), bytes, v);
+    ModelRelease release = release(artifact.manifest(), bytes, v, signer);
     registry.publish(release);
     return release;
   }
 
   /**
    * Republishes release {@code to} (its artifact, checksum, metrics and lineage data) as version
-   * highest + 1 with lineage parent {@code to}.
+   * highest + 1 with lineage parent {@code to}, signed by {@code signer} for that version (null:
+   * unsigned; the old signature covers the old version only).
    */
-  static ModelRelease rollback(ModelRegistry registry, long to) throws Exception {
+  static ModelRelease rollback(ModelRegistry registry, long to, ReleaseSigner signer) throws Exception {
     List<ModelRegistry.Entry> history = registry.history();
     List<ModelRegistry.Entry> matching = history.stream()
         .filter(e -> e.release() != null && e.release().getVersion() == to).toList();
@@ -207,8 +242,10 @@ final class ModelsCommand implements Callable<Integer> {
         .setTraining(old.getLineage().getTraining().isEmpty() ? "rollback to v" + to
             : "rollback to v" + to + "; " + old.getLineage().getTraining())
         .build();
+    long version = ModelRegistry.maxVersion(history) + 1;
     ModelRelease release = ModelRelease.newBuilder(old)
-        .setVersion(ModelRegistry.maxVersion(history) + 1)
+        .setVersion(version)
+        .setSignature(ModelReleases.signature(signer, version, old.getSha256()))
         .setLineage(lineage)
         .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
         .build();
@@ -216,8 +253,11 @@ final class ModelsCommand implements Callable<Integer> {
     return release;
   }
 
-  /** The release of an artifact's bytes as version {@code version}, lineage from its manifest. */
-  static ModelRelease release(ModelManifest m, byte[] bytes, long version) {
-    return ModelReleases.inline(version, bytes, m, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  /**
+   * The release of an artifact's bytes as version {@code version}, lineage from its manifest,
+   * signed by {@code signer} (null: unsigned).
+   */
+  static ModelRelease release(ModelManifest m, byte[] bytes, long version, ReleaseSigner signer) {
+    return ModelReleases.inline(version, bytes, m, Instant.now().truncatedTo(ChronoUnit.MILLIS), signer);
   }
 }

@@ -7,6 +7,7 @@ import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.pose.PersonFeatures;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -134,10 +135,11 @@ final class PeopleBenchCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
       Path model = Files.write(dir.resolve("people.vib"),
           PipelineBenchCommand.randomModel(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
-      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L);
+      ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the jobs trust it
+      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
       PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
           unaligned),
-          scene, ids);
+          scene, ids, signer.trustedKeys());
       say(o, "(2) whole job: %d frames a camera preloaded, job reading them all ...", jobFrames);
       PoseJobRun.Outcome all = runs.preloaded("all", jobFrames, Duration.ofSeconds(5), Duration.ofSeconds(300));
       long first = all.events().stream().mapToLong(BenchEvents::emittedMs).min().orElse(0);

@@ -20,6 +20,7 @@ import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
@@ -168,9 +169,13 @@ final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", description = "length of the 80%-load latency run (default: ${DEFAULT-VALUE})")
   int latencySeconds = 15;
 
+  /** A throwaway key of this run: its models are signed and its jobs trust only this key. */
+  private ReleaseSigner signer;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    signer = ReleaseSigner.generate();
     Path dir = Files.createTempDirectory("vibstream-bench-pipeline");
     try {
       String spec = backbone;
@@ -216,7 +221,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c-warm-up", "events-c", "events-c-rocksdb", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
-        ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L);
+        ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L, signer);
         preload(kafka.bootstrapServers(), "frames-pre");
         out.printf(Locale.ROOT, "preloaded %d frames of %d cameras%n", (long) frames * cameras, cameras);
         out.flush();
@@ -230,7 +235,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         Workload plumbing = new Workload(plumbingCameras, plumbingFrames / plumbingCameras, PLUMBING_CLIP);
         Path plumbingModel = Files.write(dir.resolve("plumbing.vib"), plumbingModel());
         kafka.createTopic(PLUMBING_MODELS, 1, true);
-        ModelsCommand.publish(kafka.bootstrapServers(), PLUMBING_MODELS, plumbingModel, 1L);
+        ModelsCommand.publish(kafka.bootstrapServers(), PLUMBING_MODELS, plumbingModel, 1L, signer);
         kafka.createTopic(PLUMBING_FRAMES, PLUMBING_PARTITIONS, false);
         long t0 = System.nanoTime();
         long preloaded = preloadFeatures(kafka.bootstrapServers(), PLUMBING_FRAMES, PLUMBING_PARTITIONS, parallelism,
@@ -325,7 +330,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
       String group = "bench-" + UUID.randomUUID();
       ActionRecognitionJob job = KafkaWiring.of(kafka.bootstrapServers())
           .withTopics(framesTopic, modelsTopic, eventsTopic, KafkaWiring.DEAD_LETTERS).withIds(group, group)
-          .job(config);
+          .job(config).trustedKeys(signer.trustedKeys());
       if (factory != null) {
         job.backbone(factory);
       }

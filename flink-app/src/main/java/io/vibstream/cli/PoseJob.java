@@ -9,6 +9,7 @@ import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import java.io.PrintWriter;
@@ -42,8 +43,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The action recognition job in pose mode on a video file, all in this process: an embedded Kafka
  * broker, the job on a local Flink cluster (exactly-once events at every checkpoint), the model
- * published to {@code models}, the file published as one camera to {@code frames} at its own
- * frame rate ({@link PoseMode}). {@code recognize} and {@code demo --video} run it.
+ * published to {@code models} (signed by a throwaway key that only this job trusts), the file
+ * published as one camera to {@code frames} at its own frame rate ({@link PoseMode}).
+ * {@code recognize} and {@code demo --video} run it.
  */
 final class PoseJob implements AutoCloseable {
   /** How the job runs. */
@@ -91,10 +93,11 @@ final class PoseJob implements AutoCloseable {
       StreamExecutionEnvironment env = j.flink.environment();
       env.enableCheckpointing(settings.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
       j.group = "recognize-" + UUID.randomUUID();
+      ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the job trusts it
       KafkaWiring.of(j.kafka.bootstrapServers()).withIds(j.group, j.group)
-          .job(PoseMode.config(settings.pose(), settings.parallelism())).build(env);
+          .job(PoseMode.config(settings.pose(), settings.parallelism())).trustedKeys(signer.trustedKeys()).build(env);
       j.job = j.flink.submit(env, jobName);
-      var release = ModelsCommand.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null);
+      var release = ModelsCommand.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
       out.printf(Locale.ROOT, "kafka on %s, job %s (parallelism %d, checkpoints every %d ms), model version "
           + "%d published (%.1f s)%n", j.kafka.bootstrapServers(), j.job, settings.parallelism(),
           settings.checkpointIntervalMs(), release.getVersion(), j.seconds());

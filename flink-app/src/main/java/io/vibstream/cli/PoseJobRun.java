@@ -7,6 +7,7 @@ import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * One run of the pose-mode job on a local cluster (parallelism {@code parallelism}, exactly-once
- * Kafka sink, 1 s checkpoints, aligned or not, the model on {@link KafkaWiring#MODELS}) fed by replayed cameras
+ * Kafka sink, 1 s checkpoints, aligned or not, the model on {@link KafkaWiring#MODELS}, signed by a
+ * trusted key) fed by replayed cameras
  * that publish JPEG frames of a real scene through {@link CameraPublisher}: each camera starts at
  * its own place in the scene ({@link PoseStageBench#frameOf}). The cameras start once every task
  * of the job runs.
@@ -51,12 +53,14 @@ final class PoseJobRun {
   private final Settings settings;
   private final List<VideoFrame> scene;
   private final String[] cameraIds;
+  private final TrustedKeys trust;
 
-  PoseJobRun(EmbeddedKafka kafka, Settings settings, List<VideoFrame> scene, String[] cameraIds) {
+  PoseJobRun(EmbeddedKafka kafka, Settings settings, List<VideoFrame> scene, String[] cameraIds, TrustedKeys trust) {
     this.kafka = kafka;
     this.settings = settings;
     this.scene = scene;
     this.cameraIds = cameraIds;
+    this.trust = trust;
   }
 
   /** Each camera's source at {@code fps}, its first {@code prime} frames at {@code primeFps}. */
@@ -135,7 +139,7 @@ final class PoseJobRun {
           settings.maxBatch(), settings.maxBatchWaitMs(), 0).withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       KafkaWiring.of(kafka.bootstrapServers()).withTopics(framesTopic, KafkaWiring.MODELS, eventsTopic,
-          KafkaWiring.DEAD_LETTERS).withIds(group, group).job(config).build(env);
+          KafkaWiring.DEAD_LETTERS).withIds(group, group).job(config).trustedKeys(trust).build(env);
       JobID id = flink.submit(env, "bench-people-" + name);
       JobRest rest = new JobRest(flink, id);
       List<ActionEvent> events = new ArrayList<>();

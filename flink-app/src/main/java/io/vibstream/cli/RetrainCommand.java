@@ -5,8 +5,13 @@ import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.signing.TrustedKeys;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -106,9 +111,21 @@ final class RetrainCommand implements Callable<Integer> {
   @Option(names = "--status-topic", description = "retrain decisions (default: ${DEFAULT-VALUE})")
   String statusTopic = RetrainKafkaWiring.RETRAIN_STATUS;
 
+  @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 private key (PEM, PKCS#8, e.g. from "
+      + "'vibstream keys generate') that signs the published releases; without it they are unsigned and jobs "
+      + "started with --trusted-key refuse them")
+  Path signingKey;
+
+  @Option(names = "--trusted-key", paramLabel = "FILE[,FILE...]", split = ",", description = "Ed25519 public key; "
+      + "repeatable: only releases signed by one of these keys (or by --signing-key) become the parent of a "
+      + "candidate. Without it any valid release does")
+  List<Path> trustedKeys = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Retrainer.Settings settings = settings();
+    ReleaseSigner signer = signingKey == null ? null : ReleaseSigner.load(signingKey);
+    TrustedKeys trust = TrustedKeys.load(trustedKeys);
     if (checkpointIntervalMs < 10) {
       throw new IllegalArgumentException("--checkpoint-interval-ms must be >= 10, got " + checkpointIntervalMs);
     }
@@ -119,10 +136,15 @@ final class RetrainCommand implements Callable<Integer> {
       env.setParallelism(1);
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       RetrainKafkaWiring.of(bootstrap).withTopics(clipsTopic, modelsTopic, statusTopic).withIds(groupId, groupId)
-          .job(settings).build(env);
+          .job(settings).signer(signer).trustedKeys(trust).build(env);
       JobID job = flink.submit(env, "vibstream retrain");
       out.printf("retrain job %s running on a local cluster against %s: clips from %s, releases to %s, decisions to "
           + "%s; Ctrl-C stops it%n", job, bootstrap, clipsTopic, modelsTopic, statusTopic);
+      out.println(signer == null ? "warning: no --signing-key, so the releases are unsigned (jobs started with "
+          + "--trusted-key refuse them)" : "releases signed by key " + signer.fingerprint());
+      if (signer != null && trust.isEmpty()) {
+        out.println("warning: no --trusted-key, so an unsigned release may become the parent of a signed one");
+      }
       out.flush();
       if (flink.awaitUntilShutdown(job, "vibstream-retrain-shutdown")) {
         return 0;

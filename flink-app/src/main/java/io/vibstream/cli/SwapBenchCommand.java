@@ -8,6 +8,8 @@ import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
 import io.vibstream.schemas.RetrainStatus;
@@ -131,6 +133,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     Latency latency;
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), KafkaWiring.MODELS)) {
+      ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: releases signed, both jobs trust it
       kafka.createTopic(KafkaWiring.FRAMES, Math.max(2, parallelism), false);
       kafka.createTopic(KafkaWiring.EVENTS, Math.max(2, parallelism), false);
       kafka.createTopic(KafkaWiring.MODELS, 1, true);
@@ -138,7 +141,7 @@ final class SwapBenchCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
       kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
       kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
-      registry.publish(release(models.get(0), 1));
+      registry.publish(release(models.get(0), 1, signer));
       List<String> names = new ArrayList<>();
       for (int i = 0; i < cameras; i++) {
         names.add("cam" + i);
@@ -148,9 +151,9 @@ final class SwapBenchCommand implements Callable<Integer> {
       List<Future<CameraPublisher.Stats>> running = new ArrayList<>();
       try (SwapObserver observer = new SwapObserver(kafka.bootstrapServers(), parallelism, names);
           LocalFlink flink = LocalFlink.start(parallelism + 1)) {
-        JobID job = submit(flink, kafka.bootstrapServers());
+        JobID job = submit(flink, kafka.bootstrapServers(), signer.trustedKeys());
         JobID retrain = TrainingLoad.submit(flink, kafka.bootstrapServers(), checkpointIntervalMs, retrainClips,
-            retrainEpochs);
+            retrainEpochs, signer);
         try {
           for (int i = 0; i < cameras; i++) {
             CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES, names.get(i));
@@ -174,7 +177,7 @@ final class SwapBenchCommand implements Callable<Integer> {
             long version = r + 1;
             int m = r % 2;
             long t0 = System.currentTimeMillis();
-            registry.publish(release(models.get(m), version));
+            registry.publish(release(models.get(m), version, signer));
             long published = System.currentTimeMillis() - t0;
             SwapObserver.Result result = observer.awaitSwap(version, t0, SWAP_TIMEOUT);
             Swap swap = new Swap(version, modelNames.get(m), published, result.subtaskMs(), result.visibleMs(),
@@ -267,18 +270,18 @@ final class SwapBenchCommand implements Callable<Integer> {
         latency.stream().mapToLong(Long::longValue).max().orElse(0));
   }
 
-  private JobID submit(LocalFlink flink, String bootstrap) throws Exception {
+  private JobID submit(LocalFlink flink, String bootstrap, TrustedKeys trust) throws Exception {
     StreamExecutionEnvironment env = flink.environment();
     env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
     ActionRecognitionJob.Config config = JobCommand.config(null, parallelism, 8, 20, stride)
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
     String id = "bench-swap-" + UUID.randomUUID();
-    KafkaWiring.of(bootstrap).withIds(id, id).job(config)
+    KafkaWiring.of(bootstrap).withIds(id, id).job(config).trustedKeys(trust)
         .backbone(new PipelineBenchCommand.PrecomputedFeatures(BACKBONE_ID, dimension)).build(env);
     return flink.submit(env, "bench swap");
   }
 
-  private static ModelRelease release(byte[] model, long version) {
-    return ModelsCommand.release(ModelArtifacts.fromBytes(model, "bench model").manifest(), model, version);
+  private static ModelRelease release(byte[] model, long version, ReleaseSigner signer) {
+    return ModelsCommand.release(ModelArtifacts.fromBytes(model, "bench model").manifest(), model, version, signer);
   }
 }

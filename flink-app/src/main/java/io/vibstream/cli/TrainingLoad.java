@@ -4,6 +4,7 @@ import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.job.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.LabeledClip;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +29,10 @@ final class TrainingLoad {
    * Submits the retrain job on {@code flink} against the project's topics: one training once
    * {@code clips} clips arrived, fine-tuning the current model for {@code epochs} epochs (then, from
    * a dense model, {@code epochs / 2} VIB epochs and {@code epochs / 2} with frozen masks), 20% of
-   * the clips held out.
+   * the clips held out; its releases are signed by {@code signer}, and only releases it signed are parents.
    */
-  static JobID submit(LocalFlink flink, String bootstrap, long checkpointIntervalMs, int clips, int epochs)
-      throws Exception {
+  static JobID submit(LocalFlink flink, String bootstrap, long checkpointIntervalMs, int clips, int epochs,
+      ReleaseSigner signer) throws Exception {
     StreamExecutionEnvironment env = flink.environment();
     env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
     Retrainer.Settings settings = Retrainer.Settings.defaults()
@@ -39,7 +40,8 @@ final class TrainingLoad {
         .withTriggers(clips, Duration.ZERO)
         .withRecipe(CandidateTraining.Recipe.defaults().withEpochs(epochs, epochs / 2, epochs / 2));
     String id = "bench-retrain-" + UUID.randomUUID();
-    RetrainKafkaWiring.of(bootstrap).withIds(id, id).job(settings).build(env);
+    RetrainKafkaWiring.of(bootstrap).withIds(id, id).job(settings).signer(signer)
+        .trustedKeys(signer.trustedKeys()).build(env);
     return flink.submit(env, "bench swap: retrain");
   }
 

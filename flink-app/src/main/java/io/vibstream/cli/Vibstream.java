@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         JobCommand.class,
         ModelsCommand.class,
+        KeysCommand.class,
         RetrainCommand.class,
         LabelCommand.class,
         DemoCommand.class,

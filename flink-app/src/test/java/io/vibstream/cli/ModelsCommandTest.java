@@ -1,15 +1,18 @@
 package io.vibstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.flink.functions.MeanColorExtractor;
+import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ModelRelease;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -91,6 +94,42 @@ class ModelsCommandTest {
     assertThat(v3.getArtifact()).isEqualTo(ByteBuffer.wrap(Files.readAllBytes(small)));
     assertThat(v3.getSha256()).isEqualTo(sha(small));
     assertThat(v3.getCreatedAt()).isAfter(records.get(0).value().getCreatedAt().minusMillis(1));
+  }
+
+  @Test
+  void publishAndRollbackSignWithTheSigningKeyForTheVersionTheyWrite(@TempDir Path dir) throws Exception {
+    String topic = topic();
+    Path small = model(dir, "small.vib", 3, new int[] {0, 2}, 91.25, "a");
+    Path large = model(dir, "large.vib", 6, new int[] {0, 1, 2, 3}, 88.5, "b");
+    assertThat(Cli.run("keys", "generate", "--out", dir.resolve("keys").toString()).exitCode()).isZero();
+    Path key = dir.resolve("keys").resolve("release.key");
+    TrustedKeys trust = TrustedKeys.load(List.of(dir.resolve("keys").resolve("release.pub")));
+    String fingerprint = trust.fingerprints().get(0);
+
+    Cli signed = Cli.run("models", "publish", small.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic",
+        topic, "--signing-key", key.toString());
+    assertThat(signed.exitCode()).as(signed.err()).isZero();
+    assertThat(signed.lastLine()).isEqualTo("signed by key " + fingerprint);
+    Cli unsigned = Cli.run("models", "publish", large.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic",
+        topic);
+    assertThat(unsigned.lastLine()).as(unsigned.err()).startsWith("unsigned: jobs started with --trusted-key refuse");
+    Cli rollback = Cli.run("models", "rollback", "--to", "1", "--bootstrap", kafka.bootstrapServers(), "--topic",
+        topic, "--signing-key", key.toString());
+    assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+    assertThat(rollback.out()).contains("signed by key " + fingerprint);
+    assertThat(rollback.lastLine()).isEqualTo("version=3");
+
+    List<ConsumerRecord<String, ModelRelease>> records = records(topic);
+    assertThat(records).hasSize(3);
+    ModelRelease v1 = records.get(0).value();
+    ModelRelease v3 = records.get(2).value();
+    assertThat(trust.verify(1, sha(small), v1.getSignature())).isEqualTo(fingerprint);
+    assertThat(ModelReleases.verify(v1, trust).artifact().manifest().hiddenSize()).isEqualTo(3);
+    assertThatThrownBy(() -> ModelReleases.verify(records.get(1).value(), trust))
+        .hasMessage("model release v2: unsigned release (only releases signed by key " + fingerprint.substring(0, 16)
+            + " are accepted)");
+    assertThat(v3.getSignature()).as("signed anew for version 3").isNotEqualTo(v1.getSignature());
+    assertThat(trust.verify(3, sha(small), v3.getSignature())).isEqualTo(fingerprint);
   }
 
   @Test

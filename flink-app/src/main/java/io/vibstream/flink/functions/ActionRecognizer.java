@@ -7,6 +7,7 @@ import io.vibstream.flink.records.ServingModel;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.runtime.LstmStream;
 import io.vibstream.model.pose.PersonBox;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.BoundingBox;
 import io.vibstream.schemas.LabelScore;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -42,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * person ({@link FeatureFrame#key()}, see <b>People</b> below); the broadcast input is the stream of
  * {@link ModelRelease}s.
  *
- * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, artifact,
- * backbone id and dimension, a version above the serving one, the serving clip length) and
- * stored in broadcast state; a refused release leaves the serving model in place. Every subtask
- * decides on every release and reports it: a {@link ModelStatus} on {@link #MODEL_STATUS}, a log
+ * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, a signature
+ * by one of the trusted keys if any are configured, artifact, backbone id and dimension, a version
+ * above the serving one, the serving clip length) and stored in broadcast state; a refused release
+ * leaves the serving model in place. Every subtask decides on every release and reports it: a {@link ModelStatus} on {@link #MODEL_STATUS}, a log
  * line and the counters {@code modelReleasesAccepted} / {@code modelReleasesRefused}. Until a
  * model serves, frames are dropped ({@code reason=no_model}) and no events are produced.
  *
@@ -135,6 +137,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   }
 
   private final Settings settings;
+  private final TrustedKeys trust;
 
   private transient MapState<Long, FeatureFrame> pending;
   private transient MapState<Integer, FeatureFrame> window;
@@ -154,8 +157,18 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
   private transient Histogram lstmMs;
   private transient Histogram latencyMs;
 
+  /** A recognizer that trusts no key in particular: it accepts unsigned releases. */
   public ActionRecognizer(Settings settings) {
+    this(settings, TrustedKeys.none());
+  }
+
+  /**
+   * A recognizer that accepts only releases signed by one of {@code trust}'s keys, or, if it is
+   * empty, unsigned releases too (nothing proves who published them).
+   */
+  public ActionRecognizer(Settings settings, TrustedKeys trust) {
     this.settings = settings;
+    this.trust = Objects.requireNonNull(trust, "trust");
   }
 
   @Override
@@ -206,7 +219,7 @@ public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String
         .setSubtask(subtask)
         .setTimestamp(Instant.ofEpochMilli(ctx.currentProcessingTime()));
     try {
-      ModelReleases.Verified v = ModelReleases.validate(release, settings.backbone(), currentVersion,
+      ModelReleases.Verified v = ModelReleases.validate(release, trust, settings.backbone(), currentVersion,
           current == null ? null : model(current));
       state.put(SERVING, new ServingModel(release.getVersion(), v.bytes()));
       serve(release.getVersion(), v.artifact());

@@ -6,6 +6,7 @@ import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.lstm.LstmParams;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ModelRelease;
 import java.time.Instant;
 import java.util.List;
@@ -61,9 +62,12 @@ final class CandidateRelease {
     return new ModelArtifact(manifest, model);
   }
 
-  /** A release of the artifact, as {@code vibstream models publish} writes one. */
-  static ModelRelease release(long version, byte[] bytes, long now) {
+  /**
+   * A release of the artifact, as {@code vibstream models publish} writes one: signed by
+   * {@code signer}, unsigned if it is null.
+   */
+  static ModelRelease release(long version, byte[] bytes, long now, ReleaseSigner signer) {
     ModelManifest m = ModelArtifacts.fromBytes(bytes, "candidate v" + version).manifest();
-    return ModelReleases.inline(version, bytes, m, Instant.ofEpochMilli(now));
+    return ModelReleases.inline(version, bytes, m, Instant.ofEpochMilli(now), signer);
   }
 }

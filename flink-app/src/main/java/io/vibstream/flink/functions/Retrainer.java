@@ -8,6 +8,8 @@ import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
@@ -59,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Parent.</b> The newest valid release seen (as the inference job serves the newest) is the
  * parent of the next candidate; every version seen counts towards the next candidate's version,
- * {@code max(seen, published) + 1}.
+ * {@code max(seen, published) + 1}. With trusted keys, a release is valid only if one of them
+ * signed it ({@link ModelReleases#verify(ModelRelease, TrustedKeys)}), so no unsigned model is
+ * fine-tuned into a signed one; the signing key's own public key is then trusted too, as the
+ * job's own releases come back from the models topic after a restart.
  *
  * <p><b>Triggers.</b> A retraining starts after {@code everyClips} new clips and at each
  * processing-time tick of {@code every} that follows new clips (0 switches either off), never
@@ -82,8 +87,8 @@ import org.slf4j.LoggerFactory;
  * {@code lstm_params}, {@code parent_lstm_params}, {@code compression_ratio} against the
  * uncompressed LSTM, {@code training_clips}, {@code validation_clips}, {@code training_ms}) and
  * lineage (parent version, the clips' arrival and capture-time range, beta, betaInput, training
- * settings), and becomes the parent. If the parent changed while the candidate trained, the
- * candidate is dropped ({@code SKIPPED}) and training starts again against the new parent.
+ * settings), signed by the job's signing key if it has one, and becomes the parent. If the parent
+ * changed while the candidate trained, the candidate is dropped ({@code SKIPPED}) and training starts again against the new parent.
  */
 public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, ModelRelease, RetrainStatus> {
   private static final long serialVersionUID = 1L;
@@ -166,6 +171,8 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
   }
 
   private final Settings settings;
+  private final ReleaseSigner signer;
+  private final TrustedKeys trust;
 
   private transient MapState<Long, TrainingClip> clips;
   private transient ValueState<RetrainCursor> cursor;
@@ -181,8 +188,20 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
   private transient Counter published;
   private transient Counter rejected;
 
+  /** A retrainer that publishes unsigned releases and takes any valid release as its parent. */
   public Retrainer(Settings settings) {
+    this(settings, null, TrustedKeys.none());
+  }
+
+  /**
+   * A retrainer that signs its releases with {@code signer} (null: unsigned) and takes as parents
+   * only releases signed by one of {@code trust}'s keys or by {@code signer} (unless {@code trust}
+   * is empty: then any valid release).
+   */
+  public Retrainer(Settings settings, ReleaseSigner signer, TrustedKeys trust) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.signer = signer;
+    this.trust = signer == null || trust.isEmpty() ? trust : trust.with(signer.publicKey());
   }
 
   @Override
@@ -266,7 +285,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
       return;
     }
     try {
-      ModelArtifact artifact = ModelReleases.artifact(release);
+      ModelArtifact artifact = ModelReleases.artifact(release, trust);
       ModelManifest.Backbone b = artifact.manifest().backbone();
       if (c.backboneId() != null && (!b.id().equals(c.backboneId()) || b.dimension() != c.dimension())) {
         LOG.warn("ignoring model v{}: it reads backbone {} (dimension {}), the clips come from {} (dimension {})",
@@ -408,7 +427,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
     if (why.isEmpty()) {
       long now = ctx.timerService().currentProcessingTime();
       byte[] bytes = ModelArtifacts.toBytes(CandidateRelease.artifact(version, candidate, a, now));
-      ctx.output(RELEASES, CandidateRelease.release(version, bytes, now));
+      ctx.output(RELEASES, CandidateRelease.release(version, bytes, now, signer));
       parent.update(new ParentModel(version, bytes));
       cursor.update(c.withMaxVersion(version));
       published.inc();

@@ -20,13 +20,16 @@ import io.vibstream.flink.records.FrameLimits;
 import io.vibstream.flink.records.PersonDetections;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonTracker;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -47,6 +50,8 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The action recognition topology, independent of where frames, models and events live (see
@@ -80,6 +85,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code dead-letter-sink}, {@code model-status-sink}.
  */
 public final class ActionRecognitionJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRecognitionJob.class);
   /** Backbone specs with this prefix select pose mode: {@code pose:lite}, {@code pose:full}. */
   public static final String POSE_PREFIX = "pose:";
 
@@ -207,6 +213,7 @@ public final class ActionRecognitionJob {
   private BackboneFactory backbone;
   private PoseEstimatorFactory pose;
   private PersonTracker.Settings tracking = PersonTracker.Settings.defaults();
+  private TrustedKeys trust = TrustedKeys.none();
 
   /**
    * A job reading and writing the given sources and sinks, with the backbone of
@@ -262,6 +269,15 @@ public final class ActionRecognitionJob {
     return this;
   }
 
+  /**
+   * Accepts only model releases signed by one of {@code keys} (default none: unsigned releases are
+   * accepted, which is insecure, see {@code docs/signed-releases.md}); returns this.
+   */
+  public ActionRecognitionJob trustedKeys(TrustedKeys keys) {
+    this.trust = Objects.requireNonNull(keys, "keys");
+    return this;
+  }
+
   /** Uses {@code factory} instead of the config's backbone spec (e.g. a test extractor); returns this. */
   public ActionRecognitionJob backbone(BackboneFactory factory) {
     this.backbone = Objects.requireNonNull(factory, "factory");
@@ -272,13 +288,19 @@ public final class ActionRecognitionJob {
   /**
    * Adds the topology to {@code env}. Opens the backbone once here to learn its id and
    * dimension (model releases are checked against them; every subtask's backbone must match); in
-   * pose mode releases must have been trained on {@link PersonFeatures}. Checkpointing is left to
-   * the caller.
+   * pose mode releases must have been trained on {@link PersonFeatures}. Logs a warning if no key
+   * is trusted. Checkpointing is left to the caller.
    */
   public Topology build(StreamExecutionEnvironment env) {
     boolean poseMode = pose != null;
     if (!poseMode && backbone == null) {
       throw new IllegalStateException("no backbone: set Config.backboneSpec or call backbone(factory)");
+    }
+    if (trust.isEmpty()) {
+      LOG.warn("no trusted release keys: the job accepts unsigned model releases from anyone who can write to "
+          + "the models topic (insecure; see docs/signed-releases.md)");
+    } else {
+      LOG.info("model releases are accepted only if signed by one of the {}", trust);
     }
     BackboneIdentity identity = poseMode ? new BackboneIdentity(PersonFeatures.ID, PersonFeatures.DIMENSION)
         : backbone.identity();
@@ -335,7 +357,7 @@ public final class ActionRecognitionJob {
     SingleOutputStreamOperator<ActionEvent> recognized = features
         .keyBy(key, Types.STRING)
         .connect(modelStream)
-        .process(new ActionRecognizer(settings), new AvroTypeInfo<>(ActionEvent.class))
+        .process(new ActionRecognizer(settings, trust), new AvroTypeInfo<>(ActionEvent.class))
         .name("recognize").uid("recognize");
     recognized.sinkTo(events).name("events-sink").uid("events-sink");
     DataStream<ModelStatus> status = recognized.getSideOutput(ActionRecognizer.MODEL_STATUS);
@@ -392,7 +414,9 @@ public final class ActionRecognitionJob {
    * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
    * {@code --max-frame-bytes} (0 = no limit), {@code --allowed-cameras} (comma-separated, none = every
    * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000),
-   * {@code --unaligned-checkpoints} (true or false, default false).
+   * {@code --unaligned-checkpoints} (true or false, default false), {@code --trusted-key} (public
+   * key files, comma-separated: only releases signed by one of them are accepted; none = unsigned
+   * releases are accepted too, insecure).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -423,7 +447,7 @@ public final class ActionRecognitionJob {
       throw new IllegalArgumentException("--unaligned-checkpoints must be true or false, got '" + unaligned + "'");
     }
     env.getCheckpointConfig().enableUnalignedCheckpoints(Boolean.parseBoolean(unaligned));
-    kafka.job(config).build(env);
+    kafka.job(config).trustedKeys(TrustedKeys.load(files(o.getOrDefault("trusted-key", "")))).build(env);
     env.execute("vibstream action recognition");
   }
 
@@ -442,6 +466,11 @@ public final class ActionRecognitionJob {
   public static Set<String> cameras(String list) {
     return Arrays.stream(list.split(",")).map(String::trim).filter(c -> !c.isEmpty())
         .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Comma-separated paths, blanks ignored. */
+  private static List<Path> files(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList();
   }
 
   private static String required(Map<String, String> o, String name) {

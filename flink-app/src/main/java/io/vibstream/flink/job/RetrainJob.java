@@ -3,6 +3,8 @@ package io.vibstream.flink.job;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.records.ClipDeadLetter;
 import io.vibstream.flink.records.ClipInput;
+import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainStatus;
 import java.util.Objects;
@@ -40,6 +42,8 @@ public final class RetrainJob {
   private final Sink<RetrainStatus> statuses;
   private final Sink<ClipDeadLetter> deadClips;
   private final Retrainer.Settings settings;
+  private ReleaseSigner signer;
+  private TrustedKeys trust = TrustedKeys.none();
 
   /**
    * A job reading and writing the given sources and sinks; {@code deadClips} receives every clip
@@ -55,6 +59,21 @@ public final class RetrainJob {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /** Signs the releases of published candidates with {@code releaseSigner}, or not if null (default); returns this. */
+  public RetrainJob signer(ReleaseSigner releaseSigner) {
+    this.signer = releaseSigner;
+    return this;
+  }
+
+  /**
+   * Takes as parents only releases signed by one of {@code keys} or by the job's own signer
+   * (default none: any valid release); returns this.
+   */
+  public RetrainJob trustedKeys(TrustedKeys keys) {
+    this.trust = Objects.requireNonNull(keys, "keys");
+    return this;
+  }
+
   /** Adds the topology to {@code env} with parallelism 1; returns the statuses. */
   public DataStream<RetrainStatus> build(StreamExecutionEnvironment env) {
     DataStream<ClipInput> clipStream = env
@@ -66,7 +85,7 @@ public final class RetrainJob {
     SingleOutputStreamOperator<RetrainStatus> decided = clipStream
         .keyBy(clip -> Retrainer.KEY, Types.STRING)
         .connect(modelStream.keyBy(release -> Retrainer.KEY, Types.STRING))
-        .process(new Retrainer(settings), new AvroTypeInfo<>(RetrainStatus.class))
+        .process(new Retrainer(settings, signer, trust), new AvroTypeInfo<>(RetrainStatus.class))
         .setParallelism(1).name("retrain").uid("retrain");
     decided.getSideOutput(Retrainer.RELEASES).sinkTo(releases).setParallelism(1).name("releases-sink")
         .uid("releases-sink");

@@ -1,6 +1,7 @@
 package io.vibstream.flink.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.ClipInput;
@@ -13,6 +14,7 @@ import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.runtime.VectorLstmRuntime;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
@@ -55,7 +57,12 @@ class RetrainerTest {
 
   private static KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> unopened(
       Retrainer.Settings settings) throws Exception {
-    return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new Retrainer(settings)),
+    return unopened(new Retrainer(settings));
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> unopened(
+      Retrainer retrainer) throws Exception {
+    return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(retrainer),
         clip -> Retrainer.KEY, release -> Retrainer.KEY, Types.STRING);
   }
 
@@ -245,6 +252,33 @@ class RetrainerTest {
         }
         assertThat(named).isGreaterThanOrEqualTo(27);
       }
+    }
+  }
+
+  @Test
+  void signsItsReleasesAndTakesOnlyReleasesOfATrustedKeyAsParents() throws Exception {
+    ReleaseSigner owner = ReleaseSigner.generate();
+    ReleaseSigner job = ReleaseSigner.generate();
+    byte[] trusted = TrendClips.knownModelBytes(3, 16, 5);
+    ModelRelease v3 = release(3, trusted);
+    v3.setSignature(ModelReleases.signature(owner, 3, v3.getSha256()));
+    try (var h = unopened(new Retrainer(SETTINGS.withGate(100.0, 0), job, owner.trustedKeys()))) {
+      h.setProcessingTime(NOW);
+      h.open();
+      h.processElement2(new StreamRecord<>(v3));
+      h.processElement2(new StreamRecord<>(release(5, TrendClips.knownModelBytes(5, 16, 6)))); // unsigned
+      feed(h, TrendClips.clips(ALL, 30, 0, 15));
+
+      RetrainStatus status = await(h, 1).get(0);
+      assertThat(status.getDecision()).as(status.getReason()).isEqualTo(RetrainDecision.PUBLISHED);
+      assertThat(status.getParentVersion()).as("the unsigned v5 is no parent").isEqualTo(3);
+      assertThat(status.getVersion()).as("but its version is taken").isEqualTo(6);
+      ModelRelease published = releases(h).get(0);
+      BackboneIdentity backbone = new BackboneIdentity(TrendClips.BACKBONE, TrendClips.DIMENSION);
+      assertThat(ModelReleases.validate(published, job.trustedKeys(), backbone, 5, null).artifact().manifest()
+          .version()).isEqualTo(6);
+      assertThatThrownBy(() -> ModelReleases.validate(published, owner.trustedKeys(), backbone, 5, null))
+          .hasMessageContaining("signature not by a trusted key: signed by key " + job.fingerprint().substring(0, 16));
     }
   }
 
