@@ -11,6 +11,7 @@ import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.job.LocalFlink;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import java.io.PrintWriter;
@@ -151,9 +152,11 @@ final class SoakCommand implements Callable<Integer> {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       String group = "soak-" + UUID.randomUUID();
-      KafkaWiring.of(kafka.bootstrapServers()).withIds(group, group).job(config).build(env);
+      ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the job trusts it
+      KafkaWiring.of(kafka.bootstrapServers()).withIds(group, group).job(config).trustedKeys(signer.trustedKeys())
+          .build(env);
       JobID job = flink.submit(env, "vibstream soak");
-      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null);
+      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
       SoakLag lag = new SoakLag(admin, group, KafkaWiring.FRAMES);
       out.printf(Locale.ROOT, "soak: %d %s cameras at %.1f fps for %s, model %s (clip %d, stride %d), job %s%n",
           cameras, video == null ? "synthetic" : video.getFileName() + " replay", fps, duration, modelFile,
