@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,6 +46,9 @@ public final class CameraCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers, HOST:PORT[,...].")
   String bootstrap;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--fps", description = "Publish at most N frames per second of video (default: every frame).")
   double fps;
@@ -97,7 +101,7 @@ public final class CameraCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (VideoSource source = videoSources().open(url, options);
         CameraPublisher publisher = new CameraPublisher(
-            new KafkaProducer<>(CameraPublisher.producerConfig(bootstrap), new StringSerializer(),
+            new KafkaProducer<>(CameraPublisher.producerConfig(bootstrap, kafka.config), new StringSerializer(),
                 new AvroSerializer<Frame>()),
             topic, cameraId, ImageEncoder.jpeg(encoder, quality))) {
       publisher.maxFps(fps).realtime(realtime).connectTimeout(Duration.ofMillis(kafkaTimeoutMs));

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +34,9 @@ final class JobCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
   String bootstrap;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--backbone", required = true, paramLabel = "SPEC", description = "builtin:FILE, MODEL.pt or MODEL.onnx")
   String backbone;
@@ -99,7 +103,8 @@ final class JobCommand implements Callable<Integer> {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       env.getCheckpointConfig().enableUnalignedCheckpoints(unalignedCheckpoints);
-      KafkaWiring.of(bootstrap).withIds(groupId, groupId).job(config).trustedKeys(trust).build(env);
+      KafkaWiring.of(bootstrap).withClient(kafka.config).withIds(groupId, groupId).job(config).trustedKeys(trust)
+          .build(env);
       JobID job = flink.submit(env, "vibstream action recognition");
       out.printf("job %s running on a local cluster (parallelism %d, %s state) against %s; Ctrl-C stops it%n", job,
           parallelism, stateBackend, bootstrap);

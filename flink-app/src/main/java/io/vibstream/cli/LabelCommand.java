@@ -4,6 +4,7 @@ import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.video.VideoFiles;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.DecodeFunction;
@@ -45,6 +46,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,6 +83,9 @@ final class LabelCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (required, except with --list-tracks)")
   String bootstrap;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--label", paramLabel = "ACTION",
       description = "the action shown (required with --video); with --features-dir, publish only the clips labelled ACTION")
@@ -160,8 +165,8 @@ final class LabelCommand implements Callable<Integer> {
     }
     List<LabeledClip> clips = person ? List.of(fromTrack())
         : video != null ? fromVideo(from) : fromFeatures(featuresDir, from);
-    KafkaTopics.requireExisting(bootstrap, topic);
-    publish(bootstrap, topic, clips);
+    KafkaTopics.requireExisting(bootstrap, kafka.config, topic);
+    publish(bootstrap, kafka.config, topic, clips);
     Map<String, Integer> byLabel = new TreeMap<>();
     clips.forEach(c -> byLabel.merge(c.getLabel(), 1, Integer::sum));
     PrintWriter out = spec.commandLine().getOut();
@@ -367,13 +372,14 @@ final class LabelCommand implements Callable<Integer> {
   }
 
   /** Publishes {@code clips} keyed by camera id (idempotent, acks=all) and waits until every one is written. */
-  static void publish(String bootstrap, String topic, List<LabeledClip> clips) throws Exception {
-    Map<String, Object> config = Map.of(
+  static void publish(String bootstrap, KafkaClientConfig client, String topic, List<LabeledClip> clips)
+      throws Exception {
+    Map<String, Object> config = client.merge(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000));
     try (KafkaProducer<String, LabeledClip> producer = new KafkaProducer<>(config, new StringSerializer(),
         new AvroSerializer<>())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.schemas.ModelRelease;
@@ -52,11 +53,18 @@ final class ModelRegistry implements AutoCloseable {
   }
 
   private final String bootstrap;
+  private final KafkaClientConfig client;
   private final String topic;
   private KafkaProducer<String, ModelRelease> producer;
 
   ModelRegistry(String bootstrap, String topic) {
+    this(bootstrap, KafkaClientConfig.NONE, topic);
+  }
+
+  /** The registry on {@code topic}, its clients with {@code client}'s TLS and SASL settings. */
+  ModelRegistry(String bootstrap, KafkaClientConfig client, String topic) {
     this.bootstrap = bootstrap;
+    this.client = client;
     this.topic = topic;
   }
 
@@ -66,12 +74,12 @@ final class ModelRegistry implements AutoCloseable {
 
   /** Every committed record of the topic from its beginning (read_committed), each checked. */
   List<Entry> history() {
-    Map<String, Object> config = Map.of(
+    Map<String, Object> config = client.merge(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.GROUP_ID_CONFIG, "vibstream-models-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
     AvroDeserializer<ModelRelease> values = new AvroDeserializer<>(ModelRelease.class);
     List<Entry> entries = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
@@ -113,10 +121,10 @@ final class ModelRegistry implements AutoCloseable {
    * would otherwise be missing from the list.
    */
   private Map<TopicPartition, Long> settledEnd(KafkaConsumer<?, ?> committed, List<TopicPartition> partitions) {
-    Map<String, Object> config = Map.of(
+    Map<String, Object> config = client.merge(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
     Map<TopicPartition, Long> written;
     try (KafkaConsumer<byte[], byte[]> all = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
@@ -174,13 +182,13 @@ final class ModelRegistry implements AutoCloseable {
   /** Publishes {@code release} under its version key in one transaction (idempotent, acks=all). */
   void publish(ModelRelease release) throws Exception {
     if (producer == null) {
-      producer = new KafkaProducer<>(Map.of(
+      producer = new KafkaProducer<>(client.merge(Map.of(
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
           ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
           ProducerConfig.ACKS_CONFIG, "all",
           ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vibstream-models-publish-" + UUID.randomUUID(),
           ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-          ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis() * 2), new StringSerializer(),
+          ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis() * 2)), new StringSerializer(),
           new AvroSerializer<>());
       producer.initTransactions();
     }

@@ -49,8 +49,11 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--topic", description = "models topic (default: ${DEFAULT-VALUE})")
     String topic = KafkaWiring.MODELS;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     ModelRegistry registry() {
-      return new ModelRegistry(bootstrap, topic);
+      return new ModelRegistry(bootstrap, kafka.config, topic);
     }
 
     /** Runs {@code call} on a registry of this topic, closed afterwards. */

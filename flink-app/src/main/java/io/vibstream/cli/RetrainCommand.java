@@ -17,6 +17,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +38,9 @@ final class RetrainCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
   String bootstrap;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--every-clips", paramLabel = "N", description = "retrain after N new clips, 0 = never (default: ${DEFAULT-VALUE})")
   int everyClips = 100;
@@ -129,14 +133,14 @@ final class RetrainCommand implements Callable<Integer> {
     if (checkpointIntervalMs < 10) {
       throw new IllegalArgumentException("--checkpoint-interval-ms must be >= 10, got " + checkpointIntervalMs);
     }
-    KafkaTopics.requireExisting(bootstrap, clipsTopic, modelsTopic, statusTopic);
+    KafkaTopics.requireExisting(bootstrap, kafka.config, clipsTopic, modelsTopic, statusTopic);
     PrintWriter out = spec.commandLine().getOut();
     try (LocalFlink flink = LocalFlink.start(1)) {
       StreamExecutionEnvironment env = flink.environment();
       env.setParallelism(1);
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
-      RetrainKafkaWiring.of(bootstrap).withTopics(clipsTopic, modelsTopic, statusTopic).withIds(groupId, groupId)
-          .job(settings).signer(signer).trustedKeys(trust).build(env);
+      RetrainKafkaWiring.of(bootstrap).withClient(kafka.config).withTopics(clipsTopic, modelsTopic, statusTopic)
+          .withIds(groupId, groupId).job(settings).signer(signer).trustedKeys(trust).build(env);
       JobID job = flink.submit(env, "vibstream retrain");
       out.printf("retrain job %s running on a local cluster against %s: clips from %s, releases to %s, decisions to "
           + "%s; Ctrl-C stops it%n", job, bootstrap, clipsTopic, modelsTopic, statusTopic);

@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
@@ -237,7 +238,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     long idleFrom = System.currentTimeMillis();
     observer.drain(latencyWindow);
     long idleTo = System.currentTimeMillis();
-    LabelCommand.publish(bootstrap, RetrainKafkaWiring.TRAINING_CLIPS,
+    LabelCommand.publish(bootstrap, KafkaClientConfig.NONE, RetrainKafkaWiring.TRAINING_CLIPS,
         TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3));
     RetrainStatus decision = observer.awaitRetrain(RETRAIN_TIMEOUT);
     if (decision.getDecision() != RetrainDecision.PUBLISHED && decision.getDecision() != RetrainDecision.REJECTED) {

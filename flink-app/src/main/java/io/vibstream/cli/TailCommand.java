@@ -19,10 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
@@ -39,6 +39,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -84,6 +85,9 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
   String bootstrap;
 
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
+
   @Option(names = "--max", paramLabel = "N", description = "stop after N records (default: follow until Ctrl-C)")
   Long max;
 
@@ -101,7 +105,7 @@ final class TailCommand implements Callable<Integer> {
     if (max != null && max < 1) {
       throw new IllegalArgumentException("--max must be >= 1, got " + max);
     }
-    Properties props = new Properties();
+    Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "vibstream-tail-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -112,8 +116,8 @@ final class TailCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     long printed = 0;
     AvroDeserializer<SpecificRecord> values = deserializer(recordType);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.config.merge(props),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> partitions;
       try {
         partitions = consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs));

@@ -1,6 +1,7 @@
 package io.vibstream.connectors.camera;
 
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.connectors.video.VideoSource;
 import io.vibstream.schemas.Frame;
@@ -78,18 +79,31 @@ public final class CameraPublisher implements AutoCloseable {
 
   /** A publisher with its own producer ({@link #producerConfig}) and the default JPEG encoder at quality 80. */
   public static CameraPublisher create(String bootstrapServers, String topic, String cameraId) {
-    KafkaProducer<String, Frame> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
+    return create(bootstrapServers, KafkaClientConfig.NONE, topic, cameraId);
+  }
+
+  /** As {@link #create(String, String, String)}, the producer with {@code client}'s TLS and SASL settings. */
+  public static CameraPublisher create(String bootstrapServers, KafkaClientConfig client, String topic,
+      String cameraId) {
+    KafkaProducer<String, Frame> producer = new KafkaProducer<>(producerConfig(bootstrapServers, client),
         new StringSerializer(), new AvroSerializer<>());
     return new CameraPublisher(producer, topic, cameraId, ImageEncoder.defaultJpeg(80));
+  }
+
+  /** {@link #producerConfig(String, KafkaClientConfig)} of a plaintext, unauthenticated producer. */
+  public static Map<String, Object> producerConfig(String bootstrapServers) {
+    return producerConfig(bootstrapServers, KafkaClientConfig.NONE);
   }
 
   /**
    * Producer settings for real-time frames: acks=1, linger 5 ms, {@code max.block.ms} 50
    * (a full buffer drops instead of blocking), 8 MB buffer, frames older than 5 s
-   * ({@code delivery.timeout.ms}) dropped. Modify the returned map to taste.
+   * ({@code delivery.timeout.ms}) dropped, not idempotent (no cluster or transactional rights
+   * needed: WRITE on the topic is enough), plus {@code client}'s TLS and SASL settings. Modify the
+   * returned map to taste.
    */
-  public static Map<String, Object> producerConfig(String bootstrapServers) {
-    Map<String, Object> config = new HashMap<>();
+  public static Map<String, Object> producerConfig(String bootstrapServers, KafkaClientConfig client) {
+    Map<String, Object> config = new HashMap<>(client.settings());
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "1");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);

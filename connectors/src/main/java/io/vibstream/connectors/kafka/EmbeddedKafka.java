@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
@@ -34,6 +38,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  * and the transaction state log is set up for one broker (RF 1, min ISR 1), so transactional
  * producers and {@code read_committed} consumers work. The log directory is formatted with
  * {@link Formatter} first. Start-up takes a few seconds.
+ *
+ * <p>{@link #startSecured} starts it with {@link Security}: TLS and SASL on every listener and an
+ * ACL authorizer, so that tests can check what the project's clients need and what is refused.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -49,17 +56,88 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Largest record the broker accepts ({@code message.max.bytes}): model releases carry their artifact. */
   public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+  /** The broker's own SASL user, a super user: the only principal with rights before ACLs are added. */
+  public static final String BROKER_USER = "broker";
+
+  /**
+   * TLS and SASL for a broker: the client listener is SASL_SSL with SCRAM-SHA-512 (users and their
+   * passwords are added through the Admin API, {@code alterUserScramCredentials}); the broker
+   * authenticates to itself on it (transaction markers) as {@link #BROKER_USER}, whose SCRAM
+   * credential is written into the log directory when it is formatted, as {@code kafka-storage
+   * format --add-scram} does. The controller listener is SASL_SSL with PLAIN and the same user
+   * (KRaft cannot check SCRAM before the metadata that holds the credentials is read). Authorization
+   * is Kafka's {@code StandardAuthorizer}, with {@link #BROKER_USER} the only super user; without a
+   * matching ACL everything is denied. The key store holds the broker's key and a certificate for
+   * 127.0.0.1 (clients verify the host name), the trust store its issuer; both PKCS12.
+   *
+   * @param brokerPassword the broker user's password (letters, digits, {@code . _ ~ -}; a log
+   *     directory formatted with one needs the same one again)
+   */
+  public record Security(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+      String brokerPassword) {
+    public Security {
+      Objects.requireNonNull(keyStore, "keyStore");
+      Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+      Objects.requireNonNull(trustStore, "trustStore");
+      Objects.requireNonNull(trustStorePassword, "trustStorePassword");
+      if (brokerPassword == null || !brokerPassword.matches("[A-Za-z0-9._~-]{8,}")) {
+        throw new IllegalArgumentException("brokerPassword: at least 8 letters, digits or . _ ~ -");
+      }
+    }
+
+    private void addBrokerProperties(Properties p) {
+      addTrust(p::put);
+      p.put("ssl.keystore.location", keyStore.toAbsolutePath().toString());
+      p.put("ssl.keystore.type", "PKCS12");
+      p.put("ssl.keystore.password", keyStorePassword);
+      p.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", SCRAM);
+      p.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+      p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas("scram.ScramLoginModule", ""));
+      p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+      p.put("sasl.mechanism.controller.protocol", "PLAIN");
+      p.put("listener.name.controller.plain.sasl.jaas.config",
+          jaas("plain.PlainLoginModule", " user_" + BROKER_USER + "=\"" + brokerPassword + "\""));
+      p.put("authorizer.class.name", StandardAuthorizer.class.getName());
+      p.put("super.users", "User:" + BROKER_USER);
+    }
+
+    /** The client settings of the broker's own user (the super user). */
+    private Map<String, Object> superUserSettings() {
+      Map<String, Object> settings = new HashMap<>();
+      addTrust(settings::put);
+      settings.put("security.protocol", "SASL_SSL");
+      settings.put("sasl.mechanism", SCRAM);
+      settings.put("sasl.jaas.config", jaas("scram.ScramLoginModule", ""));
+      return settings;
+    }
+
+    private void addTrust(BiConsumer<String, String> put) {
+      put.accept("ssl.truststore.location", trustStore.toAbsolutePath().toString());
+      put.accept("ssl.truststore.type", "PKCS12");
+      put.accept("ssl.truststore.password", trustStorePassword);
+    }
+
+    private String jaas(String module, String extra) {
+      return "org.apache.kafka.common.security." + module + " required username=\"" + BROKER_USER
+          + "\" password=\"" + brokerPassword + "\"" + extra + ";";
+    }
+  }
+
+  private static final String SCRAM = "SCRAM-SHA-512";
+
   private final KafkaRaftServer server;
   private final Path logDir;
   private final boolean deleteLogDir;
   private final int port;
+  private final Security security;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDir, int port) {
+  private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDir, int port, Security security) {
     this.server = server;
     this.logDir = logDir;
     this.deleteLogDir = deleteLogDir;
     this.port = port;
+    this.security = security;
   }
 
   /** Starts a broker on a free port with a temporary log directory (deleted on close). */
@@ -75,17 +153,26 @@ public final class EmbeddedKafka implements AutoCloseable {
    *     deleted on close
    */
   public static EmbeddedKafka start(int port, Path logDir) throws IOException {
+    return start(port, logDir, null);
+  }
+
+  /** Starts a broker with TLS, SASL and ACLs ({@link Security}) on a free port with a temporary log directory. */
+  public static EmbeddedKafka startSecured(Security security) throws IOException {
+    return start(0, null, Objects.requireNonNull(security, "security"));
+  }
+
+  private static EmbeddedKafka start(int port, Path logDir, Security security) throws IOException {
     boolean temporary = logDir == null;
     Path dir = temporary ? Files.createTempDirectory("vibstream-kafka-") : Files.createDirectories(logDir);
     try {
       int clientPort = port > 0 ? port : freePort();
       int controllerPort = freePort();
-      KafkaConfig config = new KafkaConfig(brokerProperties(dir, clientPort, controllerPort), false);
+      KafkaConfig config = new KafkaConfig(brokerProperties(dir, clientPort, controllerPort, security), false);
       if (!Files.exists(dir.resolve("meta.properties"))) {
-        format(config, dir);
+        format(config, dir, security);
       }
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-      EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, clientPort);
+      EmbeddedKafka kafka = new EmbeddedKafka(server, dir, temporary, clientPort, security);
       try {
         server.startup();
         kafka.awaitReady();
@@ -102,16 +189,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static Properties brokerProperties(Path dir, int clientPort, int controllerPort) {
+  private static Properties brokerProperties(Path dir, int clientPort, int controllerPort, Security security) {
+    String protocol = security == null ? "PLAINTEXT" : "SASL_SSL";
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+    p.put("listeners", protocol + "://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", protocol + "://" + HOST + ":" + clientPort);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", protocol);
+    p.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:" + protocol);
+    if (security != null) {
+      security.addBrokerProperties(p);
+    }
     p.put("log.dirs", dir.toAbsolutePath().toString());
     p.put("num.partitions", "1");
     // Model releases carry their artifact inline: allow records up to 16 MiB (the producers' limit).
@@ -134,7 +225,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  private static void format(KafkaConfig config, Path dir) throws IOException {
+  private static void format(KafkaConfig config, Path dir, Security security) throws IOException {
     Formatter formatter = new Formatter()
         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
         .setClusterId(Uuid.randomUuid().toString())
@@ -143,6 +234,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setMetadataLogDirectory(dir.toAbsolutePath().toString())
         .setDirectories(List.of(dir.toAbsolutePath().toString()))
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+    if (security != null) {
+      formatter.setScramArguments(
+          List.of(SCRAM + "=[name=" + BROKER_USER + ",password=" + security.brokerPassword() + "]"));
+    }
     try {
       formatter.run();
     } catch (Exception e) {
@@ -186,12 +281,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     return logDir;
   }
 
-  /** An admin client of this broker; the caller closes it. */
+  /** An admin client of this broker (with {@link Security}: as {@link #BROKER_USER}); the caller closes it. */
   public Admin admin() {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    Map<String, Object> config = new HashMap<>(security == null ? Map.of() : security.superUserSettings());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+    return Admin.create(config);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.BackboneFactory;
 import io.vibstream.flink.functions.BackboneOperator;
@@ -416,7 +417,10 @@ public final class ActionRecognitionJob {
    * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000),
    * {@code --unaligned-checkpoints} (true or false, default false), {@code --trusted-key} (public
    * key files, comma-separated: only releases signed by one of them are accepted; none = unsigned
-   * releases are accepted too, insecure).
+   * releases are accepted too, insecure), {@code --kafka-config} (a properties file of TLS and SASL
+   * settings, {@link KafkaClientConfig}; read where this main runs, its values travel to the
+   * TaskManagers in the job graph, and the key and trust stores it names must exist at the same
+   * paths on every TaskManager).
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
@@ -426,7 +430,9 @@ public final class ActionRecognitionJob {
             o.getOrDefault("dead-letter-topic", KafkaWiring.DEAD_LETTERS))
         .withModelStatusTopic(o.getOrDefault("model-status-topic", KafkaWiring.MODEL_STATUS))
         .withIds(o.getOrDefault("group-id", "vibstream-actions"),
-            o.getOrDefault("transactional-id-prefix", "vibstream-actions"));
+            o.getOrDefault("transactional-id-prefix", "vibstream-actions"))
+        .withClient(o.containsKey("kafka-config") ? KafkaClientConfig.load(Path.of(o.get("kafka-config")))
+            : KafkaClientConfig.NONE);
     Config config = Config.defaults(required(o, "backbone"))
         .withParallelism(Integer.parseInt(o.getOrDefault("parallelism", "0")))
         .withBatching(Integer.parseInt(o.getOrDefault("max-batch", "16")),

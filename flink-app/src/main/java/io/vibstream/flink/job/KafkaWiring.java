@@ -2,6 +2,7 @@ package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.kafka.UnknownSchemaVersionException;
 import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.records.DeadLetter;
@@ -20,7 +21,9 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -62,9 +65,13 @@ import org.slf4j.LoggerFactory;
  * @param modelStatusTopic {@link ModelStatus} out, one per subtask and release, keyed {@code vVERSION}
  * @param groupId consumer group of the frames source ({@code GROUP-models} for the models)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
+ * @param client TLS and SASL settings of every source and sink ({@code --kafka-config}); they travel
+ *     to the TaskManagers as strings in the sources' and sinks' properties, so the files they name
+ *     (key and trust stores) must exist at the same paths there
  */
 public record KafkaWiring(String bootstrapServers, String framesTopic, String modelsTopic, String eventsTopic,
-    String deadLetterTopic, String modelStatusTopic, String groupId, String transactionalIdPrefix) {
+    String deadLetterTopic, String modelStatusTopic, String groupId, String transactionalIdPrefix,
+    KafkaClientConfig client) {
   public static final String FRAMES = "frames";
   public static final String MODELS = "models";
   public static final String EVENTS = "events";
@@ -94,27 +101,34 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
     Objects.requireNonNull(modelStatusTopic, "modelStatusTopic");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+    Objects.requireNonNull(client, "client");
   }
 
-  /** The default topics, group {@code vibstream-actions} and the same transactional id prefix. */
+  /** The default topics, group {@code vibstream-actions} and the same transactional id prefix, plaintext. */
   public static KafkaWiring of(String bootstrapServers) {
     return new KafkaWiring(bootstrapServers, FRAMES, MODELS, EVENTS, DEAD_LETTERS, MODEL_STATUS,
-        "vibstream-actions", "vibstream-actions");
+        "vibstream-actions", "vibstream-actions", KafkaClientConfig.NONE);
   }
 
   public KafkaWiring withTopics(String frames, String models, String events, String deadLetters) {
     return new KafkaWiring(bootstrapServers, frames, models, events, deadLetters, modelStatusTopic, groupId,
-        transactionalIdPrefix);
+        transactionalIdPrefix, client);
   }
 
   public KafkaWiring withModelStatusTopic(String topic) {
     return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic, topic, groupId,
-        transactionalIdPrefix);
+        transactionalIdPrefix, client);
   }
 
   public KafkaWiring withIds(String group, String transactionalPrefix) {
     return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic,
-        modelStatusTopic, group, transactionalPrefix);
+        modelStatusTopic, group, transactionalPrefix, client);
+  }
+
+  /** The same wiring with these TLS and SASL settings on every source and sink. */
+  public KafkaWiring withClient(KafkaClientConfig settings) {
+    return new KafkaWiring(bootstrapServers, framesTopic, modelsTopic, eventsTopic, deadLetterTopic,
+        modelStatusTopic, groupId, transactionalIdPrefix, settings);
   }
 
   /** The job wired to these topics. */
@@ -124,7 +138,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSource<FrameInput> frameSource() {
-    return KafkaSource.<FrameInput>builder()
+    return secured(KafkaSource.<FrameInput>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setTopics(framesTopic)
         .setGroupId(groupId)
@@ -134,12 +148,13 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSource<ModelRelease> modelSource() {
-    return modelSource(bootstrapServers, modelsTopic, groupId + "-models");
+    return modelSource(bootstrapServers, client, modelsTopic, groupId + "-models");
   }
 
   /** The model releases of {@code topic} from its earliest offset (both jobs read the whole history). */
-  static KafkaSource<ModelRelease> modelSource(String bootstrapServers, String topic, String groupId) {
-    return KafkaSource.<ModelRelease>builder()
+  static KafkaSource<ModelRelease> modelSource(String bootstrapServers, KafkaClientConfig client, String topic,
+      String groupId) {
+    return secured(KafkaSource.<ModelRelease>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setTopics(topic)
         .setGroupId(groupId)
@@ -149,7 +164,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSink<ActionEvent> eventSink() {
-    return KafkaSink.<ActionEvent>builder()
+    return secured(KafkaSink.<ActionEvent>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new EventRecords(eventsTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -159,7 +174,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSink<DeadLetter> deadLetterSink() {
-    return KafkaSink.<DeadLetter>builder()
+    return secured(KafkaSink.<DeadLetter>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new DeadLetterRecords(deadLetterTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -169,13 +184,25 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   public KafkaSink<ModelStatus> modelStatusSink() {
-    return KafkaSink.<ModelStatus>builder()
+    return secured(KafkaSink.<ModelStatus>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new ModelStatusRecords(modelStatusTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(transactionalIdPrefix + "-model-status")
         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
+  }
+
+  /** {@code source} with {@code client}'s settings as Kafka properties. */
+  static <T> KafkaSourceBuilder<T> secured(KafkaSourceBuilder<T> source, KafkaClientConfig client) {
+    client.settings().forEach(source::setProperty);
+    return source;
+  }
+
+  /** {@code sink} with {@code client}'s settings as Kafka producer properties. */
+  static <T> KafkaSinkBuilder<T> secured(KafkaSinkBuilder<T> sink, KafkaClientConfig client) {
+    client.settings().forEach(sink::setProperty);
+    return sink;
   }
 
   /** Values in the project's Avro wire format; undecodable records are skipped. */

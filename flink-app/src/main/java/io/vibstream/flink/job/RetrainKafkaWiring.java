@@ -1,6 +1,7 @@
 package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.records.ClipDeadLetter;
 import io.vibstream.flink.records.ClipInput;
@@ -40,9 +41,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param deadClipsTopic clips the retrainer cannot use, the original bytes with their reason and origin in headers
  * @param groupId consumer group of the clips ({@code GROUP-models} for the models)
  * @param transactionalIdPrefix prefix of the sinks' transactional ids, unique per job
+ * @param client TLS and SASL settings of every source and sink, as in {@link KafkaWiring}
  */
 public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, String modelsTopic, String statusTopic,
-    String deadClipsTopic, String groupId, String transactionalIdPrefix) {
+    String deadClipsTopic, String groupId, String transactionalIdPrefix, KafkaClientConfig client) {
   public static final String TRAINING_CLIPS = "training-clips";
   public static final String DEAD_CLIPS = "training-clips-dead-letter";
   public static final String RETRAIN_STATUS = "retrain-status";
@@ -56,27 +58,34 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
     Objects.requireNonNull(deadClipsTopic, "deadClipsTopic");
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+    Objects.requireNonNull(client, "client");
   }
 
-  /** The default topics, group {@code vibstream-retrain} and the same transactional id prefix. */
+  /** The default topics, group {@code vibstream-retrain} and the same transactional id prefix, plaintext. */
   public static RetrainKafkaWiring of(String bootstrapServers) {
     return new RetrainKafkaWiring(bootstrapServers, TRAINING_CLIPS, KafkaWiring.MODELS, RETRAIN_STATUS, DEAD_CLIPS,
-        "vibstream-retrain", "vibstream-retrain");
+        "vibstream-retrain", "vibstream-retrain", KafkaClientConfig.NONE);
   }
 
   public RetrainKafkaWiring withTopics(String clips, String models, String status) {
     return new RetrainKafkaWiring(bootstrapServers, clips, models, status, deadClipsTopic, groupId,
-        transactionalIdPrefix);
+        transactionalIdPrefix, client);
   }
 
   public RetrainKafkaWiring withDeadClipsTopic(String topic) {
     return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, topic, groupId,
-        transactionalIdPrefix);
+        transactionalIdPrefix, client);
   }
 
   public RetrainKafkaWiring withIds(String group, String transactionalPrefix) {
     return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, deadClipsTopic, group,
-        transactionalPrefix);
+        transactionalPrefix, client);
+  }
+
+  /** The same wiring with these TLS and SASL settings on every source and sink. */
+  public RetrainKafkaWiring withClient(KafkaClientConfig settings) {
+    return new RetrainKafkaWiring(bootstrapServers, clipsTopic, modelsTopic, statusTopic, deadClipsTopic, groupId,
+        transactionalIdPrefix, settings);
   }
 
   /** The job wired to these topics. */
@@ -85,7 +94,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   public KafkaSource<ClipInput> clipSource() {
-    return KafkaSource.<ClipInput>builder()
+    return KafkaWiring.secured(KafkaSource.<ClipInput>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setTopics(clipsTopic)
         .setGroupId(groupId)
@@ -96,7 +105,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   public KafkaSource<ModelRelease> modelSource() {
-    return KafkaWiring.modelSource(bootstrapServers, modelsTopic, groupId + "-models");
+    return KafkaWiring.modelSource(bootstrapServers, client, modelsTopic, groupId + "-models");
   }
 
   public KafkaSink<ModelRelease> releaseSink() {
@@ -112,7 +121,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   private <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> records, String suffix) {
-    return KafkaSink.<T>builder()
+    return KafkaWiring.secured(KafkaSink.<T>builder(), client)
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(records)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
