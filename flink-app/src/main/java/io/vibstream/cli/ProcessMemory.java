@@ -1,76 +1,43 @@
 package io.vibstream.cli;
 
-import com.sun.management.GarbageCollectorMXBean;
-import com.sun.management.GcInfo;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * This process's memory, as a soak samples it: the heap in use, the heap still in use after the
- * last collection (what a leak makes grow), the heap the JVM has committed (RSS steps up with it), NIO direct buffers, native memory JavaCPP allocated
- * (OpenCV, FFmpeg, TFLite tensors) and the resident set size the kernel counts (everything,
- * DJL/PyTorch and RocksDB included).
+ * This process's memory, as a soak samples it: the heap in use, the live heap (what is left after
+ * a full collection forced for the sample: a leak makes it grow, where the heap after a young
+ * collection also grows with dead objects promoted to the old generation until the next marking
+ * cycle), the heap the JVM has committed (the resident set steps up with it), NIO direct buffers,
+ * native memory JavaCPP allocated (OpenCV, FFmpeg, TFLite tensors) and the resident set size the
+ * kernel counts (everything, DJL/PyTorch and RocksDB included).
  */
 final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
 
   /** One sample, in bytes; {@code rssBytes} is -1 where {@code /proc} is missing. */
-  record Sample(long heapUsedBytes, long heapAfterGcBytes, long heapCommittedBytes, long directBytes,
+  record Sample(long heapUsedBytes, long heapLiveBytes, long heapCommittedBytes, long directBytes,
       long javacppBytes, long rssBytes) {}
 
   private ProcessMemory() {}
 
+  /** A sample; forces a full collection (a pause of some 100 ms on a few hundred MB of heap). */
   static Sample sample() {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    long afterGc = heapAfterLastGc();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long used = memory.getHeapMemoryUsage().getUsed();
+    memory.gc();
+    long live = memory.getHeapMemoryUsage().getUsed();
     long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (pool.getName().equals("direct")) {
         direct = pool.getMemoryUsed();
       }
     }
-    return new Sample(heap.getUsed(), afterGc, heap.getCommitted(), direct, Pointer.totalBytes(), rss());
-  }
-
-  /**
-   * The heap in use right after the most recent collection of any collector (young ones included,
-   * so it follows the old generation too without waiting for a full or mixed collection), or the
-   * heap in use now before the first collection.
-   */
-  private static long heapAfterLastGc() {
-    GcInfo last = null;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getPlatformMXBeans(GarbageCollectorMXBean.class)) {
-      GcInfo info = gc.getLastGcInfo();
-      if (info != null && (last == null || info.getEndTime() > last.getEndTime())) {
-        last = info;
-      }
-    }
-    if (last == null) {
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-    Set<String> heapPools = new HashSet<>();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        heapPools.add(pool.getName());
-      }
-    }
-    long used = 0;
-    for (Map.Entry<String, MemoryUsage> e : last.getMemoryUsageAfterGc().entrySet()) {
-      if (heapPools.contains(e.getKey())) {
-        used += e.getValue().getUsed();
-      }
-    }
-    return used;
+    return new Sample(used, live, memory.getHeapMemoryUsage().getCommitted(), direct, Pointer.totalBytes(), rss());
   }
 
   /** {@code VmRSS} of {@code /proc/self/status} in bytes, or -1. */

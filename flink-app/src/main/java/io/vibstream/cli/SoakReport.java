@@ -16,7 +16,7 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A soak's samples as {@code soak.csv} (one row per sample: seconds, heap, heap after GC, heap
+ * A soak's samples as {@code soak.csv} (one row per sample: seconds, heap, live heap, heap
  * committed, direct, JavaCPP native and resident bytes, committed events, events/s, lag) and
  * {@code soak.png} (memory in MB above, events/s and lag below), and the verdict on memory after the warm-up: start (median
  * of its first three samples) against end (median of the last three) and the least-squares slope.
@@ -35,17 +35,18 @@ final class SoakReport {
 
   void write(Path csv, Path png) throws IOException {
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv))) {
-      w.println("seconds,heap_bytes,heap_after_gc_bytes,heap_committed_bytes,direct_bytes,javacpp_bytes,rss_bytes,"
+      w.println("seconds,heap_bytes,heap_live_bytes,heap_committed_bytes,direct_bytes,javacpp_bytes,rss_bytes,"
           + "events,events_per_s,lag_frames");
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
         ProcessMemory.Sample m = r.memory();
         w.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%d,%.2f,%d%n", r.seconds(), m.heapUsedBytes(),
-            m.heapAfterGcBytes(), m.heapCommittedBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(), rate(i), r.lagFrames());
+            m.heapLiveBytes(), m.heapCommittedBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(),
+            rate(i), r.lagFrames());
       }
     }
     XYSeries rss = new XYSeries("resident (RSS)");
-    XYSeries heap = new XYSeries("heap after GC");
+    XYSeries heap = new XYSeries("live heap (after a full GC)");
     XYSeries committed = new XYSeries("heap committed");
     XYSeries javacpp = new XYSeries("JavaCPP native");
     XYSeries direct = new XYSeries("direct buffers");
@@ -55,7 +56,7 @@ final class SoakReport {
       Row r = rows.get(i);
       double min = r.seconds() / 60;
       rss.add(min, r.memory().rssBytes() / 1048576.0);
-      heap.add(min, r.memory().heapAfterGcBytes() / 1048576.0);
+      heap.add(min, r.memory().heapLiveBytes() / 1048576.0);
       committed.add(min, r.memory().heapCommittedBytes() / 1048576.0);
       javacpp.add(min, r.memory().javacppBytes() / 1048576.0);
       direct.add(min, r.memory().directBytes() / 1048576.0);
@@ -63,21 +64,27 @@ final class SoakReport {
       lag.add(min, r.lagFrames() / 10.0);
     }
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes"));
-    plot.add(Charts.plot(collection(rss, heap, committed, javacpp, direct), null, new NumberAxis("MB"), lines(0)), 3);
+    plot.add(Charts.plot(collection(rss, heap, committed, javacpp, direct), null, new NumberAxis("MB"), lines(0)),
+        3);
     plot.add(Charts.plot(collection(rate, lag), null, new NumberAxis("events/s, frames/10"), lines(5)), 2);
     Charts.save(String.format(Locale.ROOT, "soak: memory and throughput (warm-up %d s)", warmUpSeconds),
         plot, png);
   }
 
-  /** {@code rss_start_mb=X rss_end_mb=X rss_slope_mb_per_min=X heap_start_mb=X heap_end_mb=X} after the warm-up. */
+  /**
+   * {@code rss_start_mb=X rss_end_mb=X rss_slope_mb_per_min=X heap_live_start_mb=X heap_live_end_mb=X
+   * heap_live_slope_mb_per_min=X} over the samples after the warm-up.
+   */
   String summary() {
     List<Row> judged = rows.stream().filter(r -> r.seconds() >= warmUpSeconds).toList();
     if (judged.size() < 6) {
-      return "rss_start_mb=NaN rss_end_mb=NaN rss_slope_mb_per_min=NaN heap_start_mb=NaN heap_end_mb=NaN";
+      return "rss_start_mb=NaN rss_end_mb=NaN rss_slope_mb_per_min=NaN heap_live_start_mb=NaN heap_live_end_mb=NaN "
+          + "heap_live_slope_mb_per_min=NaN";
     }
-    return String.format(Locale.ROOT, "rss_start_mb=%.0f rss_end_mb=%.0f rss_slope_mb_per_min=%.2f heap_start_mb=%.0f "
-        + "heap_end_mb=%.0f", mb(median3(judged, 0, true)), mb(median3(judged, judged.size() - 3, true)),
-        slopeMbPerMinute(judged), mb(median3(judged, 0, false)), mb(median3(judged, judged.size() - 3, false)));
+    return String.format(Locale.ROOT, "rss_start_mb=%.0f rss_end_mb=%.0f rss_slope_mb_per_min=%.2f "
+        + "heap_live_start_mb=%.0f heap_live_end_mb=%.0f heap_live_slope_mb_per_min=%.2f",
+        mb(median3(judged, 0, true)), mb(median3(judged, judged.size() - 3, true)), slopeMbPerMinute(judged, true),
+        mb(median3(judged, 0, false)), mb(median3(judged, judged.size() - 3, false)), slopeMbPerMinute(judged, false));
   }
 
   private double rate(int i) {
@@ -93,13 +100,13 @@ final class SoakReport {
     double[] v = new double[3];
     for (int i = 0; i < 3; i++) {
       ProcessMemory.Sample m = rows.get(from + i).memory();
-      v[i] = rss ? m.rssBytes() : m.heapAfterGcBytes();
+      v[i] = rss ? m.rssBytes() : m.heapLiveBytes();
     }
     java.util.Arrays.sort(v);
     return v[1];
   }
 
-  private static double slopeMbPerMinute(List<Row> rows) {
+  private static double slopeMbPerMinute(List<Row> rows, boolean rss) {
     double n = rows.size();
     double sx = 0;
     double sy = 0;
@@ -107,7 +114,7 @@ final class SoakReport {
     double sxy = 0;
     for (Row r : rows) {
       double x = r.seconds() / 60;
-      double y = mb(r.memory().rssBytes());
+      double y = mb(rss ? r.memory().rssBytes() : r.memory().heapLiveBytes());
       sx += x;
       sy += y;
       sxx += x * x;

@@ -56,7 +56,8 @@ class SoakCommandTest {
 
     assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
     Matcher m = Pattern.compile("rss_start_mb=\\d+ rss_end_mb=\\d+ rss_slope_mb_per_min=-?\\d+\\.\\d+ "
-        + "heap_start_mb=\\d+ heap_end_mb=\\d+ events=(\\d+) expected=(\\d+) lost=0 duplicates=0 unexpected=0")
+        + "heap_live_start_mb=\\d+ heap_live_end_mb=\\d+ heap_live_slope_mb_per_min=-?\\d+\\.\\d+ events=(\\d+) "
+        + "expected=(\\d+) lost=0 duplicates=0 unexpected=0")
         .matcher(cli.lastLine());
     assertThat(m.matches()).as(cli.out()).isTrue();
     // 3 cameras, about 200 frames each, clip 8, stride 2
