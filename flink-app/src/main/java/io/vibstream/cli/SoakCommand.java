@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
+import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.synth.SyntheticCamera;
@@ -14,6 +15,8 @@ import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.ReleaseStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +37,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -156,7 +161,10 @@ final class SoakCommand implements Callable<Integer> {
       KafkaWiring.of(kafka.bootstrapServers()).withIds(group, group).job(config).trustedKeys(signer.trustedKeys())
           .build(env);
       JobID job = flink.submit(env, "vibstream soak");
-      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
+      long version = ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer)
+          .getVersion();
+      // every camera's windows start at its first frame only if the model serves before the cameras start
+      awaitServing(kafka.bootstrapServers(), version, parallelism);
       SoakLag lag = new SoakLag(admin, group, KafkaWiring.FRAMES);
       out.printf(Locale.ROOT, "soak: %d %s cameras at %.1f fps for %s, model %s (clip %d, stride %d), job %s%n",
           cameras, video == null ? "synthetic" : video.getFileName() + " replay", fps, duration, modelFile,
@@ -262,6 +270,34 @@ final class SoakCommand implements Callable<Integer> {
     KafkaProducer<String, Frame> producer = new KafkaProducer<>(config, new StringSerializer(), new AvroSerializer<>());
     return new CameraPublisher(producer, KafkaWiring.FRAMES, camera, ImageEncoder.defaultJpeg(80))
         .logEvery(Duration.ofMinutes(1));
+  }
+
+  /** Waits (at most 2 minutes) until every subtask of the job accepted model {@code version}. */
+  private static void awaitServing(String bootstrap, long version, int subtasks) {
+    Set<Integer> accepted = new HashSet<>();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    try (KafkaConsumer<String, ModelStatus> statuses = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "soak-status-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+        new AvroDeserializer<>(ModelStatus.class))) {
+      statuses.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      while (accepted.size() < subtasks) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the job did not serve model version " + version + " within 2 minutes");
+        }
+        for (ConsumerRecord<String, ModelStatus> r : statuses.poll(Duration.ofMillis(200))) {
+          ModelStatus s = r.value();
+          if (s.getVersion() == version && s.getStatus() == ReleaseStatus.REFUSED) {
+            throw new IllegalStateException("the job refused model version " + version + ": " + s.getReason());
+          }
+          if (s.getVersion() == version) {
+            accepted.add(s.getSubtask());
+          }
+        }
+      }
+    }
   }
 
   /** Every label of the model for 4 s, in an order that differs per camera. */
