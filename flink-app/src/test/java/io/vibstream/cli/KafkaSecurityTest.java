@@ -130,7 +130,6 @@ class KafkaSecurityTest {
     }
     for (String topic : List.of(KafkaWiring.EVENTS, KafkaWiring.DEAD_LETTERS, KafkaWiring.MODEL_STATUS)) {
       acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.WRITE));
-      acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.READ)); // pooled transactional ids
     }
     acls.add(allowPrefixed("job", ResourceType.GROUP, JOB_IDS, AclOperation.READ));
     acls.add(allowPrefixed("job", ResourceType.TRANSACTIONAL_ID, JOB_IDS, AclOperation.WRITE));

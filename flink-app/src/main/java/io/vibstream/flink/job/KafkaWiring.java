@@ -21,7 +21,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -42,9 +41,8 @@ import org.slf4j.LoggerFactory;
  * Kafka sources and sinks of {@link ActionRecognitionJob}: Avro values in the project's wire
  * format ({@link AvroSerializer}), camera id keys, EXACTLY_ONCE sinks (transactions of
  * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events},
- * {@code PREFIX-dead-letters} and {@code PREFIX-model-status}, reused from a pool rather than one
- * new id per checkpoint, as a broker keeps every transactional id in memory for 7 days; consumers
- * must read with {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
+ * {@code PREFIX-dead-letters} and {@code PREFIX-model-status}; consumers must read with
+ * {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
  * when none); every record of the frames topic reaches the job with its origin ({@link FrameInput}):
  * one whose value is not a {@link Frame} (not valid Avro, an unknown schema version, no value)
  * too, and is dead-lettered there. Model releases are read from the earliest offset of the
@@ -170,7 +168,6 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new EventRecords(eventsTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setTransactionalIdPrefix(transactionalIdPrefix + "-events")
         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
@@ -181,7 +178,6 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new DeadLetterRecords(deadLetterTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setTransactionalIdPrefix(transactionalIdPrefix + "-dead-letters")
         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
@@ -192,7 +188,6 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new ModelStatusRecords(modelStatusTopic))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setTransactionalIdPrefix(transactionalIdPrefix + "-model-status")
         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
@@ -307,18 +302,13 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   /** Events keyed by camera id. */
-  static final class EventRecords implements SingleTopicSerialization<ActionEvent> {
+  static final class EventRecords implements KafkaRecordSerializationSchema<ActionEvent> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private transient AvroSerializer<ActionEvent> serializer;
 
     EventRecords(String topic) {
       this.topic = topic;
-    }
-
-    @Override
-    public String topic() {
-      return topic;
     }
 
     @Override
@@ -334,18 +324,13 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   /** Model status keyed by the release's version key ({@code v000042}). */
-  static final class ModelStatusRecords implements SingleTopicSerialization<ModelStatus> {
+  static final class ModelStatusRecords implements KafkaRecordSerializationSchema<ModelStatus> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private transient AvroSerializer<ModelStatus> serializer;
 
     ModelStatusRecords(String topic) {
       this.topic = topic;
-    }
-
-    @Override
-    public String topic() {
-      return topic;
     }
 
     @Override
@@ -373,18 +358,13 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
    * with the stage, reason, code and origin in headers; the Kafka timestamp is the time of writing
    * (the frame's own may be what was wrong with it).
    */
-  static final class DeadLetterRecords implements SingleTopicSerialization<DeadLetter> {
+  static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private transient AvroSerializer<Frame> serializer;
 
     DeadLetterRecords(String topic) {
       this.topic = topic;
-    }
-
-    @Override
-    public String topic() {
-      return topic;
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -126,7 +125,6 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(records)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setTransactionalIdPrefix(transactionalIdPrefix + suffix)
         .setProperty("transaction.timeout.ms", KafkaWiring.TRANSACTION_TIMEOUT_MS)
         .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES))
@@ -134,18 +132,13 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   /** The original record's key and value (a clip from elsewhere: unkeyed, the Avro clip) with dead-letter headers. */
-  static final class DeadClipRecords implements SingleTopicSerialization<ClipDeadLetter> {
+  static final class DeadClipRecords implements KafkaRecordSerializationSchema<ClipDeadLetter> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private transient AvroSerializer<LabeledClip> serializer;
 
     DeadClipRecords(String topic) {
       this.topic = topic;
-    }
-
-    @Override
-    public String topic() {
-      return topic;
     }
 
     @Override
@@ -169,7 +162,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   /** Avro values, keyed by {@link KeyOf}. */
-  static final class Records<T extends SpecificRecord> implements SingleTopicSerialization<T> {
+  static final class Records<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private final KeyOf<T> key;
@@ -178,11 +171,6 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
     Records(String topic, KeyOf<T> key) {
       this.topic = topic;
       this.key = key;
-    }
-
-    @Override
-    public String topic() {
-      return topic;
     }
 
     @Override
