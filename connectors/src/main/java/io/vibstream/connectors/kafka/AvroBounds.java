@@ -112,6 +112,11 @@ final class AvroBounds {
         throw new Refused(what + " block of " + count + " items at byte " + at + ", but only " + remaining()
             + " bytes remain (each item takes at least " + least + ")");
       }
+      long width = map ? -1 : fixedWidth(item);
+      if (width >= 0) {
+        skip(count * width, what + " block");
+        continue;
+      }
       for (long i = 0; i < count; i++) {
         if (map) {
           skip(length("a map key"), "a map key");
@@ -119,6 +124,17 @@ final class AvroBounds {
         datum(item, depth + 1);
       }
     }
+  }
+
+  /** The encoded size of every datum of {@code schema} if they all have the same (floats, doubles, fixed, null), else -1. */
+  private static long fixedWidth(Schema schema) {
+    return switch (schema.getType()) {
+      case NULL -> 0;
+      case FLOAT -> 4;
+      case DOUBLE -> 8;
+      case FIXED -> schema.getFixedSize();
+      default -> -1;
+    };
   }
 
   /** The fewest bytes a datum of {@code schema} encodes to. */
