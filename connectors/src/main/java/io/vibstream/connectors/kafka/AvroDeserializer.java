@@ -1,5 +1,6 @@
 package io.vibstream.connectors.kafka;
 
+import io.vibstream.model.io.OneLine;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * against the compiled schema. Null stays null. An unknown version byte (e.g. a newer
  * producer), truncated or corrupt Avro data, or trailing bytes throw a
  * {@link SerializationException} that names the topic and the record type (for an unknown
- * version, an {@link UnknownSchemaVersionException}).
+ * version, an {@link UnknownSchemaVersionException}). Every length and count in the bytes is
+ * checked against the bytes that remain before Avro allocates for it ({@link AvroBounds}), so a
+ * hostile record costs at most a few times its own size, never an {@link OutOfMemoryError}.
  *
  * <p>Built with the record class, or with the no-argument constructor and the class named in
  * {@value #VALUE_TYPE_CONFIG} (or {@value #KEY_TYPE_CONFIG} for keys) in the consumer config.
@@ -32,7 +35,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
   public static final String KEY_TYPE_CONFIG = "vibstream.avro.key.type";
 
   private final SchemaHistory history;
-  private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
+  private final Map<Integer, Reading<T>> readers = new ConcurrentHashMap<>();
   private Class<T> type;
   private Schema schema;
   private int version;
@@ -93,10 +96,16 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       throw error(topic, "empty value (expected a schema version byte and an Avro record)", null);
     }
     int written = data[0] & 0xff;
-    SpecificDatumReader<T> reader = reader(topic, written);
+    Reading<T> reading = reading(topic, written);
+    try {
+      AvroBounds.check(reading.writer, data, 1, data.length - 1);
+    } catch (AvroBounds.Refused e) {
+      throw error(topic, "corrupt Avro data (schema v" + written + ", " + data.length + " bytes): " + e.getMessage(),
+          null);
+    }
     try {
       BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 1, data.length - 1, null);
-      T record = reader.read(null, decoder);
+      T record = reading.reader.read(null, decoder);
       if (!decoder.isEnd()) {
         throw error(topic, "trailing bytes after the record (" + data.length + " bytes in all); wrong record type?", null);
       }
@@ -109,13 +118,16 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     }
   }
 
-  private SpecificDatumReader<T> reader(String topic, int written) {
-    SpecificDatumReader<T> reader = readers.get(written);
-    if (reader != null) {
-      return reader;
+  /** The writer schema of a version and the reader that resolves it to the compiled schema. */
+  private record Reading<T>(Schema writer, SpecificDatumReader<T> reader) {}
+
+  private Reading<T> reading(String topic, int written) {
+    Reading<T> reading = readers.get(written);
+    if (reading != null) {
+      return reading;
     }
     if (written == version) {
-      reader = new SpecificDatumReader<>(type);
+      reading = new Reading<>(schema, new SpecificDatumReader<>(type));
     } else {
       Optional<Schema> writer = written == 0 ? Optional.empty() : history.release(schema.getName(), written);
       if (writer.isEmpty()) {
@@ -124,14 +136,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
                 + "newer producer, or not written by AvroSerializer?", written, schema.getName(), version,
             version > 1 ? " and resolves v1-v" + (version - 1) : ""));
       }
-      reader = new SpecificDatumReader<>(writer.get(), schema);
+      reading = new Reading<>(writer.get(), new SpecificDatumReader<>(writer.get(), schema));
     }
-    readers.put(written, reader);
-    return reader;
+    readers.put(written, reading);
+    return reading;
   }
 
   private SerializationException error(String topic, String what, Throwable cause) {
-    return new SerializationException("cannot deserialize " + type.getSimpleName() + " from topic '" + topic + "': "
-        + what, cause);
+    return new SerializationException(OneLine.of("cannot deserialize " + type.getSimpleName() + " from topic '" + topic
+        + "': " + what), cause);
   }
 }

@@ -1,5 +1,7 @@
 package io.vibstream.connectors.synth;
 
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,6 +54,8 @@ public record SyntheticPoses(int width, int height, float[][] xy, boolean[][] vi
   public static final int[] FLIP_IDENTITY = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
   private static final byte[] MAGIC = "VIBPOSE1".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 24;
+  /** The largest pose file read, in bytes (64 MiB, some 390,000 frames). */
+  private static final int MAX_BYTES = 64 << 20;
 
   public SyntheticPoses {
     if (xy.length != visible.length) {
@@ -114,9 +118,11 @@ public record SyntheticPoses(int width, int height, float[][] xy, boolean[][] vi
     Path file = fileOf(clip);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = BoundedFiles.read(file, MAX_BYTES, "a pose file");
     } catch (NoSuchFileException e) {
       return null;
+    } catch (FileLimitException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
     try {
       return fromBytes(bytes);

@@ -20,7 +20,8 @@ import org.apache.flink.util.Collector;
  * it: a record that is not a frame (not valid Avro, an unknown schema version), a frame above
  * {@link FrameLimits#maxFrameBytes}, from a camera not on {@link FrameLimits#allowedCameras}, with
  * zero, negative or absurd dimensions (an image needs 1 to {@link FrameLimits#MAX_SIDE} pixels a
- * side; a feature frame may say 0), or with a capture time before the epoch or more than
+ * side and at most {@link FrameLimits#MAX_PIXELS} in all, so that decoding a small, highly
+ * compressed image cannot take gigabytes; a feature frame may say 0), or with a capture time before the epoch or more than
  * {@link FrameLimits#maxClockSkew} ahead of the job's clock goes to
  * {@link DecodeFunction#DEAD_LETTERS} (stage {@value #STAGE}) and is counted as dropped with its
  * reason; everything else passes on. The frames' watermarks use the same check
@@ -92,6 +93,11 @@ public final class FrameAdmission extends ProcessFunction<FrameInput, FrameInput
         || frame.getHeight() > FrameLimits.MAX_SIDE) {
       return input.refuse(STAGE, JobMetrics.BAD_DIMENSIONS, frame.getEncoding() + " frame of " + frame.getWidth() + "x"
           + frame.getHeight() + " pixels (" + least + " to " + FrameLimits.MAX_SIDE + " a side)");
+    }
+    long pixels = (long) frame.getWidth() * frame.getHeight();
+    if (frame.getEncoding() != ImageEncoding.F32_FEATURES && pixels > FrameLimits.MAX_PIXELS) {
+      return input.refuse(STAGE, JobMetrics.BAD_DIMENSIONS, frame.getEncoding() + " frame of " + frame.getWidth() + "x"
+          + frame.getHeight() + " pixels, more than the " + FrameLimits.MAX_PIXELS + " an image may have");
     }
     long ts = frame.getCaptureTimestamp().toEpochMilli();
     if (ts < 0) {

@@ -5,6 +5,7 @@ import io.vibstream.model.artifact.InvalidArtifactException;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.model.signing.UntrustedReleaseException;
@@ -13,7 +14,6 @@ import io.vibstream.schemas.ModelRelease;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
@@ -188,7 +188,9 @@ public final class ModelReleases {
     }
     try {
       Path path = reference.startsWith("file:") ? Path.of(URI.create(reference)) : Path.of(reference);
-      return Files.readAllBytes(path);
+      return ModelArtifacts.readBytes(path);
+    } catch (FileLimitException e) {
+      throw new RefusedException(source + ": cannot read " + reference + ": " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       throw new RefusedException(source + ": cannot read " + reference + ": " + e, e);
     }

@@ -19,6 +19,11 @@ public record FrameLimits(long maxFrameBytes, Set<String> allowedCameras, Durati
     implements Serializable {
   /** The largest width or height admitted, in pixels (beyond 16K video). */
   public static final int MAX_SIDE = 16384;
+  /**
+   * The most pixels an image frame may have, 2^25 (8K UHD, 7680 x 4320, fits): its decoded BGR
+   * pixels take at most 96 MiB, however small the compressed JPEG or PNG that claims them.
+   */
+  public static final long MAX_PIXELS = 1L << 25;
 
   public FrameLimits {
     Objects.requireNonNull(allowedCameras, "allowedCameras");

@@ -37,6 +37,9 @@ class RecordTypesTest {
     release.setReference(file.toUri().toString());
     var backbone = new io.vibstream.flink.records.BackboneIdentity(MeanColorExtractor.ID, 4);
     assertThat(ModelReleases.validate(release, backbone, 0, null).bytes()).isEqualTo(artifact);
+    release.setReference("/dev/zero");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelReleases.validate(release, backbone, 0, null))
+        .hasMessage("model release v2: cannot read /dev/zero: not a regular file (a .vib model file must be one)");
     release.setReference("s3://bucket/m.vib");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelReleases.validate(release, backbone, 0, null))
         .hasMessageContaining("unsupported reference");

@@ -64,6 +64,10 @@ class SequenceCheckTest {
     assertThat(FrameAdmission.refusal(input("cam", 0, T0, 0, 0, 10), limits, now).code())
         .isEqualTo(JobMetrics.BAD_DIMENSIONS);
     assertThat(FrameAdmission.refusal(features("cam", 0, 0), limits, now)).as("feature frames may say 0x0").isNull();
+    assertThat(FrameAdmission.refusal(input("cam", 0, T0, 7680, 4320, 10), limits, now)).as("8K").isNull();
+    DeadLetter huge = FrameAdmission.refusal(input("cam", 0, T0, 16384, 16384, 10), limits, now);
+    assertThat(huge.code()).isEqualTo(JobMetrics.BAD_DIMENSIONS);
+    assertThat(huge.reason()).isEqualTo("JPEG frame of 16384x16384 pixels, more than the 33554432 an image may have");
     assertThat(FrameAdmission.refusal(input("cam", 0, T0, 32, 32, 101), limits, now).code())
         .isEqualTo(JobMetrics.TOO_LARGE);
     assertThat(FrameAdmission.refusal(input("intruder", 0, T0, 32, 32, 10), limits, now).code())

@@ -1,5 +1,7 @@
 package io.vibstream.model.artifact;
 
+import io.vibstream.model.io.OneLine;
+
 /**
  * A {@code .vib} model artifact that cannot be loaded. The message is one line,
  * {@code SOURCE: PROBLEM}, where the source is the file or the name the bytes came under.
@@ -15,9 +17,9 @@ public final class InvalidArtifactException extends RuntimeException {
   }
 
   InvalidArtifactException(String source, String problem, Throwable cause) {
-    super(source + ": " + problem, cause);
+    super(OneLine.of(source + ": " + problem), cause);
     this.source = source;
-    this.problem = problem;
+    this.problem = OneLine.of(problem);
   }
 
   /** The file, or the name under which the bytes arrived. */

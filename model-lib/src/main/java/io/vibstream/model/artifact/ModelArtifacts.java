@@ -2,6 +2,8 @@ package io.vibstream.model.artifact;
 
 import io.vibstream.model.artifact.Safetensors.Tensor;
 import io.vibstream.model.io.AtomicFiles;
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
 import io.vibstream.model.lstm.CompressedLstm;
@@ -10,7 +12,6 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -40,8 +41,17 @@ import java.util.Map;
  * checksum, manifest JSON and fields, tensor block, tensor names, dtypes and shapes against the
  * manifest, finiteness of every weight. Any failure is one {@link InvalidArtifactException}.
  * Equal artifacts serialize to equal bytes.
+ *
+ * <p>Artifacts arrive from disk and from Kafka, so every length is checked against the bytes
+ * present before anything is allocated for it: a file above {@value #MAX_BYTES} bytes (256 MiB) is
+ * refused unread, a manifest above {@value #MAX_MANIFEST_BYTES} bytes unparsed, and the JSON and
+ * tensor limits of {@link JsonFields} and {@link Safetensors} apply.
  */
 public final class ModelArtifacts {
+  /** The largest {@code .vib} file read, in bytes (256 MiB; the project's models are below 1 MiB). */
+  public static final int MAX_BYTES = 256 << 20;
+  /** The largest manifest read, in bytes (1 MiB). */
+  public static final int MAX_MANIFEST_BYTES = 1 << 20;
   private static final byte[] MAGIC = "VIBLSTM\0".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION_END = 12;
   private static final int PREFIX = 16;
@@ -92,13 +102,26 @@ public final class ModelArtifacts {
   public static ModelArtifact read(Path file) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = readBytes(file);
     } catch (NoSuchFileException e) {
       throw new InvalidArtifactException(file.toString(), "no such file", e);
+    } catch (FileLimitException e) {
+      throw new InvalidArtifactException(file.toString(), e.getMessage(), e);
     } catch (IOException e) {
       throw new InvalidArtifactException(file.toString(), "cannot read: " + e, e);
     }
     return fromBytes(bytes, file.toString());
+  }
+
+  /**
+   * The bytes of a {@code .vib} file, unchecked, for callers that keep them (to publish or to
+   * hash): at most {@link #MAX_BYTES}.
+   *
+   * @throws FileLimitException if the file is larger or not a regular file
+   * @throws IOException if it is missing or cannot be read
+   */
+  public static byte[] readBytes(Path file) throws IOException {
+    return BoundedFiles.read(file, MAX_BYTES, "a .vib model file");
   }
 
   /**
@@ -157,6 +180,10 @@ public final class ModelArtifacts {
       long manifestLength = Integer.toUnsignedLong(in.getInt(12));
       if (MIN_LENGTH + manifestLength > length) {
         throw truncated(MIN_LENGTH + manifestLength);
+      }
+      if (manifestLength > MAX_MANIFEST_BYTES) {
+        throw fail("manifest of " + manifestLength + " bytes is longer than the " + MAX_MANIFEST_BYTES
+            + " bytes this reader accepts");
       }
       int blockStart = PREFIX + (int) manifestLength + 8;
       BigInteger expected = BigInteger.valueOf(MIN_LENGTH + manifestLength)

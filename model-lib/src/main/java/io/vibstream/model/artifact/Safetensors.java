@@ -251,8 +251,9 @@ public final class Safetensors {
     long[] shape = spec.longs("shape");
     long count = 1;
     for (long dim : shape) {
-      if (dim < 0) {
-        throw new FormatException("tensor '" + name + "': negative dimension in shape " + Arrays.toString(shape));
+      if (dim < 0 || dim > Integer.MAX_VALUE) {
+        throw new FormatException("tensor '" + name + "': dimension outside [0, 2^31 - 1] in shape "
+            + Arrays.toString(shape));
       }
       try {
         count = Math.multiplyExact(count, dim);

@@ -1,5 +1,7 @@
 package io.vibstream.model.backbone;
 
+import io.vibstream.model.io.OneLine;
+
 /**
  * A backbone that cannot be opened, loaded or run. The message is one line, usually
  * {@code SOURCE: PROBLEM} where the source is the model file or spec.
@@ -9,12 +11,12 @@ public final class BackboneException extends RuntimeException {
 
   /** An error with a one-line message. */
   public BackboneException(String message) {
-    super(message);
+    super(OneLine.of(message));
   }
 
   /** An error with a one-line message and its cause. */
   public BackboneException(String message, Throwable cause) {
-    super(message, cause);
+    super(OneLine.of(message), cause);
   }
 
   static String firstLine(Throwable e) {

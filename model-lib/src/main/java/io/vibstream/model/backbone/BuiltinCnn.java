@@ -103,6 +103,29 @@ public final class BuiltinCnn {
     return keypointJoints == 0 ? 1 << channels.length : 2 << POSE_POOLS;
   }
 
+  /**
+   * Number of weights of {@link #withHead}({@link #features}(channels, keypointJoints), classes):
+   * every DJL parameter, the batch-norm running statistics included. Computed without building the
+   * network, so that a file's weights can be checked against it before any is allocated.
+   */
+  public static long parameterCount(int[] channels, int keypointJoints, int classes) {
+    checkChannels(channels);
+    checkJoints(keypointJoints);
+    long count = 0;
+    long in = 3;
+    for (int out : channels) {
+      // 3x3 convolution weight and bias, then batch-norm gamma, beta, running mean and variance
+      count += in * out * 9 + out + 4L * out;
+      in = out;
+    }
+    if (keypointJoints > 0) {
+      // 1x1 convolution to one heatmap per joint; soft-argmax turns each into (x, y, confidence)
+      count += in * keypointJoints + keypointJoints;
+      in = 3L * keypointJoints;
+    }
+    return count + in * classes + classes;
+  }
+
   static void checkJoints(int keypointJoints) {
     if (keypointJoints < 0 || keypointJoints > 1024) {
       throw new IllegalArgumentException("keypoint joints must be in [0, 1024], got " + keypointJoints);

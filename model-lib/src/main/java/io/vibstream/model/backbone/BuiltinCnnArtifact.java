@@ -14,6 +14,8 @@ import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.Safetensors;
 import io.vibstream.model.artifact.Safetensors.Tensor;
 import io.vibstream.model.io.AtomicFiles;
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
 import java.io.IOException;
@@ -21,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,8 +54,10 @@ import java.util.Set;
  * </pre>
  * The id is {@code builtin-cnn-v1:} plus the first 12 hex digits of the SHA-256 of the weights
  * block, so equal weights give equal ids. Loading checks magic, version, lengths, checksum,
- * manifest, id, and (when a network is built) tensor names, shapes and finiteness; any failure is
- * one {@link BackboneException} {@code FILE: PROBLEM}.
+ * manifest, id, the number of weights against the architecture (so that building the network never
+ * allocates more than the file holds), and (when a network is built) tensor names, shapes and
+ * finiteness; any failure is one {@link BackboneException} {@code FILE: PROBLEM}. A file above
+ * {@value #MAX_BYTES} bytes (256 MiB) is refused unread.
  *
  * @param weights DJL parameter name to tensor
  */
@@ -64,6 +67,8 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
   public static final String ARCHITECTURE = "builtin-cnn-v1";
   /** Format version this class writes and reads. */
   public static final int FORMAT_VERSION = 3;
+  /** The largest file read, in bytes (256 MiB; the project's backbones are below 1 MiB). */
+  public static final int MAX_BYTES = 256 << 20;
   private static final byte[] MAGIC = "VIBCNN\0\0".getBytes(StandardCharsets.US_ASCII);
   private static final int PREFIX = 16;
   private static final int SHA_BYTES = 32;
@@ -142,9 +147,11 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
   public static BuiltinCnnArtifact read(Path file) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = BoundedFiles.read(file, MAX_BYTES, "a builtin CNN file");
     } catch (NoSuchFileException e) {
       throw new BackboneException(file + ": no such file", e);
+    } catch (FileLimitException e) {
+      throw new BackboneException(file + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new BackboneException(file + ": cannot read: " + e, e);
     }
@@ -183,10 +190,10 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
       throw new FormatException("truncated (manifest length " + m + " exceeds the file)");
     }
     long n = in.getLong(PREFIX + (int) m);
-    long end = PREFIX + m + 8 + n;
-    if (n < 0 || end + SHA_BYTES > bytes.length) {
-      throw new FormatException("truncated (weights block of " + n + " bytes exceeds the file)");
+    if (n < 0 || n > bytes.length - (PREFIX + m + 8 + SHA_BYTES)) {
+      throw new FormatException("truncated (weights block of " + Long.toUnsignedString(n) + " bytes exceeds the file)");
     }
+    long end = PREFIX + m + 8 + n;
     if (end + SHA_BYTES != bytes.length) {
       throw new FormatException((bytes.length - end - SHA_BYTES) + " unexpected trailing bytes");
     }
@@ -219,6 +226,13 @@ public record BuiltinCnnArtifact(String id, int[] channels, int keypointJoints, 
     Map<String, Double> metrics = manifest.numbers("metrics");
     int blockStart = PREFIX + (int) m + 8;
     Map<String, Tensor> weights = Safetensors.fromBytes(bytes, blockStart, (int) n).tensors();
+    long held = weights.values().stream().mapToLong(Tensor::size).sum();
+    long needed = BuiltinCnn.parameterCount(channels, joints, labels.size());
+    if (held != needed) {
+      throw new FormatException("the weights hold " + held + " values, channels " + Arrays.toString(channels)
+          + (joints > 0 ? " with " + joints + " keypoint joints" : "") + " and " + labels.size() + " labels need "
+          + needed);
+    }
     String id = manifest.string("id");
     String derived = idOf(Arrays.copyOfRange(bytes, blockStart, blockStart + (int) n));
     if (!id.equals(derived)) {

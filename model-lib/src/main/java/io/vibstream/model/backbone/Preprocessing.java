@@ -3,13 +3,14 @@ package io.vibstream.model.backbone;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,6 +37,11 @@ import java.util.Locale;
  */
 public record Preprocessing(int width, int height, float[] mean, float[] std, ChannelOrder channelOrder,
     Layout layout) {
+  /** The largest input width or height, in pixels: every frame is scaled to this size, so a file may not ask for more. */
+  public static final int MAX_SIDE = 4096;
+  /** The largest preprocessing JSON file read, in bytes. */
+  public static final int MAX_FILE_BYTES = 1 << 20;
+
   /** Order of the colour channels in the tensor. */
   public enum ChannelOrder { RGB, BGR }
 
@@ -43,8 +49,9 @@ public record Preprocessing(int width, int height, float[] mean, float[] std, Ch
   public enum Layout { NCHW, NHWC }
 
   public Preprocessing {
-    if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
+    if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
+      throw new IllegalArgumentException("input size must be 1 to " + MAX_SIDE + " pixels a side, got " + width
+          + "x" + height);
     }
     if (mean.length != 3 || std.length != 3) {
       throw new IllegalArgumentException("mean and std need 3 values each");
@@ -191,10 +198,12 @@ public record Preprocessing(int width, int height, float[] mean, float[] std, Ch
   public static Described read(Path file) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = BoundedFiles.read(file, MAX_FILE_BYTES, "a preprocessing JSON file");
     } catch (NoSuchFileException e) {
       throw new BackboneException(file + ": no such file (every .pt/.onnx model needs its preprocessing JSON next "
           + "to it)", e);
+    } catch (FileLimitException e) {
+      throw new BackboneException(file + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new BackboneException(file + ": cannot read: " + e, e);
     }

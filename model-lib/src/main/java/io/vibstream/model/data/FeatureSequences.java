@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.model.artifact.Safetensors;
 import io.vibstream.model.artifact.Safetensors.Tensor;
 import io.vibstream.model.io.AtomicFiles;
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.io.FormatException;
 import io.vibstream.model.io.JsonFields;
 import java.io.Closeable;
@@ -38,9 +40,15 @@ import java.util.Objects;
  * </pre>
  *
  * {@code source} is optional; {@code split} is {@code train} or {@code test}; clip files are
- * relative to DIR and must stay inside it. Unknown fields are ignored.
+ * relative to DIR and must stay inside it. Unknown fields are ignored. An index above
+ * {@value #MAX_INDEX_BYTES} bytes (64 MiB) or a clip file above {@value #MAX_CLIP_BYTES} bytes
+ * (256 MiB) is refused unread, as is a clip path that is not a regular file.
  */
 public final class FeatureSequences {
+  /** The largest {@code dataset.json} read, in bytes (64 MiB, some 400,000 clips). */
+  public static final int MAX_INDEX_BYTES = JsonFields.MAX_DOCUMENT_BYTES;
+  /** The largest clip file read, in bytes (256 MiB). */
+  public static final int MAX_CLIP_BYTES = 256 << 20;
   /** Value of the {@code format} field. */
   public static final String FORMAT = "vib-features";
   /** The {@code formatVersion} this library writes and reads. */
@@ -161,9 +169,11 @@ public final class FeatureSequences {
       Path file = dir.resolve(INDEX_FILE);
       byte[] bytes;
       try {
-        bytes = Files.readAllBytes(file);
+        bytes = BoundedFiles.read(file, MAX_INDEX_BYTES, "a feature dataset index");
       } catch (NoSuchFileException e) {
         throw new InvalidDataException(dir + ": missing " + INDEX_FILE + " (not a feature dataset directory)", e);
+      } catch (FileLimitException e) {
+        throw new InvalidDataException(file + ": " + e.getMessage(), e);
       } catch (IOException e) {
         throw new InvalidDataException(file + ": cannot read: " + e, e);
       }
@@ -255,9 +265,11 @@ public final class FeatureSequences {
       Path path = dir.resolve(clip.file);
       byte[] bytes;
       try {
-        bytes = Files.readAllBytes(path);
+        bytes = BoundedFiles.read(path, MAX_CLIP_BYTES, "a clip file");
       } catch (NoSuchFileException e) {
         throw new InvalidDataException(path + ": no such file (listed in " + file + ")", e);
+      } catch (FileLimitException e) {
+        throw new InvalidDataException(path + ": " + e.getMessage(), e);
       } catch (IOException e) {
         throw new InvalidDataException(path + ": cannot read: " + e, e);
       }

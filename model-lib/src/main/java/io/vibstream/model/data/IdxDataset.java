@@ -115,6 +115,7 @@ public final class IdxDataset {
         throw new InvalidDataException(file + ": " + count + " images of " + rows + "x" + cols
             + " are too many for one array");
       }
+      checkDeclaredPixels(file, total, count, rows, cols);
       float[] pixels = new float[(int) total];
       byte[] chunk = new byte[CHUNK];
       int done = 0;
@@ -133,6 +134,28 @@ public final class IdxDataset {
       return new Images(count, rows, cols, pixels);
     } catch (IOException e) {
       throw ioFailure(file, e);
+    }
+  }
+
+  /**
+   * Refuses a header that declares more pixels than the file can hold (a plain file: its size) or
+   * the heap can (half of it, as floats; a gzip file's size says little), before they are allocated.
+   */
+  private static void checkDeclaredPixels(Path file, long total, int count, int rows, int cols) throws IOException {
+    if (!gzipped(file) && total > Files.size(file) - 16) {
+      throw new InvalidDataException(file + ": truncated: expected " + total + " bytes of pixel data, found "
+          + Math.max(0, Files.size(file) - 16));
+    }
+    long budget = Runtime.getRuntime().maxMemory() / 2;
+    if (4 * total > budget) {
+      throw new InvalidDataException(file + ": " + count + " images of " + rows + "x" + cols + " need "
+          + (4 * total >> 20) + " MiB as floats, more than half the " + (2 * budget >> 20) + " MiB heap (raise -Xmx)");
+    }
+  }
+
+  private static boolean gzipped(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == 0x1f && in.read() == 0x8b;
     }
   }
 

@@ -1,7 +1,9 @@
 package io.vibstream.model.io;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,9 +22,31 @@ import java.util.Map;
  * hand. Every failure is a {@link FormatException} naming the field by its path, e.g.
  * {@code missing field 'backbone.dimension'}. Unknown fields are ignored, so newer writers may
  * add fields; duplicate fields and trailing content are rejected.
+ *
+ * <p>The formats read this way come from disk or the network, so parsing is bounded before the
+ * parser allocates: a document of more than {@value #MAX_DOCUMENT_BYTES} bytes, nested deeper
+ * than {@value #MAX_DEPTH} levels, or holding a string or field name longer than
+ * {@value #MAX_STRING_CHARS} characters or a number longer than {@value #MAX_NUMBER_CHARS} is a
+ * {@link FormatException} (none of the project's formats comes near these limits).
  */
 public final class JsonFields {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  /** The longest document {@link #parse} reads, in bytes (64 MiB). */
+  public static final int MAX_DOCUMENT_BYTES = 64 << 20;
+  /** The deepest nesting of objects and arrays {@link #parse} reads. */
+  public static final int MAX_DEPTH = 64;
+  /** The longest string or field name {@link #parse} reads, in characters (1 Mi). */
+  public static final int MAX_STRING_CHARS = 1 << 20;
+  /** The longest number {@link #parse} reads, in characters. */
+  public static final int MAX_NUMBER_CHARS = 100;
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxDocumentLength(MAX_DOCUMENT_BYTES)
+              .maxNestingDepth(MAX_DEPTH)
+              .maxStringLength(MAX_STRING_CHARS)
+              .maxNameLength(MAX_STRING_CHARS)
+              .maxNumberLength(MAX_NUMBER_CHARS)
+              .build())
+          .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
@@ -42,6 +66,10 @@ public final class JsonFields {
    * @param what names the document in messages, e.g. "manifest JSON" gives "malformed manifest JSON: ..."
    */
   public static JsonFields parse(byte[] bytes, int offset, int length, String what) {
+    if (length > MAX_DOCUMENT_BYTES) {
+      throw new FormatException(what + " of " + length + " bytes is longer than the " + MAX_DOCUMENT_BYTES
+          + " bytes this reader accepts");
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(bytes, offset, length);
@@ -249,7 +277,8 @@ public final class JsonFields {
   }
 
   private static FormatException wrongType(String where, String expected, JsonNode found) {
-    String shown = found.toString();
+    String shown = found.isArray() ? "an array of " + found.size() + " elements" : found.isObject() ? "an object of "
+        + found.size() + " fields" : found.toString();
     if (shown.length() > MAX_SHOWN) {
       shown = shown.substring(0, MAX_SHOWN) + "...";
     }

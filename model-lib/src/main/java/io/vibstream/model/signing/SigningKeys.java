@@ -1,5 +1,7 @@
 package io.vibstream.model.signing;
 
+import io.vibstream.model.io.BoundedFiles;
+import io.vibstream.model.io.FileLimitException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -258,9 +260,11 @@ public final class SigningKeys {
       if (size > MAX_FILE_BYTES) {
         throw new KeyFileException(file, size + " bytes, too large for a key file");
       }
-      return Files.readAllBytes(file);
+      return BoundedFiles.read(file, (int) MAX_FILE_BYTES, "a key file");
     } catch (NoSuchFileException e) {
       throw new KeyFileException(file, "no such key file");
+    } catch (FileLimitException e) {
+      throw new KeyFileException(file, e.getMessage());
     } catch (IOException e) {
       throw new KeyFileException(file, "cannot read it: " + oneLine(e), e);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.model.artifact.Safetensors;
 import io.vibstream.model.artifact.Safetensors.Tensor;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +151,26 @@ class FeatureSequencesTest {
     Path clip = dir.resolve("clips/00001.safetensors");
     Files.delete(clip);
     assertRejected(dir, clip + ": no such file (listed in " + index() + ")");
+  }
+
+  @Test
+  void aClipThatIsADeviceIsRefusedInsteadOfReadForever() throws IOException {
+    writeSmallDataset();
+    Path clip = dir.resolve("clips/00001.safetensors");
+    Files.delete(clip);
+    Files.createSymbolicLink(clip, Path.of("/dev/zero"));
+    assertRejected(dir, clip + ": not a regular file (a clip file must be one)");
+  }
+
+  @Test
+  void anIndexAboveTheLimitOrTenThousandLevelsDeepIsRefused() throws IOException {
+    writeSmallDataset();
+    try (RandomAccessFile sparse = new RandomAccessFile(index().toFile(), "rw")) {
+      sparse.setLength(FeatureSequences.MAX_INDEX_BYTES + 1L);
+    }
+    assertRejected(dir, index() + ": 67108865 bytes, more than the 64 MiB a feature dataset index may have");
+    Files.writeString(index(), "{\"format\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}");
+    assertRejected(dir, index() + ": malformed JSON: Document nesting depth (65) exceeds the maximum allowed (64");
   }
 
   @Test

@@ -124,6 +124,23 @@ class IdxDatasetTest {
   }
 
   @Test
+  void headersDeclaringMorePixelsThanTheFileOrHeapHoldAreRefusedBeforeAllocating() throws IOException {
+    Path dir = tmp.resolve("d");
+    writeTiny(dir, false);
+    Path images = dir.resolve("train-images-idx3-ubyte");
+    write(dir, "train-images-idx3-ubyte", images(2_000_000, 32, 32, pixels(1, 6)), false);
+    assertRejected(dir, images + ": truncated: expected 2048000000 bytes of pixel data, found 6");
+    write(dir, "train-images-idx3-ubyte", images(60_000, 10_000, 10_000, pixels(1, 6)), false);
+    assertRejected(dir, images + ": 60000 images of 10000x10000 are too many for one array");
+
+    Files.delete(images);
+    write(dir, "train-images-idx3-ubyte", images(2_000_000, 32, 32, pixels(1, 6)), true);
+    long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+    assertRejected(dir, images + ".gz: 2000000 images of 32x32 need 7812 MiB as floats, more than half the "
+        + heapMiB + " MiB heap (raise -Xmx)");
+  }
+
+  @Test
   void labelOutsideClassNames() throws IOException {
     Path dir = tmp.resolve("d");
     writeTiny(dir, false);

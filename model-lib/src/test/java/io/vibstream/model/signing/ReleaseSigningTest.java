@@ -167,6 +167,7 @@ class ReleaseSigningTest {
     assertBadPrivateKey(dir.resolve("missing.key"), "no such key file");
     assertBadPrivateKey(Files.writeString(dir.resolve("notes.txt"), "hello\n"), "not a PEM key file");
     assertBadPrivateKey(dir, "a directory, not a key file");
+    assertBadPrivateKey(Path.of("/dev/zero"), "not a regular file (a key file must be one)");
 
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(1024);
