@@ -9,7 +9,6 @@ import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -201,7 +200,7 @@ final class ModelsCommand implements Callable<Integer> {
       throws Exception {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = ModelArtifacts.readBytes(file);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such model file: " + file);
     }

@@ -55,6 +55,9 @@ public final class KafkaClientConfig {
     this.source = source;
   }
 
+  /** The largest properties file read: a few settings, far below this. */
+  private static final long MAX_FILE_BYTES = 1 << 20;
+
   /**
    * Reads and checks a properties file.
    *
@@ -63,6 +66,17 @@ public final class KafkaClientConfig {
   public static KafkaClientConfig load(Path file) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + ": a directory, not a properties file");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": not a regular file (a device or a pipe), not a properties file");
+    }
+    try {
+      if (Files.exists(file) && Files.size(file) > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(file + ": larger than " + MAX_FILE_BYTES + " bytes, not a client "
+            + "properties file");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read it (" + String.valueOf(e.getMessage()) + ")");
     }
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(file)) {

@@ -84,6 +84,10 @@ class KafkaClientConfigTest {
     Path missing = dir.resolve("nope.properties");
     assertRefused(missing, missing + ": no such file");
     assertRefused(dir, dir + ": a directory, not a properties file");
+    Path device = Path.of("/dev/zero");
+    assertRefused(device, device + ": not a regular file (a device or a pipe), not a properties file");
+    Path huge = write("huge.properties", "#" + "x".repeat(1 << 20) + "\n");
+    assertRefused(huge, huge + ": larger than 1048576 bytes, not a client properties file");
     Path broken = write("broken.properties", "sasl.jaas.config=\\u12\n");
     assertThatThrownBy(() -> KafkaClientConfig.load(broken)).hasMessageStartingWith(
         broken + ": cannot read it as a properties file (Malformed \\uxxxx encoding.");
