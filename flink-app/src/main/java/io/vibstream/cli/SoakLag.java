@@ -1,6 +1,7 @@
 package io.vibstream.cli;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,30 +27,29 @@ final class SoakLag {
 
   /** Records of every partition past the group's committed offset (all of them before its first commit). */
   long frames() throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (var p : admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
-        .get(topic).partitions()) {
-      latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-    }
-    var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
     long lag = 0;
-    for (var e : ends.entrySet()) {
+    for (var e : endOffsets().entrySet()) {
       OffsetAndMetadata c = committed.get(e.getKey());
-      lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+      lag += e.getValue() - (c == null ? 0 : c.offset());
     }
     return lag;
   }
 
   /** Records on every partition of the topic. */
   long end() throws Exception {
+    return endOffsets().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private Map<TopicPartition, Long> endOffsets() throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (var p : admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+    for (var p : admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
         .get(topic).partitions()) {
       latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
     }
-    return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
-        .mapToLong(r -> r.offset()).sum();
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, r) -> ends.put(tp, r.offset()));
+    return ends;
   }
 }
