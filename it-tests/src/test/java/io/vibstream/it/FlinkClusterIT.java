@@ -65,7 +65,7 @@ class FlinkClusterIT {
 
   private final Path jobJar = Path.of(property("vibstream.it.jobJar"));
   private final Path repo = Path.of(property("vibstream.it.repoRoot")).toAbsolutePath().normalize();
-  private final Path target = jobJar.getParent();
+  private final Path target = Path.of(property("vibstream.it.workDir")).toAbsolutePath().getParent();
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private final List<String> memory = new ArrayList<>();
   private final List<String> peakMemory = new ArrayList<>();
