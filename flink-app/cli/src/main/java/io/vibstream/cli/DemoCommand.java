@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
@@ -236,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
             .build(env);
         JobID job = flink.submit(env, "vibstream demo");
         try {
-          ModelRelease release = ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null,
+          ModelRelease release = ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null,
               signer);
           out.printf(Locale.ROOT, "job %s submitted (parallelism %d, checkpoints every %d ms); model version %d "
               + "published to '%s', signed by a throwaway key that only this job trusts%n", job, parallelism,

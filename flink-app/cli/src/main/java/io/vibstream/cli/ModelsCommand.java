@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.artifact.ModelArtifact;
@@ -112,7 +113,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       ReleaseSigner signer = signing.signer();
-      ModelRelease release = topic.with(registry -> publish(registry, file, version, signer));
+      ModelRelease release = topic.with(registry -> registry.publish(file, version, signer));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published model version %d (%d bytes, sha256 %s) to %s%n", release.getVersion(),
           release.getArtifact().remaining(), release.getSha256(), topic.topic);
@@ -171,7 +172,7 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       ReleaseSigner signer = signing.signer();
-      ModelRelease release = topic.with(registry -> rollback(registry, to, signer));
+      ModelRelease release = topic.with(registry -> registry.rollback(to, signer));
       PrintWriter out = spec.commandLine().getOut();
       out.printf("published version %d: the artifact of version %d (sha256 %s) to %s%n", release.getVersion(), to,
           release.getSha256(), topic.topic);
@@ -180,86 +181,5 @@ final class ModelsCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-  }
-
-  /** Publishes {@code file} to {@code topic}; see {@link #publish(ModelRegistry, Path, Long, ReleaseSigner)}. */
-  static ModelRelease publish(String bootstrap, String topic, Path file, Long version, ReleaseSigner signer)
-      throws Exception {
-    try (ModelRegistry registry = new ModelRegistry(bootstrap, topic)) {
-      return publish(registry, file, version, signer);
-    }
-  }
-
-  /**
-   * Publishes {@code file} as a new release: version {@code version}, or by default the manifest's
-   * (one past the highest on the topic if that is not newer), signed by {@code signer} (null:
-   * unsigned). A version that is not above every version on the topic is refused (running jobs
-   * would refuse it too).
-   */
-  static ModelRelease publish(ModelRegistry registry, Path file, Long version, ReleaseSigner signer)
-      throws Exception {
-    byte[] bytes;
-    try {
-      bytes = ModelArtifacts.readBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no such model file: " + file);
-    }
-    ModelArtifact artifact = ModelArtifacts.fromBytes(bytes, file.toString());
-    long highest = ModelRegistry.maxVersion(registry.history());
-    long v = version != null ? version : Math.max(artifact.manifest().version(), highest + 1);
-    if (v <= highest) {
-      throw new IllegalArgumentException("version " + v + " is not above version " + highest + " on '"
-          + registry.topic() + "' (running jobs would refuse it); give --version " + (highest + 1) + " or more");
-    }
-    ModelRelease release = release(artifact.manifest(), bytes, v, signer);
-    registry.publish(release);
-    return release;
-  }
-
-  /**
-   * Republishes release {@code to} (its artifact, checksum, metrics and lineage data) as version
-   * highest + 1 with lineage parent {@code to}, signed by {@code signer} for that version (null:
-   * unsigned; the old signature covers the old version only).
-   */
-  static ModelRelease rollback(ModelRegistry registry, long to, ReleaseSigner signer) throws Exception {
-    List<ModelRegistry.Entry> history = registry.history();
-    List<ModelRegistry.Entry> matching = history.stream()
-        .filter(e -> e.release() != null && e.release().getVersion() == to).toList();
-    if (matching.isEmpty()) {
-      throw new IllegalArgumentException("no release with version " + to + " on '" + registry.topic()
-          + "' (versions: " + history.stream().filter(e -> e.release() != null)
-              .map(e -> Long.toString(e.release().getVersion())).distinct().collect(Collectors.joining(", ")) + ")");
-    }
-    ModelRegistry.Entry target = matching.get(0);
-    if (!target.valid()) {
-      throw new IllegalArgumentException("release " + to + " cannot be served: " + target.problem());
-    }
-    Optional<ModelRegistry.Entry> current = ModelRegistry.current(history);
-    if (current.isPresent() && current.get().release().getVersion() == to) {
-      throw new IllegalArgumentException("version " + to + " is already the current release");
-    }
-    ModelRelease old = target.release();
-    Lineage lineage = Lineage.newBuilder(old.getLineage())
-        .setParentVersion(to)
-        .setTraining(old.getLineage().getTraining().isEmpty() ? "rollback to v" + to
-            : "rollback to v" + to + "; " + old.getLineage().getTraining())
-        .build();
-    long version = ModelRegistry.maxVersion(history) + 1;
-    ModelRelease release = ModelRelease.newBuilder(old)
-        .setVersion(version)
-        .setSignature(ModelReleases.signature(signer, version, old.getSha256()))
-        .setLineage(lineage)
-        .setCreatedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-        .build();
-    registry.publish(release);
-    return release;
-  }
-
-  /**
-   * The release of an artifact's bytes as version {@code version}, lineage from its manifest,
-   * signed by {@code signer} (null: unsigned).
-   */
-  static ModelRelease release(ModelManifest m, byte[] bytes, long version, ReleaseSigner signer) {
-    return ModelReleases.inline(version, bytes, m, Instant.now().truncatedTo(ChronoUnit.MILLIS), signer);
   }
 }

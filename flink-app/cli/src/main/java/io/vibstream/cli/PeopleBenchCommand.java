@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
@@ -136,7 +137,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
       Path model = Files.write(dir.resolve("people.vib"),
           PipelineBenchCommand.randomModel(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
       ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the jobs trust it
-      ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
+      ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
       PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
           unaligned),
           scene, ids, signer.trustedKeys());

@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import static io.vibstream.cli.JobRest.stat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -221,7 +222,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c-warm-up", "events-c", "events-c-rocksdb", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
-        ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L, signer);
+        ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L, signer);
         preload(kafka.bootstrapServers(), "frames-pre");
         out.printf(Locale.ROOT, "preloaded %d frames of %d cameras%n", (long) frames * cameras, cameras);
         out.flush();
@@ -235,7 +236,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         Workload plumbing = new Workload(plumbingCameras, plumbingFrames / plumbingCameras, PLUMBING_CLIP);
         Path plumbingModel = Files.write(dir.resolve("plumbing.vib"), plumbingModel());
         kafka.createTopic(PLUMBING_MODELS, 1, true);
-        ModelsCommand.publish(kafka.bootstrapServers(), PLUMBING_MODELS, plumbingModel, 1L, signer);
+        ModelRegistry.publish(kafka.bootstrapServers(), PLUMBING_MODELS, plumbingModel, 1L, signer);
         kafka.createTopic(PLUMBING_FRAMES, PLUMBING_PARTITIONS, false);
         long t0 = System.nanoTime();
         long preloaded = preloadFeatures(kafka.bootstrapServers(), PLUMBING_FRAMES, PLUMBING_PARTITIONS, parallelism,

@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.CameraSource;
@@ -97,7 +98,7 @@ final class PoseJob implements AutoCloseable {
       KafkaWiring.of(j.kafka.bootstrapServers()).withIds(j.group, j.group)
           .job(PoseMode.config(settings.pose(), settings.parallelism())).trustedKeys(signer.trustedKeys()).build(env);
       j.job = j.flink.submit(env, jobName);
-      var release = ModelsCommand.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
+      var release = ModelRegistry.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
       out.printf(Locale.ROOT, "kafka on %s, job %s (parallelism %d, checkpoints every %d ms), model version "
           + "%d published (%.1f s)%n", j.kafka.bootstrapServers(), j.job, settings.parallelism(),
           settings.checkpointIntervalMs(), release.getVersion(), j.seconds());

@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.lstm.LstmParams;
 import io.vibstream.schemas.Lineage;

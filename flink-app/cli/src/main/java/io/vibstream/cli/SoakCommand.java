@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroDeserializer;
@@ -161,7 +162,7 @@ final class SoakCommand implements Callable<Integer> {
       KafkaWiring.of(kafka.bootstrapServers()).withIds(group, group).job(config).trustedKeys(signer.trustedKeys())
           .build(env);
       JobID job = flink.submit(env, "vibstream soak");
-      long version = ModelsCommand.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer)
+      long version = ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer)
           .getVersion();
       // every camera's windows start at its first frame only if the model serves before the cameras start
       awaitServing(kafka.bootstrapServers(), version, parallelism);

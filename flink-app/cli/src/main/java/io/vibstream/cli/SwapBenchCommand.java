@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
@@ -283,6 +284,6 @@ final class SwapBenchCommand implements Callable<Integer> {
   }
 
   private static ModelRelease release(byte[] model, long version, ReleaseSigner signer) {
-    return ModelsCommand.release(ModelArtifacts.fromBytes(model, "bench model").manifest(), model, version, signer);
+    return ModelRegistry.release(ModelArtifacts.fromBytes(model, "bench model").manifest(), model, version, signer);
   }
 }

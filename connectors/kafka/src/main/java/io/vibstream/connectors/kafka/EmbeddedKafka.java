@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -307,6 +308,34 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("cannot create topic " + name + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Creates one of the project's topics with its partitions and cleanup policy from {@link Topic}. */
+  public void createTopic(Topic topic) {
+    createTopic(topic, topic.partitions());
+  }
+
+  /** Creates one of the project's topics with {@code partitions} partitions and its cleanup policy. */
+  public void createTopic(Topic topic, int partitions) {
+    createTopic(topic.topicName(), partitions, topic.compacted());
+  }
+
+  /** Creates each of the project's topics that does not exist yet, with its defaults from {@link Topic}. */
+  public void createMissingTopics() {
+    Set<String> existing;
+    try (Admin admin = admin()) {
+      existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+    }
+    for (Topic topic : Topic.values()) {
+      if (!existing.contains(topic.topicName())) {
+        createTopic(topic);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.local.CommittedOutputs;
 import io.vibstream.local.LocalFlink;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package io.vibstream.flink.job;
+package io.vibstream.local;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.RetrainStatus;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the events, model-status and retrain-status topics: events per camera in emission order (a
  * camera's events share one partition), statuses in order.
  */
-final class CommittedOutputs implements AutoCloseable {
+public final class CommittedOutputs implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final AvroDeserializer<ActionEvent> eventValues = new AvroDeserializer<>(ActionEvent.class);
   private final AvroDeserializer<ModelStatus> modelStatusValues = new AvroDeserializer<>(ModelStatus.class);
@@ -31,14 +32,14 @@ final class CommittedOutputs implements AutoCloseable {
   private final List<ModelStatus> modelStatus = new ArrayList<>();
   private final List<RetrainStatus> retrainStatus = new ArrayList<>();
 
-  CommittedOutputs(String bootstrap) {
+  public CommittedOutputs(String bootstrap) {
     consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "it-outputs-" + UUID.randomUUID(),
+        ConsumerConfig.GROUP_ID_CONFIG, "committed-outputs-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
         new ByteArrayDeserializer());
-    consumer.subscribe(List.of(KafkaWiring.EVENTS, KafkaWiring.MODEL_STATUS, RetrainKafkaWiring.RETRAIN_STATUS));
+    consumer.subscribe(List.of(Topic.EVENTS.topicName(), Topic.MODEL_STATUS.topicName(), Topic.RETRAIN_STATUS.topicName()));
   }
 
   /**
@@ -46,7 +47,7 @@ final class CommittedOutputs implements AutoCloseable {
    *
    * @throws AssertionError naming {@code what} if it does not within {@code timeout}
    */
-  void await(String what, Duration timeout, BooleanSupplier condition) {
+  public void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -58,7 +59,7 @@ final class CommittedOutputs implements AutoCloseable {
   }
 
   /** Reads until nothing new arrived for {@code quiet}. */
-  void drain(Duration quiet) {
+  public void drain(Duration quiet) {
     long quietSince = System.nanoTime();
     while (System.nanoTime() - quietSince < quiet.toNanos()) {
       if (poll() > 0) {
@@ -68,15 +69,15 @@ final class CommittedOutputs implements AutoCloseable {
   }
 
   /** Each camera's events so far, in emission order. */
-  Map<String, List<ActionEvent>> events() {
+  public Map<String, List<ActionEvent>> events() {
     return events;
   }
 
-  List<ModelStatus> modelStatus() {
+  public List<ModelStatus> modelStatus() {
     return modelStatus;
   }
 
-  List<RetrainStatus> retrainStatus() {
+  public List<RetrainStatus> retrainStatus() {
     return retrainStatus;
   }
 
@@ -84,12 +85,12 @@ final class CommittedOutputs implements AutoCloseable {
     int n = 0;
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       n++;
-      switch (r.topic()) {
-        case KafkaWiring.EVENTS -> {
+      switch (Topic.named(r.topic()).orElseThrow()) {
+        case EVENTS -> {
           ActionEvent e = eventValues.deserialize(r.topic(), r.value());
           events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
         }
-        case KafkaWiring.MODEL_STATUS -> modelStatus.add(modelStatusValues.deserialize(r.topic(), r.value()));
+        case MODEL_STATUS -> modelStatus.add(modelStatusValues.deserialize(r.topic(), r.value()));
         default -> retrainStatus.add(retrainStatusValues.deserialize(r.topic(), r.value()));
       }
     }
