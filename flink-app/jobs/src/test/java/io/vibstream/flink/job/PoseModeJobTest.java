@@ -70,25 +70,9 @@ class PoseModeJobTest {
   private static final int STRIDE = 2;
   private static final int M = 50;
   private static final long T0 = 1_750_000_000_000L;
-  private static final Map<String, Queue<Object>> COLLECTED = new ConcurrentHashMap<>();
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
+  static final MiniClusterExtension FLINK = InMemory.miniCluster(2);
 
   @Test
   @Timeout(240)
@@ -112,16 +96,17 @@ class PoseModeJobTest {
     assertThat(config.poseMode()).isTrue();
     ActionRecognitionJob.Topology topology = new ActionRecognitionJob(
         new DataGeneratorSource<>(new VideoFrames(), 4L * M, new AvroTypeInfo<>(Frame.class)),
-        new DataGeneratorSource<>(new Releases(releases), releases.size(), new AvroTypeInfo<>(ModelRelease.class)),
-        new Collecting<>(run + "/events"), new Collecting<>(run + "/dead"), new Collecting<>(run + "/status"),
+        new DataGeneratorSource<>(new InMemory.Releases(releases), releases.size(), new AvroTypeInfo<>(ModelRelease.class)),
+        new InMemory.Collecting<>(run + "/events"), new InMemory.Collecting<>(run + "/dead"),
+        new InMemory.Collecting<>(run + "/status"),
         config).build(env);
-    topology.features().sinkTo(new Collecting<>(run + "/features")).name("features-sink").uid("features-sink");
+    topology.features().sinkTo(new InMemory.Collecting<>(run + "/features")).name("features-sink").uid("features-sink");
     env.execute("pose mode test");
 
-    List<ActionEvent> events = collected(run + "/events");
-    List<FeatureFrame> features = collected(run + "/features");
-    List<ModelStatus> status = collected(run + "/status");
-    assertThat(collected(run + "/dead")).isEmpty();
+    List<ActionEvent> events = InMemory.collected(run + "/events");
+    List<FeatureFrame> features = InMemory.collected(run + "/features");
+    List<ModelStatus> status = InMemory.collected(run + "/status");
+    assertThat(InMemory.collected(run + "/dead")).isEmpty();
 
     // Tracks: the real estimator and tracker found people in both cameras, nobody in the empty one.
     Map<String, List<FeatureFrame>> tracks = features.stream().filter(f -> !f.endsTrack())
@@ -162,7 +147,7 @@ class PoseModeJobTest {
         assertThat(e.getBox().getHeight()).isEqualTo(end.box().height());
         assertThat(e.getModelVersion()).as("versions never go back").isGreaterThanOrEqualTo(version).isIn(1L, 2L);
         version = e.getModelVersion();
-        assertThat(e.getConfidence()).isCloseTo(confidence(models.get(version), window), offset(1e-4f));
+        assertThat(e.getConfidence()).isCloseTo(InMemory.confidence(models.get(version), window), offset(1e-4f));
         assertThat(e.getUnsure()).isEqualTo(e.getConfidence() < ActionRecognizer.DEFAULT_UNSURE_BELOW);
       }
     }
@@ -212,26 +197,6 @@ class PoseModeJobTest {
       }
     }
     throw new AssertionError("no frame " + seq);
-  }
-
-  private static float confidence(ModelArtifact model, List<FeatureFrame> window) {
-    float[][][] clip = new float[1][window.size()][];
-    for (int t = 0; t < window.size(); t++) {
-      clip[0][t] = window.get(t).features();
-    }
-    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
-      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
-      float best = 0;
-      for (float v : p) {
-        best = Math.max(best, v);
-      }
-      return best;
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> List<T> collected(String name) {
-    return new ArrayList<>((Queue<T>) (Queue<?>) COLLECTED.getOrDefault(name, new ConcurrentLinkedQueue<>()));
   }
 
   /**
@@ -289,54 +254,6 @@ class PoseModeJobTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ImageIO.write(image, "jpg", out);
       return out.toByteArray();
-    }
-  }
-
-  /** The model releases, in order: the job reads its models source at parallelism 1. */
-  static final class Releases implements GeneratorFunction<Long, ModelRelease> {
-    private static final long serialVersionUID = 1L;
-    private final List<byte[]> encoded = new ArrayList<>();
-
-    Releases(List<ModelRelease> releases) {
-      for (ModelRelease r : releases) {
-        try {
-          encoded.add(r.toByteBuffer().array());
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-
-    @Override
-    public ModelRelease map(Long index) throws Exception {
-      return ModelRelease.fromByteBuffer(ByteBuffer.wrap(encoded.get(index.intValue())));
-    }
-  }
-
-  /** Adds every record to {@link #COLLECTED} under its name (the MiniCluster runs in this JVM). */
-  static final class Collecting<T> implements Sink<T> {
-    private static final long serialVersionUID = 1L;
-    private final String name;
-
-    Collecting(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public SinkWriter<T> createWriter(WriterInitContext context) {
-      Queue<Object> queue = COLLECTED.computeIfAbsent(name, n -> new ConcurrentLinkedQueue<>());
-      return new SinkWriter<>() {
-        @Override
-        public void write(T element, Context ctx) {
-          queue.add(element);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
     }
   }
 }
