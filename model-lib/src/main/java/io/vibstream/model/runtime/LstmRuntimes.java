@@ -11,14 +11,8 @@ import io.vibstream.model.lstm.CompressedLstm;
  * at least {@value #SMALL_MODEL_GATE_WEIGHTS} (the 256 x 128 equivalent); then
  * {@link TorchLstmRuntime}.
  *
- * <p>Measured with {@code vibstream bench lstm} and interleaved runs on 2 shared AMD EPYC cores
- * (AVX-512), PyTorch on one thread, T = 40: the Java path is faster at every size from 33 x 12
- * to 2048 x 2048 and every batch from 1 to 32. DJL pays a few microseconds per NDArray operation
- * (about a dozen per step), which makes it 5-40x slower for compressed models at batch 1-8, and
- * its single-threaded GEMM on this CPU is 1.3-2x slower than the panel-packed Vector API kernel
- * at batch 32 (2048 x 2048: about 30 ms per clip in Java, 46 ms in DJL). So on a CPU there is no
- * crossover. The GPU branch is not measured here (no CUDA natives on these machines); it keeps
- * small batches and small models in Java, where per-operation launch latency dominates.
+ * <p>Why: on a CPU the Java path is faster at every size and batch measured (docs/performance.md);
+ * DJL's per-operation overhead dominates small models, and on a GPU kernel launch latency does.
  */
 public final class LstmRuntimes {
   /** With a GPU, batches smaller than this still run in Java. */

@@ -59,25 +59,23 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
    * ratio; 7.9% of real joints below visibility 0.5, 7.3% of persons under 80 px, 8.5% above);
    * the rest are the earlier estimates (see the class comment). With these values about 8% of
    * joints fall below 0.5 (8.4% under 80 px, 8.1% above, all 13 classes, training pool).
-   * Previously: jitter 1.0/1.2/1.8/2.8%, 3% dropouts, limb drops up to 8% of frames at 60 px,
-   * 2% box jitter, occluded visibility 0.15-0.65 (about 19-22% of joints below 0.5).
    */
   public static final EstimatorNoise DEFAULT = new EstimatorNoise(
-      0.019, // torsoJitter: vtest measurement, 1.9x the former 1.0% (docs/results/real/vtest)
-      0.024, // headJitter: vtest measurement, 2.0x the former 1.2% (docs/results/real/vtest)
-      0.0234, // legJitter: vtest measurement, 1.3x the former 1.8% (docs/results/real/vtest)
-      0.0364, // armJitter: vtest measurement, 1.3x the former 2.8% (docs/results/real/vtest)
-      0.5, // pixelJitter: estimate, unchanged
-      0.3, // jitterCorrelation: estimate, unchanged
-      2.0, // occludedJitterFactor: estimate, unchanged
-      0.02, // dropout: lowered from 3% so ~8% of joints are below 0.5 as measured on vtest (docs/results/real/vtest)
+      0.019, // torsoJitter: vtest measurement (docs/results/real/vtest)
+      0.024, // headJitter: vtest measurement (docs/results/real/vtest)
+      0.0234, // legJitter: vtest measurement (docs/results/real/vtest)
+      0.0364, // armJitter: vtest measurement (docs/results/real/vtest)
+      0.5, // pixelJitter: estimate
+      0.3, // jitterCorrelation: estimate
+      2.0, // occludedJitterFactor: estimate
+      0.02, // dropout: so ~8% of joints are below 0.5 as measured on vtest (docs/results/real/vtest)
       0, // limbDrop: none; vtest measurement: far persons lose no more joints than near (7.3% vs 8.5%)
       0.5, // limbDropPersist: unused while limbDrop is 0
       60, 110, // farHeight, nearHeight: unused while limbDrop is 0
       0.015, 0.5, // swap, swapPersist: estimates, unchanged
       0.02, 0.10, // boxMarginMin, boxMarginMax: estimates, unchanged
       0.042, // boxJitter: vtest measurement, box centre jitter 2.1x the former 2% (docs/results/real/vtest)
-      0.05, // boxScaleDrift: estimate, unchanged (vtest box height jitter 1.5x comes mostly via boxJitter)
+      0.05, // boxScaleDrift: estimate (vtest box height jitter 1.5x comes mostly via boxJitter)
       0.7, 0.99, // visibleMin, visibleMax: estimates, unchanged
       0.32, 0.85); // occludedMin/Max: raised from 0.15-0.65, vtest measurement: far-side limbs mostly visible (docs/results/real/vtest)
 
