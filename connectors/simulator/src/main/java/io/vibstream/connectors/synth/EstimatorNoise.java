@@ -57,7 +57,7 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
    * the measurement of the project's estimator (BlazePose lite) on real video, {@code vtest.avi}
    * (docs/results/real/vtest/README.md: each DEFAULT jitter scaled by the measured real / DEFAULT
    * ratio; 7.9% of real joints below visibility 0.5, 7.3% of persons under 80 px, 8.5% above);
-   * the rest are the earlier estimates (see the class comment). With these values about 8% of
+   * the rest are estimates (see the class comment). With these values about 8% of
    * joints fall below 0.5 (8.4% under 80 px, 8.1% above, all 13 classes, training pool).
    */
   public static final EstimatorNoise DEFAULT = new EstimatorNoise(
@@ -72,11 +72,11 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
       0, // limbDrop: none; vtest measurement: far persons lose no more joints than near (7.3% vs 8.5%)
       0.5, // limbDropPersist: unused while limbDrop is 0
       60, 110, // farHeight, nearHeight: unused while limbDrop is 0
-      0.015, 0.5, // swap, swapPersist: estimates, unchanged
-      0.02, 0.10, // boxMarginMin, boxMarginMax: estimates, unchanged
-      0.042, // boxJitter: vtest measurement, box centre jitter 2.1x the former 2% (docs/results/real/vtest)
+      0.015, 0.5, // swap, swapPersist: estimates
+      0.02, 0.10, // boxMarginMin, boxMarginMax: estimates
+      0.042, // boxJitter: vtest measurement, box centre jitter (docs/results/real/vtest)
       0.05, // boxScaleDrift: estimate (vtest box height jitter 1.5x comes mostly via boxJitter)
-      0.7, 0.99, // visibleMin, visibleMax: estimates, unchanged
+      0.7, 0.99, // visibleMin, visibleMax: estimates
       0.32, 0.85); // occludedMin/Max: raised from 0.15-0.65, vtest measurement: far-side limbs mostly visible (docs/results/real/vtest)
 
   /** No estimator error at all: the renderer's exact joints, a tight box, everything visible. */
