@@ -40,58 +40,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Action recognition with the compressed LSTM, keyed by camera id, or in pose mode by tracked
- * person ({@link FeatureFrame#key()}, see <b>People</b> below); the broadcast input is the stream of
- * {@link ModelRelease}s.
- *
- * <p><b>Models.</b> A release is validated ({@link ModelReleases#validate}: checksum, a signature
- * by one of the trusted keys if any are configured, artifact, backbone id and dimension, a version
- * above the serving one, the serving clip length) and stored in broadcast state; a refused release
- * leaves the serving model in place. Every subtask decides on every release and reports it: a {@link ModelStatus} on {@link #MODEL_STATUS}, a log
- * line and the counters {@code modelReleasesAccepted} / {@code modelReleasesRefused}. Until a
- * model serves, frames are dropped ({@code reason=no_model}) and no events are produced.
- *
- * <p><b>Hot swap.</b> A subtask switches at the point where it processes the release, between two
- * of its input records (Flink never runs it during a timer or another record): every event it
- * emits before carries the old version, every event after the new one. A camera is scored by one
- * subtask only, so its events' versions never go back. The windows keep each frame's full
- * backbone feature vector and the model picks its kept inputs at scoring time, so a model with
- * other kept inputs or another hidden size takes over the same windows: no refill, no gap, the
- * next stride's event is simply scored by the new model.
- *
- * <p><b>Order.</b> A camera's next frame (sequence number one above the last one taken, or 0 for
- * a camera not seen yet; capture time not earlier) is taken at once, whatever the watermark: a
- * camera in order costs no watermark delay. Any other frame is buffered in keyed state until the watermark passes its
- * capture time (an event-time timer per frame), then taken in capture-time, sequence order; and
- * whenever a frame is taken, buffered frames that now follow on are taken at once. So frames out
- * of order within the watermark's bound are reordered, and a missing frame holds its camera back
- * by at most that bound. A frame that is not next and at or behind the watermark, or whose
- * sequence number and capture time were already passed, is dropped ({@code reason=late}).
- *
- * <p><b>Windows.</b> The last {@code clipLength} (from the model's manifest) feature vectors are
- * kept per camera, in a ring of map-state slots (one write per frame, a full read per event:
- * cheap on RocksDB too); once full, one {@link ActionEvent} is emitted every {@code stride} frames with
- * the LSTM run over the window from a zero state (a model with input deltas starts each window
- * with a zero difference, as in training): label, softmax confidence, top-k, the model version,
- * window start/end, first/last sequence number and latency (processing time now minus the
- * capture time of the window's last frame). A sequence gap of more than
- * {@code maxSequenceGap} missing frames, or more than {@code maxTimeGapMs} between consecutive
- * frames, resets the camera's window (its frames counted {@code reason=gap_reset}); so does a
- * sequence number that goes back with a later capture time (a restarted camera).
- *
- * <p><b>People.</b> With {@link Settings#perPerson} the key is a tracked person
- * ({@link FeatureFrame#key()}: camera and track id) and the frames come from the person tracker,
- * in order for each track: every frame not already passed is taken at once (a track's first frame
- * whatever its sequence number; a missed detection is a sequence gap as above). A track's window
- * opens with its first frame, and its state is freed when the track ends (the tracker's end
- * record) or, failing that, by an event-time timer once the watermark is {@code maxTimeGapMs} past
- * its last frame. Events then carry the track id and the person's box in the window's last frame.
- * An event whose confidence is below {@link Settings#unsureBelow} is marked {@code unsure}.
- *
- * <p>All state has explicit type information (POJO/record serializers, no Kryo). Metrics:
- * {@code framesDropped} by reason, {@code events}, {@code lstmMs}, {@code latencyMs},
- * {@code modelVersion}, {@code modelReleasesAccepted}, {@code modelReleasesRefused},
- * {@code tracksEnded}, {@code tracksExpired}.
+ * Action recognition with the compressed LSTM, keyed by camera id or, in pose mode, by tracked
+ * person ({@link FeatureFrame#key()}); the broadcast input is the stream of {@link ModelRelease}s.
+ * Each key keeps its last {@code clipLength} feature vectors in keyed state and, once full, emits
+ * one {@link ActionEvent} every {@code stride} frames. Releases are validated (checksum, trusted
+ * signature, backbone, version) and swapped in between two records with no refill, so a key's
+ * events never go back in version; every subtask reports its decision on {@link #MODEL_STATUS}.
+ * Frames out of order within the watermark's bound are reordered; gaps reset the window; a
+ * track's state is freed when it ends or by an event-time timer. The rules in full, with the
+ * metrics: docs/architecture.md, "The recognizer".
  */
 public final class ActionRecognizer extends KeyedBroadcastProcessFunction<String, FeatureFrame, ModelRelease, ActionEvent> {
   private static final long serialVersionUID = 1L;
