@@ -1,7 +1,6 @@
 package io.vibstream.connectors.datasets;
 
 import io.vibstream.connectors.video.VideoClip;
-import io.vibstream.connectors.video.VideoDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,9 +16,7 @@ import java.util.stream.Stream;
  * found anywhere up to three levels under the root (e.g. {@code testTrainMulti_7030_splits/}).
  * Labels are the class names in alphabetical order; HMDB51 has no groups.
  */
-public final class Hmdb51Dataset implements VideoDataset {
-  private final List<String> labels;
-  private final List<VideoClip> clips;
+public final class Hmdb51Dataset extends ListedDataset {
 
   /**
    * Reads the data set under {@code root} with split {@code split} (1-3).
@@ -87,8 +84,7 @@ public final class Hmdb51Dataset implements VideoDataset {
             + (missing > 1 ? " (and " + (missing - 1) + " more)" : ""));
       }
     }
-    labels = List.copyOf(splitFiles.keySet());
-    clips = List.copyOf(all);
+    listed(List.copyOf(splitFiles.keySet()), all);
   }
 
   private static Path findVideoRoot(Path root, String cls) throws IOException {
@@ -102,15 +98,5 @@ public final class Hmdb51Dataset implements VideoDataset {
       return s.filter(p -> p.getFileName().toString().equals(cls) && Files.isDirectory(p)).map(Path::getParent)
           .sorted().findFirst().orElse(null);
     }
-  }
-
-  @Override
-  public List<String> labels() {
-    return labels;
-  }
-
-  @Override
-  public List<VideoClip> clips() {
-    return clips;
   }
 }

@@ -1,7 +1,6 @@
 package io.vibstream.connectors.datasets;
 
 import io.vibstream.connectors.video.VideoClip;
-import io.vibstream.connectors.video.VideoDataset;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +11,8 @@ import java.util.List;
  * {@code classInd.txt}, {@code trainlist01.txt} and {@code testlist01.txt} in the root (UCF101 list
  * format, one split).
  */
-public final class SyntheticDataset implements VideoDataset {
+public final class SyntheticDataset extends ListedDataset {
   private final Path root;
-  private final List<String> labels;
-  private final List<VideoClip> clips;
 
   /**
    * Reads the data set under {@code root}.
@@ -24,25 +21,15 @@ public final class SyntheticDataset implements VideoDataset {
    */
   public SyntheticDataset(Path root) throws IOException {
     this.root = Layouts.requireDir(root, "synthetic data set");
-    labels = List.copyOf(Layouts.classIndex(root.resolve("classInd.txt")));
+    List<String> labels = List.copyOf(Layouts.classIndex(root.resolve("classInd.txt")));
     List<VideoClip> all = new ArrayList<>();
     Layouts.splitList(root.resolve("trainlist01.txt"), root, labels, "train", all);
     Layouts.splitList(root.resolve("testlist01.txt"), root, labels, "test", all);
-    clips = List.copyOf(all);
+    listed(labels, all);
   }
 
   /** The data set's folder. */
   public Path root() {
     return root;
-  }
-
-  @Override
-  public List<String> labels() {
-    return labels;
-  }
-
-  @Override
-  public List<VideoClip> clips() {
-    return clips;
   }
 }

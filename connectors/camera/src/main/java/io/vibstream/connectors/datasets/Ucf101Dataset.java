@@ -1,7 +1,6 @@
 package io.vibstream.connectors.datasets;
 
 import io.vibstream.connectors.video.VideoClip;
-import io.vibstream.connectors.video.VideoDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,9 +14,7 @@ import java.util.List;
  * and {@code testlist0N.txt} ("Class/v_x.avi"). The root may also be the video folder itself, with
  * the lists inside it or next to it. Labels follow classInd.txt; the group is {@code gXX}.
  */
-public final class Ucf101Dataset implements VideoDataset {
-  private final List<String> labels;
-  private final List<VideoClip> clips;
+public final class Ucf101Dataset extends ListedDataset {
 
   /**
    * Reads the data set under {@code root} with split {@code split} (1-3).
@@ -43,11 +40,11 @@ public final class Ucf101Dataset implements VideoDataset {
       throw new NoSuchFileException(root.resolve("ucfTrainTestlist").resolve("classInd.txt").toString(), null,
           "UCF101 split lists not found (expected ucfTrainTestlist/ with classInd.txt, trainlist0N.txt, testlist0N.txt)");
     }
-    labels = List.copyOf(Layouts.classIndex(lists.resolve("classInd.txt")));
+    List<String> labels = List.copyOf(Layouts.classIndex(lists.resolve("classInd.txt")));
     List<VideoClip> all = new ArrayList<>();
     Layouts.splitList(lists.resolve("trainlist0" + split + ".txt"), videos, labels, "train", all);
     Layouts.splitList(lists.resolve("testlist0" + split + ".txt"), videos, labels, "test", all);
-    clips = List.copyOf(all);
+    listed(labels, all);
   }
 
   private static Path firstDir(Path... candidates) {
@@ -57,15 +54,5 @@ public final class Ucf101Dataset implements VideoDataset {
       }
     }
     return candidates[candidates.length - 1];
-  }
-
-  @Override
-  public List<String> labels() {
-    return labels;
-  }
-
-  @Override
-  public List<VideoClip> clips() {
-    return clips;
   }
 }

@@ -1,7 +1,6 @@
 package io.vibstream.connectors.datasets;
 
 import io.vibstream.connectors.video.VideoClip;
-import io.vibstream.connectors.video.VideoDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +24,9 @@ import java.util.regex.Pattern;
  * shuffled and taken into the test set while that brings it closer to 40% of the class's clips.
  * A class with a single group is split by clip. The group of a clip is {@code gNN}.
  */
-public final class Ucf11Dataset implements VideoDataset {
+public final class Ucf11Dataset extends ListedDataset {
   private static final Pattern GROUP_DIR = Pattern.compile("_(\\d+)$");
   private static final Pattern GROUP_FILE = Pattern.compile("_(\\d+)_(\\d+)\\.[^.]+$");
-  private final List<String> labels;
-  private final List<VideoClip> clips;
 
   /** Reads the data set under {@code root} with the default 40% test split and seed 0. */
   public Ucf11Dataset(Path root) throws IOException {
@@ -89,8 +86,7 @@ public final class Ucf11Dataset implements VideoDataset {
     if (names.isEmpty()) {
       throw new IOException(root + ": no UCF11 class folders with videos (expected <class>/v_<action>_<gg>/*.avi)");
     }
-    labels = List.copyOf(names);
-    clips = List.copyOf(all);
+    listed(names, all);
   }
 
   private static String group(String digits) {
@@ -158,15 +154,5 @@ public final class Ucf11Dataset implements VideoDataset {
       }
     }
     out.subList(from, out.size()).sort((a, b) -> a.path().compareTo(b.path()));
-  }
-
-  @Override
-  public List<String> labels() {
-    return labels;
-  }
-
-  @Override
-  public List<VideoClip> clips() {
-    return clips;
   }
 }
