@@ -498,18 +498,11 @@ class ActionRecognizerTest {
 
   /** The top-1 probability of {@code model} over the event's window of full feature vectors. */
   private static float expectedConfidence(ModelArtifact model, String camera, ActionEvent e) {
-    float[][][] clip = new float[1][CLIP][];
+    List<float[]> window = new ArrayList<>();
     for (int t = 0; t < CLIP; t++) {
-      clip[0][t] = frame(camera, e.getFirstSequenceNumber() + t).features();
+      window.add(frame(camera, e.getFirstSequenceNumber() + t).features());
     }
-    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
-      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
-      float best = 0;
-      for (float v : p) {
-        best = Math.max(best, v);
-      }
-      return best;
-    }
+    return TestModels.confidence(model, window);
   }
 
   /** Subtask {@code index} of 2 (max parallelism 128), opened, broadcast watermark at the maximum. */

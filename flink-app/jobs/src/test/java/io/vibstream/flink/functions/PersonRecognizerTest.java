@@ -9,7 +9,6 @@ import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
-import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
@@ -317,18 +316,11 @@ class PersonRecognizerTest {
 
   /** The top-1 probability of {@code model} over the event's window. */
   private static float expectedConfidence(ModelArtifact model, String camera, ActionEvent e) {
-    float[][][] clip = new float[1][CLIP][];
+    List<float[]> window = new ArrayList<>();
     for (int t = 0; t < CLIP; t++) {
-      clip[0][t] = frame(camera, e.getTrackId(), e.getFirstSequenceNumber() + t).features();
+      window.add(frame(camera, e.getTrackId(), e.getFirstSequenceNumber() + t).features());
     }
-    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
-      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
-      float best = 0;
-      for (float v : p) {
-        best = Math.max(best, v);
-      }
-      return best;
-    }
+    return TestModels.confidence(model, window);
   }
 
   /** The keys that hold any of the recognizer's keyed state. */

@@ -4,6 +4,7 @@ import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.nio.ByteBuffer;
@@ -79,5 +80,18 @@ public final class TestModels {
       a[i] = (float) (r.nextGaussian() * 0.5);
     }
     return a;
+  }
+
+  /** The top-1 probability {@code model} gives a window of feature vectors, run from a zero state. */
+  public static float confidence(ModelArtifact model, List<float[]> window) {
+    float[][][] clip = {window.toArray(new float[0][])};
+    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
+      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
+      float best = 0;
+      for (float v : p) {
+        best = Math.max(best, v);
+      }
+      return best;
+    }
   }
 }

@@ -1,9 +1,8 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.flink.functions.ActionRecognizer;
+import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.model.artifact.ModelArtifact;
-import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.schemas.ModelRelease;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,18 +54,7 @@ final class InMemory {
 
   /** The highest class probability {@code model} gives the window of feature frames. */
   static float confidence(ModelArtifact model, List<FeatureFrame> window) {
-    float[][][] clip = new float[1][window.size()][];
-    for (int t = 0; t < window.size(); t++) {
-      clip[0][t] = window.get(t).features();
-    }
-    try (VectorLstmRuntime runtime = new VectorLstmRuntime(model.model())) {
-      float[] p = ActionRecognizer.softmax(runtime.logits(clip)[0]);
-      float best = 0;
-      for (float v : p) {
-        best = Math.max(best, v);
-      }
-      return best;
-    }
+    return TestModels.confidence(model, window.stream().map(FeatureFrame::features).toList());
   }
 
   /** The model releases, in order: the job reads its models source at parallelism 1. */
