@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.connectors.kafka.ClipPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.synth.SyntheticCamera;
@@ -239,7 +240,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     long idleFrom = System.currentTimeMillis();
     observer.drain(latencyWindow);
     long idleTo = System.currentTimeMillis();
-    LabelCommand.publish(bootstrap, KafkaClientConfig.NONE, RetrainKafkaWiring.TRAINING_CLIPS,
+    ClipPublisher.publish(bootstrap, KafkaClientConfig.NONE, RetrainKafkaWiring.TRAINING_CLIPS,
         TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3));
     RetrainStatus decision = observer.awaitRetrain(RETRAIN_TIMEOUT);
     if (decision.getDecision() != RetrainDecision.PUBLISHED && decision.getDecision() != RetrainDecision.REJECTED) {

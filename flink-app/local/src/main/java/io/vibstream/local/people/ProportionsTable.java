@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.people;
 
 import io.vibstream.model.pose.PoseJoints;
 import io.vibstream.model.pose.SkeletonProportions;
@@ -14,10 +14,11 @@ import java.util.Map;
  * ({@link SkeletonProportions}: median offsets from the pelvis in torso lengths, visible share),
  * printed side by side and written to {@code proportions.csv}.
  */
-final class ProportionsTable {
+public final class ProportionsTable {
   private ProportionsTable() {}
 
-  static void write(Map<String, SkeletonProportions> sources, PrintWriter o, Path csv) throws IOException {
+  /** Prints the table to {@code o} and writes it to {@code csv}. */
+  public static void write(Map<String, SkeletonProportions> sources, PrintWriter o, Path csv) throws IOException {
     StringBuilder c = new StringBuilder("source,joint,frames,median_y,median_abs_x,visible_share\n");
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-12s", "joint"));
     sources.forEach((name, p) -> head.append(String.format(Locale.ROOT, " | %-24s",
