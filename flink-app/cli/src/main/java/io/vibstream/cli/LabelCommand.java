@@ -2,7 +2,6 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.ClipPublisher;
 import io.vibstream.connectors.video.LabeledClips;
-import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.local.people.FrameRange;
 import io.vibstream.local.people.TrackPass;
@@ -171,7 +170,7 @@ final class LabelCommand implements Callable<Integer> {
     FrameRange range = new FrameRange(fromFrame, toFrame, fromTime == null ? null : seconds(fromTime, "--from"),
         toTime == null ? null : seconds(toTime, "--to"));
     return TrackPass.run(video, PeopleInputs.defaultCameraId(video), range,
-        PoseEstimatorFactory.spec(PoseMode.spec(variant)), PoseMode.cameraTracking(variant));
+        PoseMode.estimators(variant), PoseMode.cameraTracking(variant));
   }
 
   /** {@code 3.5s}, {@code 800ms} or {@code 3.5} (seconds) in seconds, >= 0. */

@@ -1,6 +1,5 @@
 package io.vibstream.cli;
 
-import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.local.people.EventCheck;
 import io.vibstream.local.people.FrameRange;
 import io.vibstream.local.people.PoseNoise;
@@ -72,7 +71,7 @@ final class PeopleEvalCommand implements Callable<Integer> {
 
     long started = System.nanoTime();
     Tracks tracks = TrackPass.run(video, PeopleInputs.defaultCameraId(video), FrameRange.ALL,
-        PoseEstimatorFactory.spec(PoseMode.spec(Pose.lite)), PoseMode.cameraTracking(Pose.lite));
+        PoseMode.estimators(Pose.lite), PoseMode.cameraTracking(Pose.lite));
     o.printf(Locale.ROOT, "pass: %d tracks over frames %d..%d (%.1f s)%n", tracks.byTrack().size(), tracks.first(),
         tracks.last(), (System.nanoTime() - started) / 1e9);
 

@@ -5,14 +5,13 @@ import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.model.pose.CameraTracking;
 import io.vibstream.model.pose.PersonTracker;
-import io.vibstream.model.pose.PoseEstimator;
 import java.time.Duration;
 
 /**
  * The action recognition job in pose mode as the CLI configures it, and the estimator and
  * per-camera tracking it builds ({@link PoseEstimatorFactory#spec}, the job's
  * {@link PersonTracker.Settings} and time gap, the rules of {@link PersonTracking}), for the
- * offline passes that must find the job's people and track ids (drawing, labelling).
+ * offline passes that must find the job's people and track ids (drawing, labeling, evaluating).
  */
 final class PoseMode {
   private PoseMode() {}
@@ -27,8 +26,9 @@ final class PoseMode {
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
   }
 
-  static PoseEstimator estimator(Pose pose) {
-    return PoseEstimatorFactory.spec(spec(pose)).open();
+  /** The job's pose estimator. */
+  static PoseEstimatorFactory estimators(Pose pose) {
+    return PoseEstimatorFactory.spec(spec(pose));
   }
 
   /** A camera's tracking as the job's {@link PersonTracking} does it. */

@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import io.vibstream.connectors.annotate.AnnotatedVideoWriter;
 import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.local.people.AnnotationPass;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.pose.PoseModels;
 import io.vibstream.schemas.ActionEvent;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -130,13 +132,30 @@ public final class RecognizeCommand implements Callable<Integer> {
       stdout.flush();
       personEvents = PeopleEvents.personEvents(result.events());
       if (out != null || montage != null) {
-        new AnnotationPass(pose, out, montage, montageFrames, montageWidth)
-            .run(job.bootstrap(), camera, personEvents, stats.published(), probe, stdout);
+        AnnotationPass pass = new AnnotationPass(PoseMode.estimators(pose),
+            () -> PoseMode.cameraTracking(pose), out, montage, montageFrames, montageWidth);
+        print(pass.run(job.bootstrap(), camera, personEvents, stats.published(), probe.width(), probe.height(),
+            probe.fps()), probe, personEvents.size(), stdout);
       }
     }
     stdout.println(PeopleEvents.summary(personEvents));
     stdout.flush();
     return 0;
+  }
+
+  private void print(AnnotationPass.Drawing d, PeopleInputs.Probe probe, int events, PrintWriter stdout) {
+    if (d.codec() != null) {
+      stdout.printf(Locale.ROOT, "annotated video %s: %d frames %dx%d at %.2f fps (%s)%n", out, d.frames(),
+          probe.width(), probe.height(), probe.fps(), d.codec());
+    }
+    if (d.montageTiles() > 0) {
+      stdout.printf(Locale.ROOT, "montage %s: %d frames %s%n", montage, d.montageTiles(),
+          Arrays.toString(d.montageFrames()));
+    }
+    stdout.printf(Locale.ROOT, "skeletons: %d frames, %d tracks; %d of %d events' boxes equal this pass's box of "
+        + "their track in their last frame%s (%.1f s)%n", d.frames(), d.tracks(), d.agreeing(), events,
+        d.undecodable() > 0 ? "; " + d.undecodable() + " undecodable frames skipped" : "", d.seconds());
+    stdout.flush();
   }
 
   /** Paths and numbers, before anything starts; a wrong one fails in one line. */

@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.people;
 
 import io.vibstream.connectors.annotate.AnnotatedVideoWriter;
 import io.vibstream.connectors.annotate.FrameAnnotator;
@@ -6,6 +6,7 @@ import io.vibstream.connectors.annotate.Montage;
 import io.vibstream.connectors.annotate.PersonAnnotation;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.flink.functions.DecodeFunction;
+import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.model.pose.CameraTracking;
@@ -20,18 +21,16 @@ import io.vibstream.schemas.BoundingBox;
 import io.vibstream.schemas.Frame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,18 +40,36 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * {@code recognize}'s drawing pass: the frames the job read, from the {@code frames} topic in order
  * (the same JPEG bytes, sequence numbers and capture times), through the job's estimator and
- * per-camera tracking ({@link PoseMode#estimator}, {@link PoseMode#cameraTracking}), drawn with the
- * events' labels into a video and a montage. Tracking is deterministic and two estimator instances
- * find the same people (joints equal up to float rounding), so the track ids drawn are the job's;
- * each event's box is checked against this pass's box of its track in the event's last frame.
+ * per-camera tracking, drawn with the events' labels into a video and a montage. Tracking is
+ * deterministic and two estimator instances find the same people (joints equal up to float
+ * rounding), so the track ids drawn are the job's; each event's box is checked against this pass's
+ * box of its track in the event's last frame.
  *
+ * @param estimators the job's pose estimator
+ * @param tracking the job's per-camera tracking, a fresh one per pass
  * @param out the annotated video, or null
  * @param montage the montage PNG, or null
  */
-record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int montageWidth) {
-  /** Draws {@code frames} frames of {@code camera} with {@code personEvents}' labels and prints what it wrote. */
-  void run(String bootstrap, String camera, List<ActionEvent> personEvents, long frames, PeopleInputs.Probe probe,
-      PrintWriter stdout) throws Exception {
+public record AnnotationPass(PoseEstimatorFactory estimators, Supplier<CameraTracking> tracking, Path out,
+    Path montage, int montageFrames, int montageWidth) {
+  /**
+   * What a pass drew.
+   *
+   * @param codec the annotated video's codec, or null without one
+   * @param montageTiles the tiles in the montage, 0 when none was written
+   * @param montageFrames the frames the montage sampled
+   * @param agreeing events whose box equals this pass's box of their track in their last frame
+   * @param undecodable frames skipped as the job drops them
+   */
+  public record Drawing(long frames, int tracks, int agreeing, long undecodable, String codec, int montageTiles,
+      long[] montageFrames, double seconds) {}
+
+  /**
+   * Draws {@code frames} frames of {@code camera} (the video is {@code width}x{@code height} at
+   * {@code fps}) with {@code personEvents}' labels.
+   */
+  public Drawing run(String bootstrap, String camera, List<ActionEvent> personEvents, long frames, int width,
+      int height, double fps) throws Exception {
     long started = System.nanoTime();
     TrackLabels labels = new TrackLabels(personEvents);
     Map<String, ActionEvent> byLastFrame = new HashMap<>();
@@ -64,12 +81,12 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
     int agreeing = 0;
     long drawn = 0;
     long undecodable = 0;
+    String codec = null;
     TopicPartition partition = new TopicPartition(KafkaWiring.FRAMES, 0);
     try (KafkaConsumer<String, Frame> reader = frameReader(bootstrap);
-        PoseEstimator estimator = PoseMode.estimator(pose);
-        AnnotatedVideoWriter writer = out == null ? null
-            : AnnotatedVideoWriter.open(out, probe.width(), probe.height(), probe.fps())) {
-      CameraTracking tracking = PoseMode.cameraTracking(pose);
+        PoseEstimator estimator = estimators.open();
+        AnnotatedVideoWriter writer = out == null ? null : AnnotatedVideoWriter.open(out, width, height, fps)) {
+      CameraTracking cameraTracking = tracking.get();
       reader.assign(List.of(partition));
       reader.seekToBeginning(List.of(partition));
       long end = reader.endOffsets(List.of(partition)).get(partition);
@@ -88,7 +105,7 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
           PoseFrame frame = new PoseFrame(d.cameraId(), d.sequenceNumber(), d.captureTimestamp(), d.width(),
               d.height(), d.bgr());
           List<PersonPose> found = estimator.estimate(List.of(frame)).get(0);
-          CameraTracking.Step step = tracking.update(d.sequenceNumber(), d.captureTimestamp(), found);
+          CameraTracking.Step step = cameraTracking.update(d.sequenceNumber(), d.captureTimestamp(), found);
           List<PersonAnnotation> people = new ArrayList<>();
           for (PersonTracker.TrackedPerson p : step == null ? List.<PersonTracker.TrackedPerson>of() : step.persons()) {
             tracks.add(p.trackId());
@@ -111,23 +128,17 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
           drawn++;
         }
       }
-      if (writer != null) {
-        stdout.printf(Locale.ROOT, "annotated video %s: %d frames %dx%d at %.2f fps (%s)%n", out, drawn,
-            probe.width(), probe.height(), probe.fps(), writer.codec());
-      }
+      codec = writer == null ? null : writer.codec();
     }
-    if (grid != null && grid.size() > 0) {
+    int tiles = grid == null ? 0 : grid.size();
+    if (tiles > 0) {
       grid.write(montage);
-      stdout.printf(Locale.ROOT, "montage %s: %d frames %s%n", montage, grid.size(),
-          Arrays.toString(grid.sampledFrames()));
     }
-    stdout.printf(Locale.ROOT, "skeletons: %d frames, %d tracks; %d of %d events' boxes equal this pass's box of "
-        + "their track in their last frame%s (%.1f s)%n", drawn, tracks.size(), agreeing, personEvents.size(),
-        undecodable > 0 ? "; " + undecodable + " undecodable frames skipped" : "", (System.nanoTime() - started) / 1e9);
-    stdout.flush();
+    return new Drawing(drawn, tracks.size(), agreeing, undecodable, codec, tiles,
+        grid == null ? new long[0] : grid.sampledFrames(), (System.nanoTime() - started) / 1e9);
   }
 
-  static boolean sameBox(BoundingBox event, PersonBox local) {
+  private static boolean sameBox(BoundingBox event, PersonBox local) {
     return event != null && Math.abs(event.getX() - local.x()) < 0.01f && Math.abs(event.getY() - local.y()) < 0.01f
         && Math.abs(event.getWidth() - local.width()) < 0.01f && Math.abs(event.getHeight() - local.height()) < 0.01f;
   }
@@ -141,7 +152,7 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
   }
 
   /** The label of each track over each frame: the latest-starting event whose window holds the frame. */
-  static final class TrackLabels {
+  private static final class TrackLabels {
     private final Map<String, List<ActionEvent>> byTrack = new HashMap<>();
 
     TrackLabels(List<ActionEvent> personEvents) {
