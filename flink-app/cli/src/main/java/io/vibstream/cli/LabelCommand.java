@@ -122,8 +122,8 @@ final class LabelCommand implements Callable<Integer> {
       listTracks();
       return 0;
     }
-    if (video != null && !person) {
-      requireLabel();
+    if (video != null && (label == null || label.isBlank())) {
+      throw new IllegalArgumentException("--label ACTION is required with --video");
     }
     List<LabeledClip> clips = person ? List.of(fromTrack())
         : video != null ? List.of(LabeledClips.fromVideo(video, backbone, label, cameraId, from, toFrame))
@@ -137,12 +137,6 @@ final class LabelCommand implements Callable<Integer> {
         clips.get(0).getBackboneId(), clips.get(0).getFeatureDim(), topic);
     out.flush();
     return 0;
-  }
-
-  private void requireLabel() {
-    if (label == null || label.isBlank()) {
-      throw new IllegalArgumentException("--label ACTION is required with --video");
-    }
   }
 
   private void listTracks() throws Exception {
@@ -159,7 +153,6 @@ final class LabelCommand implements Callable<Integer> {
   }
 
   private LabeledClip fromTrack() throws Exception {
-    requireLabel();
     String camera = (cameraId != null ? cameraId : PeopleInputs.defaultCameraId(video)) + "/track-" + track;
     return track().clip(track, camera, label);
   }
