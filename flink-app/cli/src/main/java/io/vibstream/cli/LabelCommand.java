@@ -1,8 +1,8 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.ClipPublisher;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.LabeledClips;
-import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.local.people.FrameRange;
 import io.vibstream.local.people.TrackPass;
 import io.vibstream.local.people.Tracks;
@@ -94,7 +94,7 @@ final class LabelCommand implements Callable<Integer> {
   Integer toFrame;
 
   @Option(names = "--topic", description = "topic to publish to (default: ${DEFAULT-VALUE})")
-  String topic = RetrainKafkaWiring.TRAINING_CLIPS;
+  String topic = Topic.TRAINING_CLIPS.topicName();
 
   @Override
   public Integer call() throws Exception {

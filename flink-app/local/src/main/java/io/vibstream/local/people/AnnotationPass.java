@@ -5,9 +5,9 @@ import io.vibstream.connectors.annotate.FrameAnnotator;
 import io.vibstream.connectors.annotate.Montage;
 import io.vibstream.connectors.annotate.PersonAnnotation;
 import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.DecodeFunction;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.model.pose.CameraTracking;
 import io.vibstream.model.pose.PersonBox;
@@ -82,7 +82,7 @@ public record AnnotationPass(PoseEstimatorFactory estimators, Supplier<CameraTra
     long drawn = 0;
     long undecodable = 0;
     String codec = null;
-    TopicPartition partition = new TopicPartition(KafkaWiring.FRAMES, 0);
+    TopicPartition partition = new TopicPartition(Topic.FRAMES.topicName(), 0);
     try (KafkaConsumer<String, Frame> reader = frameReader(bootstrap);
         PoseEstimator estimator = estimators.open();
         AnnotatedVideoWriter writer = out == null ? null : AnnotatedVideoWriter.open(out, width, height, fps)) {
