@@ -1,5 +1,9 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.BalancedCameras;
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseStageBench;
+import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraSource;
@@ -116,7 +120,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Path clipPath = video != null ? video : defaultVideo();
     List<VideoFrame> scene = readScene(clipPath, sceneFrames);
-    String[] ids = PipelineBenchCommand.balancedCameraIds(cameras, parallelism, parallelism);
+    String[] ids = BalancedCameras.ids(cameras, parallelism, parallelism);
     say(o, "scene: %s, %d frames %dx%d, %d cameras (%s), parallelism %d", clipPath.getFileName(), scene.size(),
         scene.get(0).image().getWidth(), scene.get(0).image().getHeight(), cameras, String.join(",", ids), parallelism);
     say(o, "(1) pose stage alone: %d estimators on %d threads, %d frames a camera ...", parallelism, parallelism,
@@ -135,7 +139,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
       kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
       Path model = Files.write(dir.resolve("people.vib"),
-          PipelineBenchCommand.randomModel(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
+          SyntheticModels.random(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
       ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the jobs trust it
       ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
       PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
@@ -197,7 +201,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
       }
     }
     return new PeopleBenchReport.Step(offered, PoseJobRun.framesPerSecond(r.events(), from, to),
-        DemoCommand.percentile(latencies, 50), DemoCommand.percentile(latencies, 99), latencies.size(),
+        BenchEvents.percentile(latencies, 50), BenchEvents.percentile(latencies, 99), latencies.size(),
         r.poseMsMedian(), r.personsPerFrame());
   }
 

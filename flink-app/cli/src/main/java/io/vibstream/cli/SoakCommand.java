@@ -1,5 +1,7 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.ReplaySource;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;

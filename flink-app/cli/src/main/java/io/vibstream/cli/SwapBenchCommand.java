@@ -1,5 +1,7 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.PrecomputedFeatures;
+import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
@@ -126,8 +128,8 @@ final class SwapBenchCommand implements Callable<Integer> {
     for (int i = 0; i < even.length; i++) {
       even[i] = 2 * i;
     }
-    List<byte[]> models = List.of(PipelineBenchCommand.randomModel(BACKBONE_ID, dimension, clip, all, 32, 1),
-        PipelineBenchCommand.randomModel(BACKBONE_ID, dimension, clip, even, 16, 2));
+    List<byte[]> models = List.of(SyntheticModels.random(BACKBONE_ID, dimension, clip, all, 32, 1),
+        SyntheticModels.random(BACKBONE_ID, dimension, clip, even, 16, 2));
     List<String> modelNames = List.of("H'=32 D'=" + all.length, "H'=16 D'=" + even.length);
     List<Swap> done = new ArrayList<>();
     List<String> problems;
@@ -279,7 +281,7 @@ final class SwapBenchCommand implements Callable<Integer> {
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
     String id = "bench-swap-" + UUID.randomUUID();
     KafkaWiring.of(bootstrap).withIds(id, id).job(config).trustedKeys(trust)
-        .backbone(new PipelineBenchCommand.PrecomputedFeatures(BACKBONE_ID, dimension)).build(env);
+        .backbone(new PrecomputedFeatures(BACKBONE_ID, dimension)).build(env);
     return flink.submit(env, "bench swap");
   }
 
