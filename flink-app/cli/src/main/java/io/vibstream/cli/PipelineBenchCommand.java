@@ -85,7 +85,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--max-batch-wait-ms", description = "batch wait (default: ${DEFAULT-VALUE})")
   long maxBatchWaitMs = 20;
 
-  @Option(names = "--flush-interval-ms", description = "network buffer flush interval before the recognisers "
+  @Option(names = "--flush-interval-ms", description = "network buffer flush interval before the recognizers "
       + "(default: ${DEFAULT-VALUE})")
   long flushIntervalMs = 5;
 

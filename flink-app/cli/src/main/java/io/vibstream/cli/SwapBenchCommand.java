@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.BenchEvents;
 import io.vibstream.local.bench.PrecomputedFeatures;
 import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.local.ModelRegistry;
@@ -220,10 +221,10 @@ final class SwapBenchCommand implements Callable<Integer> {
     }
     List<Long> switchMs = done.stream().map(Swap::switchMs).toList();
     out.printf(Locale.ROOT, "%d swaps: every subtask served the new version after %d ms (median), %d ms (max); %d "
-        + "events, one per stride per camera, versions never went back%n", done.size(), DemoCommand.percentile(switchMs, 50),
-        switchMs.stream().mapToLong(Long::longValue).max().orElse(0), events);
+        + "events, one per stride per camera, versions never went back%n", done.size(),
+        BenchEvents.percentile(switchMs, 50), switchMs.stream().mapToLong(Long::longValue).max().orElse(0), events);
     Map<String, Long> summary = new LinkedHashMap<>();
-    summary.put("swap_ms", DemoCommand.percentile(switchMs, 50));
+    summary.put("swap_ms", BenchEvents.percentile(switchMs, 50));
     summary.put("p99_ms_idle", latency.idleP99());
     summary.put("p99_ms_training", latency.trainingP99());
     out.println(summary.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -265,12 +266,12 @@ final class SwapBenchCommand implements Callable<Integer> {
         decision.getDecision(), decision.getTrainingMs(), decision.getTrainingClips(), decision.getValidationClips(),
         decision.getReason());
     out.flush();
-    return new Latency(DemoCommand.percentile(idle, 99), DemoCommand.percentile(training, 99));
+    return new Latency(BenchEvents.percentile(idle, 99), BenchEvents.percentile(training, 99));
   }
 
   private static void printLatency(PrintWriter out, String phase, long millis, List<Long> latency) {
     out.printf(Locale.ROOT, "%-9s  %7.1f  %6d  %6d  %6d  %6d%n", phase, millis / 1000.0, latency.size(),
-        DemoCommand.percentile(latency, 50), DemoCommand.percentile(latency, 99),
+        BenchEvents.percentile(latency, 50), BenchEvents.percentile(latency, 99),
         latency.stream().mapToLong(Long::longValue).max().orElse(0));
   }
 
