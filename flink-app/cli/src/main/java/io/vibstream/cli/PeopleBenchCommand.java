@@ -1,16 +1,15 @@
 package io.vibstream.cli;
 
-import io.vibstream.local.bench.BalancedCameras;
-import io.vibstream.local.bench.BenchEvents;
-import io.vibstream.local.bench.PoseStageBench;
-import io.vibstream.local.bench.SyntheticModels;
-import io.vibstream.local.ModelRegistry;
-import io.vibstream.connectors.camera.CameraOptions;
-import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.local.ModelRegistry;
+import io.vibstream.local.bench.BalancedCameras;
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseStageBench;
+import io.vibstream.local.bench.RecordedFrames;
+import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
@@ -119,7 +118,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     Path clipPath = video != null ? video : defaultVideo();
-    List<VideoFrame> scene = readScene(clipPath, sceneFrames);
+    List<VideoFrame> scene = RecordedFrames.read(clipPath, sceneFrames);
     String[] ids = BalancedCameras.ids(cameras, parallelism, parallelism);
     say(o, "scene: %s, %d frames %dx%d, %d cameras (%s), parallelism %d", clipPath.getFileName(), scene.size(),
         scene.get(0).image().getWidth(), scene.get(0).image().getHeight(), cameras, String.join(",", ids), parallelism);
@@ -219,20 +218,5 @@ final class PeopleBenchCommand implements Callable<Integer> {
       }
     }
     return Path.of(".media/vtest.avi");
-  }
-
-  /** The clip's first {@code n} frames, decoded (fewer if it is shorter). */
-  static List<VideoFrame> readScene(Path clip, int n) throws Exception {
-    if (!Files.isRegularFile(clip)) {
-      throw new IllegalArgumentException(clip + " not found: run bin/setup (it fetches .media/vtest.avi)");
-    }
-    List<VideoFrame> out = new ArrayList<>();
-    try (CameraSource source = CameraSource.open(clip.toString(), CameraOptions.defaults())) {
-      VideoFrame f;
-      while (out.size() < n && (f = source.next()) != null) {
-        out.add(f);
-      }
-    }
-    return out;
   }
 }
