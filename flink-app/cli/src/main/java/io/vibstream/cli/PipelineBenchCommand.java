@@ -191,7 +191,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         : SyntheticModels.untrainedBackbone(dir.resolve("cnn.bin"));
   }
 
-  /** A bench job on the given topics: the backbone {@code spec} (null: the cameras' features). */
+  /** A bench job on the given topics: the backbone {@code backboneSpec} (null: the cameras' features). */
   private Job job(String backboneSpec, String framesTopic, String modelsTopic, String eventsTopic) {
     ActionRecognitionJob.Config config = JobCommand.config(backboneSpec, parallelism, maxBatch, maxBatchWaitMs, 0)
         .withFlushInterval(flushIntervalMs)

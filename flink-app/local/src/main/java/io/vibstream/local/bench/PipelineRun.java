@@ -52,9 +52,7 @@ public final class PipelineRun {
     }
   }
 
-  /**
-   * The job of a run: its settings, its backbone (null: the settings' spec) and its topics.
-   */
+  /** The job of a run: its settings, its backbone (null: the settings' spec) and its topics. */
   public record Job(ActionRecognitionJob.Config config, BackboneFactory backbone, String frames, String models,
       String events) {}
 
@@ -86,8 +84,8 @@ public final class PipelineRun {
   }
 
   /**
-   * The job while each camera of {@code load} replays {@code REPLAY_FRAMES} frames rendered at
-   * {@code size} in real time at {@code fps} for {@code seconds} ({@code live0}, {@code live1}, ...).
+   * The job while each camera of {@code load} ({@code live0}, {@code live1}, ...) replays 200 frames
+   * rendered at {@code size} in a loop, in real time at {@code fps}, for {@code seconds}.
    */
   public Result live(Job job, Workload load, double fps, long seconds, String size) throws Exception {
     return run(job, load, new Configuration(), fps, Duration.ofSeconds(seconds + 30), seconds, size);
