@@ -1,12 +1,15 @@
 package io.vibstream.cli;
 
-import io.vibstream.local.ModelRegistry;
-import io.vibstream.connectors.camera.CameraOptions;
-import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.local.ModelRegistry;
+import io.vibstream.local.bench.BalancedCameras;
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseStageBench;
+import io.vibstream.local.bench.RecordedFrames;
+import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ActionEvent;
@@ -115,8 +118,8 @@ final class PeopleBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     Path clipPath = video != null ? video : defaultVideo();
-    List<VideoFrame> scene = readScene(clipPath, sceneFrames);
-    String[] ids = PipelineBenchCommand.balancedCameraIds(cameras, parallelism, parallelism);
+    List<VideoFrame> scene = RecordedFrames.read(clipPath, sceneFrames);
+    String[] ids = BalancedCameras.ids(cameras, parallelism, parallelism);
     say(o, "scene: %s, %d frames %dx%d, %d cameras (%s), parallelism %d", clipPath.getFileName(), scene.size(),
         scene.get(0).image().getWidth(), scene.get(0).image().getHeight(), cameras, String.join(",", ids), parallelism);
     say(o, "(1) pose stage alone: %d estimators on %d threads, %d frames a camera ...", parallelism, parallelism,
@@ -135,7 +138,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
       kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
       kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
       Path model = Files.write(dir.resolve("people.vib"),
-          PipelineBenchCommand.randomModel(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
+          SyntheticModels.random(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
       ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the jobs trust it
       ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
       PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
@@ -197,7 +200,7 @@ final class PeopleBenchCommand implements Callable<Integer> {
       }
     }
     return new PeopleBenchReport.Step(offered, PoseJobRun.framesPerSecond(r.events(), from, to),
-        DemoCommand.percentile(latencies, 50), DemoCommand.percentile(latencies, 99), latencies.size(),
+        BenchEvents.percentile(latencies, 50), BenchEvents.percentile(latencies, 99), latencies.size(),
         r.poseMsMedian(), r.personsPerFrame());
   }
 
@@ -215,20 +218,5 @@ final class PeopleBenchCommand implements Callable<Integer> {
       }
     }
     return Path.of(".media/vtest.avi");
-  }
-
-  /** The clip's first {@code n} frames, decoded (fewer if it is shorter). */
-  static List<VideoFrame> readScene(Path clip, int n) throws Exception {
-    if (!Files.isRegularFile(clip)) {
-      throw new IllegalArgumentException(clip + " not found: run bin/setup (it fetches .media/vtest.avi)");
-    }
-    List<VideoFrame> out = new ArrayList<>();
-    try (CameraSource source = CameraSource.open(clip.toString(), CameraOptions.defaults())) {
-      VideoFrame f;
-      while (out.size() < n && (f = source.next()) != null) {
-        out.add(f);
-      }
-    }
-    return out;
   }
 }

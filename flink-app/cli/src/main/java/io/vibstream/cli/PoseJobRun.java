@@ -1,5 +1,9 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.JobRest;
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseStageBench;
+import io.vibstream.local.bench.ReplaySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;

@@ -1,5 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.RecordedFrames;
+import io.vibstream.local.bench.ReplaySource;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
@@ -137,7 +140,7 @@ final class SoakCommand implements Callable<Integer> {
         .withStride(stride)
         // a soak checks for loss, so a camera's window never resets for a slow frame
         .withGapLimits(2, Duration.ofMinutes(1));
-    List<VideoFrame> scene = video == null ? List.of() : PeopleBenchCommand.readScene(video, sceneFrames);
+    List<VideoFrame> scene = video == null ? List.of() : RecordedFrames.read(video, sceneFrames);
     Files.createDirectories(outDir);
     List<SoakReport.Row> rows = new ArrayList<>();
     List<ActionEvent> events = new ArrayList<>();

@@ -1,5 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PrecomputedFeatures;
+import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.ClipPublisher;
@@ -127,8 +130,8 @@ final class SwapBenchCommand implements Callable<Integer> {
     for (int i = 0; i < even.length; i++) {
       even[i] = 2 * i;
     }
-    List<byte[]> models = List.of(PipelineBenchCommand.randomModel(BACKBONE_ID, dimension, clip, all, 32, 1),
-        PipelineBenchCommand.randomModel(BACKBONE_ID, dimension, clip, even, 16, 2));
+    List<byte[]> models = List.of(SyntheticModels.random(BACKBONE_ID, dimension, clip, all, 32, 1),
+        SyntheticModels.random(BACKBONE_ID, dimension, clip, even, 16, 2));
     List<String> modelNames = List.of("H'=32 D'=" + all.length, "H'=16 D'=" + even.length);
     List<Swap> done = new ArrayList<>();
     List<String> problems;
@@ -219,10 +222,10 @@ final class SwapBenchCommand implements Callable<Integer> {
     }
     List<Long> switchMs = done.stream().map(Swap::switchMs).toList();
     out.printf(Locale.ROOT, "%d swaps: every subtask served the new version after %d ms (median), %d ms (max); %d "
-        + "events, one per stride per camera, versions never went back%n", done.size(), DemoCommand.percentile(switchMs, 50),
-        switchMs.stream().mapToLong(Long::longValue).max().orElse(0), events);
+        + "events, one per stride per camera, versions never went back%n", done.size(),
+        BenchEvents.percentile(switchMs, 50), switchMs.stream().mapToLong(Long::longValue).max().orElse(0), events);
     Map<String, Long> summary = new LinkedHashMap<>();
-    summary.put("swap_ms", DemoCommand.percentile(switchMs, 50));
+    summary.put("swap_ms", BenchEvents.percentile(switchMs, 50));
     summary.put("p99_ms_idle", latency.idleP99());
     summary.put("p99_ms_training", latency.trainingP99());
     out.println(summary.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -264,12 +267,12 @@ final class SwapBenchCommand implements Callable<Integer> {
         decision.getDecision(), decision.getTrainingMs(), decision.getTrainingClips(), decision.getValidationClips(),
         decision.getReason());
     out.flush();
-    return new Latency(DemoCommand.percentile(idle, 99), DemoCommand.percentile(training, 99));
+    return new Latency(BenchEvents.percentile(idle, 99), BenchEvents.percentile(training, 99));
   }
 
   private static void printLatency(PrintWriter out, String phase, long millis, List<Long> latency) {
     out.printf(Locale.ROOT, "%-9s  %7.1f  %6d  %6d  %6d  %6d%n", phase, millis / 1000.0, latency.size(),
-        DemoCommand.percentile(latency, 50), DemoCommand.percentile(latency, 99),
+        BenchEvents.percentile(latency, 50), BenchEvents.percentile(latency, 99),
         latency.stream().mapToLong(Long::longValue).max().orElse(0));
   }
 
@@ -280,7 +283,7 @@ final class SwapBenchCommand implements Callable<Integer> {
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
     String id = "bench-swap-" + UUID.randomUUID();
     KafkaWiring.of(bootstrap).withIds(id, id).job(config).trustedKeys(trust)
-        .backbone(new PipelineBenchCommand.PrecomputedFeatures(BACKBONE_ID, dimension)).build(env);
+        .backbone(new PrecomputedFeatures(BACKBONE_ID, dimension)).build(env);
     return flink.submit(env, "bench swap");
   }
 

@@ -4,8 +4,8 @@ import java.awt.image.BufferedImage;
 
 /**
  * A deterministic test backbone whose features an LSTM can train on as they are: the
- * {@link MeanColorExtractor} means, centred on mid-grey and scaled by 4 (about -2..2), as a
- * normalising backbone head would give them. On the raw [0, 1] means, LSTMs did not learn colour
+ * {@link MeanColorExtractor} means, centered on mid-grey and scaled by 4 (about -2..2), as a
+ * normalizing backbone head would give them. On the raw [0, 1] means, LSTMs did not learn color
  * rhythms a quarter of the range high (they stayed at chance).
  */
 public final class CenteredColorExtractor extends ColorExtractor {
@@ -22,14 +22,11 @@ public final class CenteredColorExtractor extends ColorExtractor {
   }
 
   @Override
-  float[] features(BufferedImage img) {
+  protected float[] features(BufferedImage img) {
     float[] f = means(img);
     for (int j = 0; j < DIMENSION; j++) {
       f[j] = 4 * (f[j] - 0.5f);
     }
     return f;
   }
-
-  @Override
-  public void close() {}
 }

@@ -1,50 +1,12 @@
 package io.vibstream.flink.functions;
 
-import io.vibstream.model.backbone.FeatureExtractor;
+import io.vibstream.model.backbone.PerFrameExtractor;
 import java.awt.image.BufferedImage;
-import java.util.List;
 
-/**
- * What the deterministic colour test backbones share: 16x16 input, four features per frame
- * computed from {@link #means} by {@link #features}.
- */
-public abstract class ColorExtractor implements FeatureExtractor {
-  private final String id;
-
+/** What the deterministic color test backbones share: four features per frame from {@link #means}. */
+public abstract class ColorExtractor extends PerFrameExtractor {
   ColorExtractor(String id) {
-    this.id = id;
-  }
-
-  /** The features of one frame. */
-  abstract float[] features(BufferedImage img);
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public int dimension() {
-    return 4;
-  }
-
-  @Override
-  public int inputWidth() {
-    return 16;
-  }
-
-  @Override
-  public int inputHeight() {
-    return 16;
-  }
-
-  @Override
-  public float[][] extract(List<BufferedImage> frames) {
-    float[][] out = new float[frames.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = features(frames.get(i));
-    }
-    return out;
+    super(id, 4);
   }
 
   /** The features of one image: mean red, green, blue and brightness of the top half, in [0, 1]. */

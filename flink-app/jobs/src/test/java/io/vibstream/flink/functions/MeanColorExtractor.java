@@ -31,7 +31,7 @@ public final class MeanColorExtractor extends ColorExtractor {
   }
 
   @Override
-  float[] features(BufferedImage img) {
+  protected float[] features(BufferedImage img) {
     return means(img);
   }
 

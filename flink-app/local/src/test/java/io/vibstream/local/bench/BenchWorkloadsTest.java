@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +16,13 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
-/** The plumbing run's inputs, without running the bench (that takes minutes). */
-class PipelineBenchCommandTest {
+/** The pipeline bench's inputs, without running the bench (that takes minutes). */
+class BenchWorkloadsTest {
   @Test
   void plumbingCamerasSpreadEvenlyOverPartitionsAndSubtasks() {
-    String[] ids = PipelineBenchCommand.balancedCameraIds(16, 4, 2);
+    String[] ids = BalancedCameras.ids(16, 4, 2);
     assertThat(ids).hasSize(16).doesNotHaveDuplicates();
-    assertThat(PipelineBenchCommand.balancedCameraIds(16, 4, 2)).containsExactly(ids);
+    assertThat(BalancedCameras.ids(16, 4, 2)).containsExactly(ids);
     Map<Integer, Integer> partitions = new HashMap<>();
     Map<Integer, Integer> subtasks = new HashMap<>();
     int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(2);
@@ -36,8 +36,8 @@ class PipelineBenchCommandTest {
 
   @Test
   void thePlumbingModelIsShapedLikeACompressedOneForTheCamerasBackbone() {
-    ModelManifest m = ModelArtifacts.fromBytes(PipelineBenchCommand.plumbingModel(), "plumbing").manifest();
-    assertThat(m.backbone().id()).isEqualTo(PipelineBenchCommand.PLUMBING_BACKBONE);
+    ModelManifest m = ModelArtifacts.fromBytes(OnCameraFeatures.model(), "plumbing").manifest();
+    assertThat(m.backbone().id()).isEqualTo(OnCameraFeatures.BACKBONE);
     assertThat(m.backbone().dimension()).isEqualTo(51);
     assertThat(m.keptInputs()).hasSize(27).doesNotHaveDuplicates();
     assertThat(Arrays.stream(m.keptInputs()).max().getAsInt()).isLessThan(51);

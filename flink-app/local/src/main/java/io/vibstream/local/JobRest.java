@@ -1,8 +1,7 @@
-package io.vibstream.cli;
+package io.vibstream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vibstream.local.LocalFlink;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,13 +13,13 @@ import java.util.Map;
 import org.apache.flink.api.common.JobID;
 
 /** A bench's reads of a local job's REST API: operator metrics aggregated over subtasks, checkpoint stats. */
-final class JobRest {
+public final class JobRest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final URI rest;
   private final JobID job;
 
-  JobRest(LocalFlink flink, JobID job) throws Exception {
+  public JobRest(LocalFlink flink, JobID job) throws Exception {
     this.rest = flink.restAddress();
     this.job = job;
   }
@@ -31,7 +30,7 @@ final class JobRest {
    * empty when the vertex or the metrics are not (yet) there. The endpoint answers from a cache
    * that its first request only starts to fill, hence up to 10 tries 0.5 s apart.
    */
-  Map<String, JsonNode> subtaskMetrics(String vertex, String metrics) throws Exception {
+  public Map<String, JsonNode> subtaskMetrics(String vertex, String metrics) throws Exception {
     String id = null;
     for (JsonNode v : get("/jobs/" + job).path("vertices")) {
       if (id == null && v.path("name").asText().contains(vertex)) {
@@ -51,7 +50,7 @@ final class JobRest {
   }
 
   /** Whether every vertex of the job reports all its tasks running. */
-  boolean allTasksRunning() throws Exception {
+  public boolean allTasksRunning() throws Exception {
     JsonNode vertices = get("/jobs/" + job).path("vertices");
     for (JsonNode v : vertices) {
       if (!"RUNNING".equals(v.path("status").asText())) {
@@ -62,7 +61,7 @@ final class JobRest {
   }
 
   /** The job's checkpoint statistics ({@code /jobs/:id/checkpoints}). */
-  JsonNode checkpoints() throws Exception {
+  public JsonNode checkpoints() throws Exception {
     return get("/jobs/" + job + "/checkpoints");
   }
 
@@ -72,13 +71,13 @@ final class JobRest {
   }
 
   /** {@code node.field} formatted, or "n/a" when absent. */
-  static String stat(JsonNode node, String field, String format) {
+  public static String stat(JsonNode node, String field, String format) {
     return node == null || !node.path(field).isNumber() ? "n/a" : String.format(Locale.ROOT, format,
         node.path(field).asDouble());
   }
 
   /** {@code node.field}, or NaN when absent. */
-  static double value(JsonNode node, String field) {
+  public static double value(JsonNode node, String field) {
     return node == null || !node.path(field).isNumber() ? Double.NaN : node.path(field).asDouble();
   }
 }

@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.bench;
 
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.connectors.video.VideoSource;
@@ -10,7 +10,7 @@ import java.util.List;
  * own work (drawing, decoding) is done before the run. Optionally its first {@code primeFrames}
  * come at {@code primeFps} (e.g. to let a background model learn quickly), the rest at {@code fps}.
  */
-final class ReplaySource implements VideoSource {
+public final class ReplaySource implements VideoSource {
   private final List<VideoFrame> frames;
   private final double fps;
   private final int primeFrames;
@@ -19,12 +19,12 @@ final class ReplaySource implements VideoSource {
   private long next;
   private long startNanos = -1;
 
-  ReplaySource(List<VideoFrame> frames, double fps) {
+  public ReplaySource(List<VideoFrame> frames, double fps) {
     this(frames, fps, 0, 0, fps);
   }
 
   /** Starts at frame {@code offset} of {@code frames}; the first {@code primeFrames} at {@code primeFps}. */
-  ReplaySource(List<VideoFrame> frames, double fps, int offset, int primeFrames, double primeFps) {
+  public ReplaySource(List<VideoFrame> frames, double fps, int offset, int primeFrames, double primeFps) {
     this.frames = List.copyOf(frames);
     this.fps = fps;
     this.offset = offset;
@@ -33,7 +33,7 @@ final class ReplaySource implements VideoSource {
   }
 
   /** Seconds from the first frame to frame {@code i}. */
-  double secondsTo(long i) {
+  private double secondsTo(long i) {
     return i <= primeFrames ? i / primeFps : primeFrames / primeFps + (i - primeFrames) / fps;
   }
 

@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.bench;
 
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
@@ -20,21 +20,21 @@ import java.util.concurrent.Future;
  * that its background model has learned (the motion detector finds nobody before); then
  * {@code framesPerCamera} timed frames. Frames are converted to BGR before the clock starts.
  */
-final class PoseStageBench {
+public final class PoseStageBench {
   /** Frames a camera's background model needs before it finds people (MotionPersonDetector's warm-up). */
-  static final int PRIME_FRAMES = 20;
+  public static final int PRIME_FRAMES = 20;
 
   /** Frames and persons per second of wall time, estimate ms per batch, persons per frame. */
-  record Result(double framesPerS, double personsPerS, double msPerBatch, double personsPerFrame, long frames) {}
+  public record Result(double framesPerS, double personsPerS, double msPerBatch, double personsPerFrame, long frames) {}
 
   private PoseStageBench() {}
 
   /** Camera {@code c}'s frame {@code i}: scene frame {@code (c * scene / cameras + i) % scene}. */
-  static VideoFrame frameOf(List<VideoFrame> scene, int cameras, int c, long i) {
+  public static VideoFrame frameOf(List<VideoFrame> scene, int cameras, int c, long i) {
     return scene.get((int) ((c * (long) scene.size() / cameras + i) % scene.size()));
   }
 
-  static Result run(PoseEstimatorFactory factory, List<VideoFrame> scene, String[] cameraIds, int parallelism,
+  public static Result run(PoseEstimatorFactory factory, List<VideoFrame> scene, String[] cameraIds, int parallelism,
       int framesPerCamera, int batch) throws Exception {
     List<List<List<PoseFrame>>> prime = new ArrayList<>();
     List<List<List<PoseFrame>>> timed = new ArrayList<>();
