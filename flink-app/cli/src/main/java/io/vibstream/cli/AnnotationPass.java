@@ -5,8 +5,8 @@ import io.vibstream.connectors.annotate.FrameAnnotator;
 import io.vibstream.connectors.annotate.Montage;
 import io.vibstream.connectors.annotate.PersonAnnotation;
 import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.DecodeFunction;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.model.pose.CameraTracking;
 import io.vibstream.model.pose.PersonBox;
@@ -64,7 +64,7 @@ record AnnotationPass(Pose pose, Path out, Path montage, int montageFrames, int 
     int agreeing = 0;
     long drawn = 0;
     long undecodable = 0;
-    TopicPartition partition = new TopicPartition(KafkaWiring.FRAMES, 0);
+    TopicPartition partition = new TopicPartition(Topic.FRAMES.topicName(), 0);
     try (KafkaConsumer<String, Frame> reader = frameReader(bootstrap);
         PoseEstimator estimator = PoseMode.estimator(pose);
         AnnotatedVideoWriter writer = out == null ? null

@@ -5,10 +5,10 @@ import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.VideoFiles;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.DecodeFunction;
-import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
@@ -135,7 +135,7 @@ final class LabelCommand implements Callable<Integer> {
   Integer toFrame;
 
   @Option(names = "--topic", description = "topic to publish to (default: ${DEFAULT-VALUE})")
-  String topic = RetrainKafkaWiring.TRAINING_CLIPS;
+  String topic = Topic.TRAINING_CLIPS.topicName();
 
   @Override
   public Integer call() throws Exception {

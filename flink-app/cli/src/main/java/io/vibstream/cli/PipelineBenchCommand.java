@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.ModelRegistry;
 import static io.vibstream.cli.JobRest.stat;
 
@@ -216,18 +217,19 @@ final class PipelineBenchCommand implements Callable<Integer> {
       long p99;
       double stateBytes;
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-        kafka.createTopic(KafkaWiring.MODELS, 1, true);
-        kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-        kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+        kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+        kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+        kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c-warm-up", "events-c", "events-c-rocksdb", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
-        ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, vib, 1L, signer);
+        ModelRegistry.publish(kafka.bootstrapServers(), Topic.MODELS.topicName(), vib, 1L, signer);
         preload(kafka.bootstrapServers(), "frames-pre");
         out.printf(Locale.ROOT, "preloaded %d frames of %d cameras%n", (long) frames * cameras, cameras);
         out.flush();
         Workload pre = new Workload(cameras, frames, clip);
-        Run b = run(kafka, spec, null, "frames-pre", KafkaWiring.MODELS, "events-b", null, pre, new Configuration());
+        Run b = run(kafka, spec, null, "frames-pre", Topic.MODELS.topicName(), "events-b", null, pre,
+            new Configuration());
         pipelineFps = b.fps;
         stateBytes = b.stateBytesPerCamera;
         out.printf(Locale.ROOT, "(b) full job: %.0f frames/s sustained = %.2f x the backbone alone (%d events)%n",
@@ -256,7 +258,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         // 80% of the sustained rate, from as many realtime cameras as it takes at <= MAX_CAMERA_FPS each
         int liveCameras = Math.max(cameras, (int) Math.ceil(0.8 * pipelineFps / MAX_CAMERA_FPS));
         double fps = 0.8 * pipelineFps / liveCameras;
-        Run d = run(kafka, spec, null, "frames-live", KafkaWiring.MODELS, "events-d", fps,
+        Run d = run(kafka, spec, null, "frames-live", Topic.MODELS.topicName(), "events-d", fps,
             new Workload(liveCameras, frames, clip), new Configuration());
         long steady = d.liveStartMs + LIVE_WARM_UP.toMillis();
         List<Long> latencies = d.events.stream().filter(e -> e.getWindowEnd().toEpochMilli() >= steady)
@@ -330,7 +332,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
           .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       ActionRecognitionJob job = KafkaWiring.of(kafka.bootstrapServers())
-          .withTopics(framesTopic, modelsTopic, eventsTopic, KafkaWiring.DEAD_LETTERS).withIds(group, group)
+          .withTopics(framesTopic, modelsTopic, eventsTopic, Topic.FRAMES_DEAD_LETTER.topicName()).withIds(group, group)
           .job(config).trustedKeys(signer.trustedKeys());
       if (factory != null) {
         job.backbone(factory);

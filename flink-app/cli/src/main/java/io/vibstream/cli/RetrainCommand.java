@@ -1,8 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.signing.ReleaseSigner;
@@ -107,13 +107,13 @@ final class RetrainCommand implements Callable<Integer> {
   String groupId = "vibstream-retrain";
 
   @Option(names = "--clips-topic", description = "labelled clips (default: ${DEFAULT-VALUE})")
-  String clipsTopic = RetrainKafkaWiring.TRAINING_CLIPS;
+  String clipsTopic = Topic.TRAINING_CLIPS.topicName();
 
   @Option(names = "--models-topic", description = "compacted model releases, read and written (default: ${DEFAULT-VALUE})")
-  String modelsTopic = KafkaWiring.MODELS;
+  String modelsTopic = Topic.MODELS.topicName();
 
   @Option(names = "--status-topic", description = "retrain decisions (default: ${DEFAULT-VALUE})")
-  String statusTopic = RetrainKafkaWiring.RETRAIN_STATUS;
+  String statusTopic = Topic.RETRAIN_STATUS.topicName();
 
   @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 private key (PEM, PKCS#8, e.g. from "
       + "'vibstream keys generate') that signs the published releases; without it they are unsigned and jobs "

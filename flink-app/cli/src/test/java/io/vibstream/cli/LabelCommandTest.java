@@ -58,7 +58,7 @@ class LabelCommandTest {
   @BeforeAll
   static void broker() throws Exception {
     kafka = EmbeddedKafka.start();
-    BrokerCommand.createTopics(kafka);
+    kafka.createMissingTopics();
   }
 
   @AfterAll

@@ -1,5 +1,6 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
 import io.vibstream.local.LocalFlink;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,13 +95,13 @@ class RetrainAndSwapKafkaTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
+    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
+    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
+    kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
+    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
   }
 
   @AfterAll
@@ -128,7 +129,7 @@ class RetrainAndSwapKafkaTest {
       Thread.sleep(1500); // the frames input goes idle, so the models stream holds no watermark back
       for (int i = 0; i < CAMERAS.size(); i++) {
         RhythmCamera source = new RhythmCamera(i + 1, SEGMENT_FRAMES);
-        CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES,
+        CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(),
             CAMERAS.get(i)).realtime(true);
         cameras.put(CAMERAS.get(i), new Camera(source, publisher, pool.submit(() -> publisher.run(source, 0))));
       }
@@ -289,9 +290,9 @@ class RetrainAndSwapKafkaTest {
     try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(3),
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(3),
           TestModels.release(3, corrupt))).get();
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(4),
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(4),
           TestModels.release(4, otherDimension))).get();
     }
   }

@@ -1,5 +1,6 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.LocalFlink;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,9 +70,9 @@ class RetrainJobKafkaTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
+    kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
+    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
   }
 
   @AfterAll
@@ -111,7 +112,7 @@ class RetrainJobKafkaTest {
     long started = System.nanoTime();
     JobClient job = env.executeAsync("retrain IT");
     try {
-      List<RetrainStatus> statuses = read(RetrainKafkaWiring.RETRAIN_STATUS, RetrainStatus.class, 1,
+      List<RetrainStatus> statuses = read(Topic.RETRAIN_STATUS.topicName(), RetrainStatus.class, 1,
           Duration.ofSeconds(90)).stream().map(ConsumerRecord::value).toList();
       long seconds = (System.nanoTime() - started) / 1_000_000_000;
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
@@ -126,11 +127,11 @@ class RetrainJobKafkaTest {
           + "vs parent %.2f%% on %d validation clips, %d LSTM parameters%n", seconds, status.getTrainingMs(),
           status.getAccuracy(), status.getParentAccuracy(), status.getValidationClips(), status.getLstmParams());
 
-      List<ConsumerRecord<String, ModelRelease>> releases = read(KafkaWiring.MODELS, ModelRelease.class, 2,
+      List<ConsumerRecord<String, ModelRelease>> releases = read(Topic.MODELS.topicName(), ModelRelease.class, 2,
           Duration.ofSeconds(30));
       assertThat(releases).extracting(r -> r.value().getVersion()).containsExactly(1L, 2L);
       ConsumerRecord<String, ModelRelease> v2 = releases.get(1);
-      assertThat(v2.key()).isEqualTo(KafkaWiring.versionKey(2));
+      assertThat(v2.key()).isEqualTo(Topic.versionKey(2));
       assertThat(v2.value().getLineage().getParentVersion()).isEqualTo(1);
       ModelArtifact artifact = ModelReleases.validate(v2.value(),
           new BackboneIdentity(TrendClips.BACKBONE, TrendClips.DIMENSION), 1, null).artifact();

@@ -6,6 +6,7 @@ import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
@@ -86,11 +87,11 @@ class ActionRecognitionJobKafkaTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
+    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
   }
 
   @AfterAll
@@ -107,7 +108,7 @@ class ActionRecognitionJobKafkaTest {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
       byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model",
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), "action-model",
           TestModels.release(MODEL_VERSION, artifact))).get();
     }
 
@@ -136,7 +137,7 @@ class ActionRecognitionJobKafkaTest {
         String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=25&size=32x32&script=walk:1,wave:1"
             + "&realtime=false&loop=false";
         runs.add(pool.submit(() -> {
-          try (CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES,
+          try (CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(),
               camera).realtime(true); SyntheticCamera source = SyntheticCamera.open(url)) {
             return publisher.run(source, 0);
           }
@@ -173,7 +174,7 @@ class ActionRecognitionJobKafkaTest {
       assertThat(new String(dead.get(0).headers().lastHeader(KafkaWiring.REASON_HEADER).value(),
           StandardCharsets.UTF_8)).contains("JPEG");
       List<ConsumerRecord<String, ModelStatus>> status = readModelStatus();
-      assertThat(status).extracting(ConsumerRecord::key).containsOnly(KafkaWiring.versionKey(MODEL_VERSION));
+      assertThat(status).extracting(ConsumerRecord::key).containsOnly(Topic.versionKey(MODEL_VERSION));
       assertThat(status).extracting(r -> r.value().getSubtask()).containsExactlyInAnyOrder(0, 1);
       assertThat(status).extracting(r -> r.value().getStatus()).containsOnly(ReleaseStatus.ACCEPTED);
     } finally {
@@ -195,7 +196,7 @@ class ActionRecognitionJobKafkaTest {
       Frame bad = Frame.newBuilder().setCameraId("cam-bad").setSequenceNumber(0)
           .setCaptureTimestamp(Instant.now()).setWidth(32).setHeight(32).setEncoding(ImageEncoding.JPEG)
           .setImage(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})).setGroundTruthLabel(null).build();
-      producer.send(new ProducerRecord<>(KafkaWiring.FRAMES, "cam-bad", bad)).get();
+      producer.send(new ProducerRecord<>(Topic.FRAMES.topicName(), "cam-bad", bad)).get();
     }
   }
 
@@ -204,7 +205,7 @@ class ActionRecognitionJobKafkaTest {
     List<ActionEvent> events = new ArrayList<>();
     try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(committedReader(),
         new StringDeserializer(), new AvroDeserializer<>(ActionEvent.class))) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       long end = System.nanoTime() + deadline.toNanos();
       long quietSince = System.nanoTime();
       while (System.nanoTime() < end) {
@@ -229,7 +230,7 @@ class ActionRecognitionJobKafkaTest {
     List<ConsumerRecord<String, Frame>> out = new ArrayList<>();
     try (KafkaConsumer<String, Frame> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
         new AvroDeserializer<>(Frame.class))) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (out.isEmpty() && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(500)).forEach(out::add);
@@ -243,7 +244,7 @@ class ActionRecognitionJobKafkaTest {
     List<ConsumerRecord<String, ModelStatus>> out = new ArrayList<>();
     try (KafkaConsumer<String, ModelStatus> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
         new AvroDeserializer<>(ModelStatus.class))) {
-      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (out.size() < 2 && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(500)).forEach(out::add);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.DecodeFunction;
 import io.vibstream.flink.functions.JobMetrics;
@@ -120,22 +121,22 @@ class HostileInputKafkaTest {
    */
   private record Case(String name, String topic, IntFunction<Bytes> record, String reason) {
     Case(String name, IntFunction<Bytes> record, String reason) {
-      this(name, KafkaWiring.FRAMES, record, reason);
+      this(name, Topic.FRAMES.topicName(), record, reason);
     }
 
     /** A labelled clip for the retrain job. */
     static Case clip(String name, IntFunction<Bytes> record, String reason) {
-      return new Case(name, RetrainKafkaWiring.TRAINING_CLIPS, record, reason);
+      return new Case(name, Topic.TRAINING_CLIPS.topicName(), record, reason);
     }
 
     /** The dead-letter topic of its job. */
     String deadLetters() {
-      return topic.equals(KafkaWiring.FRAMES) ? KafkaWiring.DEAD_LETTERS : RetrainKafkaWiring.DEAD_CLIPS;
+      return topic.equals(Topic.FRAMES.topicName()) ? Topic.FRAMES_DEAD_LETTER.topicName() : Topic.TRAINING_CLIPS_DEAD_LETTER.topicName();
     }
 
     /** The counter its job counts it in. */
     String counter() {
-      return topic.equals(KafkaWiring.FRAMES) ? "framesDropped" : "clipsDropped";
+      return topic.equals(Topic.FRAMES.topicName()) ? "framesDropped" : "clipsDropped";
     }
   }
 
@@ -146,11 +147,11 @@ class HostileInputKafkaTest {
     }
 
     static Bytes frame(Frame frame) {
-      return of(frame.getCameraId(), AVRO.serialize(KafkaWiring.FRAMES, frame));
+      return of(frame.getCameraId(), AVRO.serialize(Topic.FRAMES.topicName(), frame));
     }
 
     static Bytes clip(LabeledClip clip) {
-      return of(clip.getCameraId(), CLIPS.serialize(RetrainKafkaWiring.TRAINING_CLIPS, clip));
+      return of(clip.getCameraId(), CLIPS.serialize(Topic.TRAINING_CLIPS.topicName(), clip));
     }
   }
 
@@ -219,14 +220,14 @@ class HostileInputKafkaTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 1, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.DEAD_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
+    kafka.createTopic(Topic.FRAMES.topicName(), 1, false);
+    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
+    kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
+    kafka.createTopic(Topic.TRAINING_CLIPS_DEAD_LETTER.topicName(), 1, false);
+    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
   }
 
   @AfterAll
@@ -241,8 +242,8 @@ class HostileInputKafkaTest {
   void everyBadInputIsDeadLetteredAndCountedWhileGoodFramesGiveTheirEventsOnce() throws Exception {
     byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model".getBytes(StandardCharsets.UTF_8),
-          new AvroSerializer<>().serialize(KafkaWiring.MODELS, TestModels.release(MODEL_VERSION, artifact)))).get();
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), "action-model".getBytes(StandardCharsets.UTF_8),
+          new AvroSerializer<>().serialize(Topic.MODELS.topicName(), TestModels.release(MODEL_VERSION, artifact)))).get();
     }
 
     Configuration conf = new Configuration();
@@ -279,7 +280,7 @@ class HostileInputKafkaTest {
             send(producer, Bytes.frame(frame("cam-lag", i, now(), 32, 32, jpeg(Color.GRAY))));
           }
           if (i % 6 == 0 && i / 6 < GOOD_CLIPS) {
-            send(producer, RetrainKafkaWiring.TRAINING_CLIPS, Bytes.clip(goodClip(i)));
+            send(producer, Topic.TRAINING_CLIPS.topicName(), Bytes.clip(goodClip(i)));
           }
           int c = i - 4;
           if (c >= 0 && c < CASES.size()) {
@@ -337,7 +338,7 @@ class HostileInputKafkaTest {
       CASES.forEach(c -> expected.merge(c.counter() + "{reason=" + c.reason() + "}", 1L, Long::sum));
       Map<String, Long> counted = new TreeMap<>();
       for (Case c : CASES) {
-        counted.put(c.counter() + "{reason=" + c.reason() + "}", dropped(c.topic().equals(KafkaWiring.FRAMES)
+        counted.put(c.counter() + "{reason=" + c.reason() + "}", dropped(c.topic().equals(Topic.FRAMES.topicName())
             ? job : retrain, c.counter(), c.reason()));
       }
       assertThat(counted).isEqualTo(expected);
@@ -399,7 +400,7 @@ class HostileInputKafkaTest {
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, Bytes bytes) throws Exception {
-    return send(producer, KafkaWiring.FRAMES, bytes);
+    return send(producer, Topic.FRAMES.topicName(), bytes);
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, String topic, Bytes bytes) throws Exception {
@@ -409,7 +410,7 @@ class HostileInputKafkaTest {
 
   /** Good frame {@code seq} of {@code camera}: a colour of its own, captured {@code seq * FRAME_MS} after the start. */
   private static byte[] goodValue(String camera, int seq) {
-    return AVRO.serialize(KafkaWiring.FRAMES, frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
+    return AVRO.serialize(Topic.FRAMES.topicName(), frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
   }
 
   private static byte[] goodJpeg(String camera, int seq) {
@@ -512,14 +513,14 @@ class HostileInputKafkaTest {
    * backlog in one go might not have done yet.
    */
   private static void awaitWatermarkPast(List<Sent> sent) throws InterruptedException {
-    long frameCases = sent.stream().filter(s -> s.c().topic().equals(KafkaWiring.FRAMES)).count();
+    long frameCases = sent.stream().filter(s -> s.c().topic().equals(Topic.FRAMES.topicName())).count();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName()));
       long seen = 0;
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (seen < frameCases && System.nanoTime() < end) {
@@ -532,7 +533,7 @@ class HostileInputKafkaTest {
   /** Until the recogniser's committed model status says it serves the model (frames before it would find none). */
   private static void awaitModelServing() {
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (consumer.poll(Duration.ofMillis(200)).isEmpty()) {
         assertThat(System.nanoTime()).as("model status within 60 s").isLessThan(end);
@@ -548,7 +549,7 @@ class HostileInputKafkaTest {
     Map<String, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS, RetrainKafkaWiring.DEAD_CLIPS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName(), Topic.TRAINING_CLIPS_DEAD_LETTER.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (all.size() < expected && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(200)).forEach(all::add);
@@ -568,7 +569,7 @@ class HostileInputKafkaTest {
     AvroDeserializer<ActionEvent> values = new AvroDeserializer<>(ActionEvent.class);
     Map<String, List<ActionEvent>> events = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < end && !(events.size() == GOOD_CAMERAS.size()
           && events.values().stream().allMatch(l -> l.size() >= perCamera))) {

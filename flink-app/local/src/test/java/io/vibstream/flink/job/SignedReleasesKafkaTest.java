@@ -1,5 +1,6 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
 import io.vibstream.local.LocalFlink;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,12 +77,12 @@ class SignedReleasesKafkaTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
+    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
+    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
+    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
   }
 
   @AfterAll
@@ -112,7 +113,7 @@ class SignedReleasesKafkaTest {
       Thread.sleep(1500); // the frames input goes idle, so the models stream holds no watermark back
       for (int i = 0; i < CAMERAS.size(); i++) {
         String camera = CAMERAS.get(i);
-        CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES, camera)
+        CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(), camera)
             .realtime(true);
         String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=25&size=32x32&realtime=true&loop=true";
         publishers.add(p);
@@ -224,7 +225,7 @@ class SignedReleasesKafkaTest {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
       for (ModelRelease r : releases) {
-        producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(r.getVersion()), r)).get();
+        producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(r.getVersion()), r)).get();
       }
     }
   }
