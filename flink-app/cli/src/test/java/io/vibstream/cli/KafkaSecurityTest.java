@@ -10,7 +10,9 @@ import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.job.ActionRecognitionJob;
+import io.vibstream.flink.job.KafkaTestJobs;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.ReleaseStatus;
@@ -27,16 +29,9 @@ import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -59,11 +54,10 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -85,40 +79,22 @@ class KafkaSecurityTest {
   private static final String JOB_IDS = "vibstream-actions"; // the job's default group and transactional id prefix
   private static final String PUBLISH_IDS = "vibstream-models-publish-";
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
   @TempDir
   static Path dir;
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
   /** The --kafka-config file of each principal. */
   private static final Map<String, Path> CONFIGS = new LinkedHashMap<>();
 
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
-
   @BeforeAll
   static void securedBroker() throws Exception {
     SelfSignedTls tls = SelfSignedTls.create(dir, secret());
-    kafka = EmbeddedKafka.startSecured(new EmbeddedKafka.Security(tls.keyStore(), tls.password(), tls.trustStore(),
-        tls.password(), secret()));
-    kafka.createTopic(Topic.FRAMES.topicName(), 1, false);
-    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
-    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
-    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
+    Configuration flink = new Configuration();
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // an authorization failure fails the test at once
+    stack = LocalStack.start(LocalStack.Settings.of(2).withPartitions(1).withFlink(flink).withSecurity(
+        new EmbeddedKafka.Security(tls.keyStore(), tls.password(), tls.trustStore(), tls.password(), secret())));
+    kafka = stack.kafka();
 
     Map<String, String> passwords = new LinkedHashMap<>();
     for (String user : List.of("camera", "job", "publisher", "reader")) {
@@ -154,13 +130,6 @@ class KafkaSecurityTest {
     CONFIGS.put("wrong password", clientConfig("wrong-password", "camera", "not-" + passwords.get("camera"), tls));
     CONFIGS.put("untrusted", Files.writeString(dir.resolve("untrusted.properties"), scram("camera",
         passwords.get("camera")))); // no trust store: the JDK's default CAs do not know the broker's certificate
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   @Test
@@ -252,19 +221,11 @@ class KafkaSecurityTest {
     assertThat(publish.exitCode()).as(publish.err()).isZero();
     assertThat(publish.out()).contains("published model version " + MODEL_VERSION + " ");
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // an authorization failure fails the test at once
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     KafkaWiring.of(kafka.bootstrapServers()).withClient(KafkaClientConfig.load(CONFIGS.get("job")))
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("secured action recognition");
+    JobClient job = stack.flink().executeAsync(env, "secured action recognition");
     try {
       List<ModelStatus> status = readCommitted("reader", Topic.MODEL_STATUS.topicName(), ModelStatus.class, 2, s -> true);
       assertThat(status).hasSize(2).extracting(ModelStatus::getStatus).containsOnly(ReleaseStatus.ACCEPTED);

@@ -20,22 +20,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class TailCommandTest {
+  @AutoClose
   static EmbeddedKafka kafka;
 
   @BeforeAll
   static void broker() throws Exception {
     kafka = EmbeddedKafka.start();
     kafka.createMissingTopics();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
   }
 
   @Test

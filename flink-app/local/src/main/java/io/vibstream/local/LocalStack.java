@@ -4,6 +4,7 @@ import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ModelRelease;
 import java.nio.file.Path;
@@ -112,6 +113,12 @@ public final class LocalStack implements AutoCloseable {
   public KafkaWiring wiring() {
     String id = "local-" + UUID.randomUUID();
     return KafkaWiring.of(bootstrap()).withIds(id, id);
+  }
+
+  /** The retrain job's Kafka wiring of this broker under fresh consumer-group and transactional ids. */
+  public RetrainKafkaWiring retrainWiring() {
+    String id = "local-retrain-" + UUID.randomUUID();
+    return RetrainKafkaWiring.of(bootstrap()).withIds(id, id);
   }
 
   /** The inference job on this stack's topics, trusting this stack's signer. */

@@ -2,7 +2,7 @@ package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalFlink;
+import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.cli.Vibstream;
@@ -33,27 +33,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -74,13 +69,8 @@ class RetrainAndSwapKafkaTest {
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1");
   private static final Duration STEP = Duration.ofSeconds(40);
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(LocalFlink.localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(3)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
   @TempDir
@@ -93,22 +83,9 @@ class RetrainAndSwapKafkaTest {
   private record Phase(Scene scene, long version) {}
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
-    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
-    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
-    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
-    kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
-    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(3).withPartitions(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -230,30 +207,21 @@ class RetrainAndSwapKafkaTest {
   }
 
   private static JobClient startRecognition() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    String id = "it-actions-" + UUID.randomUUID();
-    KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config)
-        .backbone(CenteredColorExtractor.factory()).build(env);
-    return env.executeAsync("action recognition");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).backbone(CenteredColorExtractor.factory()).build(env);
+    return stack.flink().executeAsync(env, "action recognition");
   }
 
   private static JobClient startRetraining() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
     Retrainer.Settings settings = Retrainer.Settings.defaults()
         .withWindow(1000, 0.25)
         .withTriggers(NIGHT_CLIPS_PER_ACTION * Scene.NIGHT.actions.size(), Duration.ZERO)
         .withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
         .withRecipe(CandidateTraining.Recipe.defaults());
-    String id = "it-retrain-" + UUID.randomUUID();
-    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(settings).build(env);
-    return env.executeAsync("retrain");
+    stack.retrainWiring().job(settings).build(env);
+    return stack.flink().executeAsync(env, "retrain");
   }
 
   /**

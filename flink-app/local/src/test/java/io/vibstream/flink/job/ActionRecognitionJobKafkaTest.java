@@ -10,6 +10,7 @@ import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
@@ -30,16 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,11 +41,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end on a MiniCluster (parallelism 2) and an embedded broker: synthetic cameras publish
@@ -64,41 +56,14 @@ class ActionRecognitionJobKafkaTest {
   private static final long MODEL_VERSION = 7;
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1", "cam-2");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
-
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
-    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
-    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
-    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -112,18 +77,10 @@ class ActionRecognitionJobKafkaTest {
           TestModels.release(MODEL_VERSION, artifact))).get();
     }
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo anywhere in the job
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    KafkaWiring.of(kafka.bootstrapServers()).withIds("it-" + UUID.randomUUID(), "it-actions")
-        .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("action recognition IT");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack); // no Kryo anywhere in the job (LocalFlink)
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = stack.flink().executeAsync(env, "action recognition IT");
     try {
       // cameras start after the frames input has gone idle (idleness 1 s): their frames must not be
       // late behind a watermark pushed forward by the model stream

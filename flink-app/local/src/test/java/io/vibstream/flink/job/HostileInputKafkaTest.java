@@ -13,6 +13,7 @@ import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.LocalStack;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.runtime.VectorLstmRuntime;
@@ -43,20 +44,13 @@ import java.util.function.IntFunction;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,11 +60,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15, a hostile world: every kind of bad input on the live topics, fed between good frames
@@ -92,28 +85,12 @@ class HostileInputKafkaTest {
   private static final List<String> GOOD_CAMERAS = List.of("cam-0", "cam-1");
   private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(METRICS.addToConfiguration(localhostOnly()))
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
   private static final AvroSerializer<Frame> AVRO = new AvroSerializer<>();
   private static final AvroSerializer<LabeledClip> CLIPS = new AvroSerializer<>();
   private static final int GOOD_CLIPS = 6;
-
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
 
   /**
    * One bad input: its name, the topic it arrives on, the record (given the index of the good
@@ -218,23 +195,11 @@ class HostileInputKafkaTest {
           JobMetrics.OUT_OF_ORDER));
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(Topic.FRAMES.topicName(), 1, false);
-    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
-    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
-    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
-    kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
-    kafka.createTopic(Topic.TRAINING_CLIPS_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    Configuration flink = METRICS.addToConfiguration(new Configuration());
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure fails the job: no silent restart
+    stack = LocalStack.start(LocalStack.Settings.of(2).withPartitions(1).withFlink(flink));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -246,27 +211,16 @@ class HostileInputKafkaTest {
           new AvroSerializer<>().serialize(Topic.MODELS.topicName(), TestModels.release(MODEL_VERSION, artifact)))).get();
     }
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure fails the job: no silent restart
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(1)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1))
-        .withStride(STRIDE)
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(1, Duration.ofMillis(200), STRIDE)
         .withMaxFrameBytes(MAX_FRAME_BYTES)
         .withAllowedCameras(Set.of("cam-0", "cam-1", "cam-bad", "cam-lag"));
-    KafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-" + UUID.randomUUID(), "hostile")
-        .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("hostile input");
+    stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = stack.flink().executeAsync(env, "hostile input");
     // The retrain job beside it, its triggers out of reach: it only takes clips here.
-    StreamExecutionEnvironment retrainEnv = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    retrainEnv.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-retrain-" + UUID.randomUUID(), "hostile-retrain")
-        .job(Retrainer.Settings.defaults().withTriggers(1000, Duration.ZERO)).build(retrainEnv);
-    JobClient retrain = retrainEnv.executeAsync("hostile clips");
+    StreamExecutionEnvironment retrainEnv = KafkaTestJobs.environment(stack);
+    stack.retrainWiring().job(Retrainer.Settings.defaults().withTriggers(1000, Duration.ZERO)).build(retrainEnv);
+    JobClient retrain = stack.flink().executeAsync(retrainEnv, "hostile clips");
     try {
       awaitModelServing();
       List<Sent> sent = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.vibstream.flink.job;
 
 import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalFlink;
+import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.connectors.camera.CameraPublisher;
@@ -26,26 +26,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,34 +57,17 @@ class SignedReleasesKafkaTest {
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1");
   private static final Duration STEP = Duration.ofSeconds(40);
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(LocalFlink.localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
   @TempDir
   static Path keys;
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(Topic.FRAMES.topicName(), 2, false);
-    kafka.createTopic(Topic.MODELS.topicName(), 1, true);
-    kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
-    kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
-    kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
-    kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -196,17 +174,10 @@ class SignedReleasesKafkaTest {
   }
 
   private static JobClient startJob(TrustedKeys trust) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    String id = "it-signed-" + UUID.randomUUID();
-    KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config).trustedKeys(trust)
-        .backbone(MeanColorExtractor.factory()).build(env);
-    return env.executeAsync("signed releases");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).trustedKeys(trust).backbone(MeanColorExtractor.factory()).build(env);
+    return stack.flink().executeAsync(env, "signed releases");
   }
 
   /** A random model on the test backbone, all of the same clip length. */
