@@ -35,13 +35,15 @@ final class JobCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = JobOptions.BOOTSTRAP, required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+  @Option(names = JobOptions.BOOTSTRAP, required = true, paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers")
   String bootstrap;
 
   @Mixin
   KafkaClientOptions kafka = new KafkaClientOptions();
 
-  @Option(names = JobOptions.BACKBONE, required = true, paramLabel = "SPEC", description = "builtin:FILE, MODEL.pt or MODEL.onnx")
+  @Option(names = JobOptions.BACKBONE, required = true, paramLabel = "SPEC",
+      description = "builtin:FILE, MODEL.pt or MODEL.onnx")
   String backbone;
 
   @Option(names = JobOptions.PARALLELISM, description = "job parallelism = task slots (default: ${DEFAULT-VALUE})")
@@ -50,22 +52,27 @@ final class JobCommand implements Callable<Integer> {
   @Option(names = JobOptions.MAX_BATCH, description = "frames per backbone call (default: ${DEFAULT-VALUE})")
   int maxBatch = DEFAULTS.maxBatchSize();
 
-  @Option(names = JobOptions.MAX_BATCH_WAIT_MS, description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
+  @Option(names = JobOptions.MAX_BATCH_WAIT_MS,
+      description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
   long maxBatchWaitMs = DEFAULTS.maxBatchWaitMs();
 
-  @Option(names = JobOptions.FLUSH_INTERVAL_MS, description = "longest a feature frame waits in a network buffer on its way "
-      + "to its camera's recogniser, 0 = after every record (default: ${DEFAULT-VALUE})")
+  @Option(names = JobOptions.FLUSH_INTERVAL_MS,
+      description = "longest a feature frame waits in a network buffer on its way to its camera's recognizer, "
+          + "0 = after every record (default: ${DEFAULT-VALUE})")
   long flushIntervalMs = DEFAULTS.flushIntervalMs();
 
-  @Option(names = JobOptions.STRIDE, description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
+  @Option(names = JobOptions.STRIDE,
+      description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
   int stride = DEFAULTS.strideFrames();
 
-  @Option(names = JobOptions.UNALIGNED_CHECKPOINTS, description = "unaligned checkpoints: a barrier overtakes the frames "
-      + "queued before it instead of holding the other inputs back (lower latency tail under load)")
+  @Option(names = JobOptions.UNALIGNED_CHECKPOINTS,
+      description = "unaligned checkpoints: a barrier overtakes the frames queued before it instead of holding "
+          + "the other inputs back (lower latency tail under load)")
   boolean unalignedCheckpoints;
 
-  @Option(names = JobOptions.CHECKPOINT_INTERVAL_MS, description = "checkpoint interval; exactly-once events become visible "
-      + "at checkpoints (default: ${DEFAULT-VALUE})")
+  @Option(names = JobOptions.CHECKPOINT_INTERVAL_MS,
+      description = "checkpoint interval; exactly-once events become visible at checkpoints "
+          + "(default: ${DEFAULT-VALUE})")
   long checkpointIntervalMs = JobOptions.DEFAULT_CHECKPOINT_INTERVAL_MS;
 
   @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", description = "keyed state on the heap "
@@ -79,8 +86,9 @@ final class JobCommand implements Callable<Integer> {
       + "dead-lettered (too_large), 0 = no limit (default: ${DEFAULT-VALUE})")
   long maxFrameBytes = DEFAULTS.limits().maxFrameBytes();
 
-  @Option(names = JobOptions.ALLOWED_CAMERAS, paramLabel = "ID[,ID...]", split = ",", description = "only these cameras "
-      + "are admitted, frames of others are dead-lettered (unknown_camera); default: every camera")
+  @Option(names = JobOptions.ALLOWED_CAMERAS, paramLabel = "ID[,ID...]", split = ",",
+      description = "only these cameras are admitted, frames of others are dead-lettered (unknown_camera); "
+          + "default: every camera")
   List<String> allowedCameras = new ArrayList<>();
 
   @Option(names = JobOptions.MAX_CLOCK_SKEW, paramLabel = "DURATION", converter = DurationConverter.class,
@@ -88,9 +96,10 @@ final class JobCommand implements Callable<Integer> {
           + "(default: 1m)")
   Duration maxClockSkew = DEFAULTS.limits().maxClockSkew();
 
-  @Option(names = JobOptions.TRUSTED_KEY, paramLabel = "FILE[,FILE...]", split = ",", description = "Ed25519 public key "
-      + "(PEM, e.g. from 'vibstream keys generate'); repeatable: only model releases signed by one of these keys "
-      + "are accepted. Without it unsigned releases are accepted too (insecure)")
+  @Option(names = JobOptions.TRUSTED_KEY, paramLabel = "FILE[,FILE...]", split = ",",
+      description = "Ed25519 public key (PEM, e.g. from 'vibstream keys generate'); repeatable: only model "
+          + "releases signed by one of these keys are accepted. Without it unsigned releases are accepted too "
+          + "(insecure)")
   List<Path> trustedKeys = new ArrayList<>();
 
   @Override

@@ -155,7 +155,8 @@ final class TailCommand implements Callable<Integer> {
       return named;
     }
     return Topic.named(topic).<Class<? extends SpecificRecord>>map(Topic::valueType).orElseThrow(() ->
-        new IllegalArgumentException("no record type known for topic '" + topic + "'; give --type " + BY_NAME.keySet()));
+        new IllegalArgumentException("no record type known for topic '" + topic + "'; give --type "
+            + BY_NAME.keySet()));
   }
 
   /** The value as JSON, or a note when it is not a record of {@code type}. */

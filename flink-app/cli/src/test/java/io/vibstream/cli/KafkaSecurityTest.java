@@ -105,7 +105,8 @@ class KafkaSecurityTest {
     for (String topic : List.of(Topic.FRAMES.topicName(), Topic.MODELS.topicName())) {
       acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.READ));
     }
-    for (String topic : List.of(Topic.EVENTS.topicName(), Topic.FRAMES_DEAD_LETTER.topicName(), Topic.MODEL_STATUS.topicName())) {
+    for (String topic : List.of(Topic.EVENTS.topicName(), Topic.FRAMES_DEAD_LETTER.topicName(),
+        Topic.MODEL_STATUS.topicName())) {
       acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.WRITE));
     }
     acls.add(allowPrefixed("job", ResourceType.GROUP, JOB_IDS, AclOperation.READ));
@@ -227,7 +228,8 @@ class KafkaSecurityTest {
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
     JobClient job = stack.flink().executeAsync(env, "secured action recognition");
     try {
-      List<ModelStatus> status = readCommitted("reader", Topic.MODEL_STATUS.topicName(), ModelStatus.class, 2, s -> true);
+      List<ModelStatus> status = readCommitted("reader", Topic.MODEL_STATUS.topicName(), ModelStatus.class, 2,
+          s -> true);
       assertThat(status).hasSize(2).extracting(ModelStatus::getStatus).containsOnly(ReleaseStatus.ACCEPTED);
 
       Cli camera = Cli.run("camera", "--url", "synth://" + CAMERA + "?seed=1&fps=25&size=32x32&script=walk:1,wave:1"

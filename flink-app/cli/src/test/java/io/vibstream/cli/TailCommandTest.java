@@ -65,10 +65,12 @@ class TailCommandTest {
       RecordHeaders headers = new RecordHeaders();
       headers.add(KafkaWiring.CODE_HEADER, "not_avro".getBytes(StandardCharsets.UTF_8));
       headers.add(KafkaWiring.OFFSET_HEADER, "41".getBytes(StandardCharsets.UTF_8));
-      producer.send(new ProducerRecord<>(Topic.FRAMES_DEAD_LETTER.topicName(), null, null, "cam-1".getBytes(StandardCharsets.UTF_8),
+      producer.send(new ProducerRecord<>(Topic.FRAMES_DEAD_LETTER.topicName(), null, null,
+          "cam-1".getBytes(StandardCharsets.UTF_8),
           new byte[] {2, (byte) 0xff, 0}, headers)).get();
     }
-    Cli tail = Cli.run("tail", Topic.FRAMES_DEAD_LETTER.topicName(), "--bootstrap", kafka.bootstrapServers(), "--max", "1");
+    Cli tail = Cli.run("tail", Topic.FRAMES_DEAD_LETTER.topicName(), "--bootstrap", kafka.bootstrapServers(),
+        "--max", "1");
     assertThat(tail.exitCode()).as(tail.err()).isZero();
     JsonNode line = new ObjectMapper().readTree(tail.lastLine());
     assertThat(line.get("key").asText()).isEqualTo("cam-1");

@@ -24,8 +24,8 @@ public final class LocalStack implements AutoCloseable {
    * @param slots task slots of the Flink cluster
    * @param partitions partitions of the frames and events topics (the job's parallelism is a good choice)
    * @param flink extra Flink settings for the cluster and every job built on it
-   * @param security TLS, SASL and ACLs of the broker, or null for plaintext (then every client of
-   *     this stack, {@link #publishModel} and {@link #outputs()} too, must bring its credentials)
+   * @param security TLS, SASL and ACLs of the broker, or null for plaintext; {@link #publishModel}
+   *     and {@link #outputs()} speak plaintext only, clients of a secured broker bring their credentials
    */
   public record Settings(int slots, int partitions, Configuration flink, EmbeddedKafka.Security security) {
     public Settings {

@@ -128,11 +128,11 @@ public final class JobOptions {
   }
 
   /** Comma-separated camera ids, blanks ignored. */
-  public static Set<String> cameras(String list) {
+  private static Set<String> cameras(String list) {
     return Arrays.stream(list.split(",")).map(String::trim).filter(c -> !c.isEmpty()).collect(Collectors.toSet());
   }
 
-  /** {@code 500ms}, {@code 30s}, {@code 1m}, {@code 2h}, or seconds without a unit, as {@code vibstream job} reads it. */
+  /** {@code 500ms}, {@code 30s}, {@code 1m}, {@code 2h} or seconds without a unit, as {@code vibstream job} reads. */
   static Duration duration(String text) {
     Matcher m = AMOUNT.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {

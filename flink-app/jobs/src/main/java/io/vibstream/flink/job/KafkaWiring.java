@@ -1,47 +1,32 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.connectors.kafka.UnknownSchemaVersionException;
-import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.FrameInput;
-import io.vibstream.flink.records.RecordOrigin;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
 import java.util.Objects;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.errors.SerializationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Kafka sources and sinks of {@link ActionRecognitionJob}: Avro values in the project's wire
  * format ({@link AvroSinkRecords}), camera id keys, {@link ExactlyOnceSink}s (transactional ids
  * prefixed {@code PREFIX-events}, {@code PREFIX-dead-letters} and {@code PREFIX-model-status};
- * consumers must read with {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
- * when none); every record of the frames topic reaches the job with its origin ({@link FrameInput}):
- * one whose value is not a {@link Frame} (not valid Avro, an unknown schema version, no value)
- * too, and is dead-lettered there. Model releases are read from the earliest offset of the
- * compacted topic, whatever their keys (the highest valid version serves, see
- * {@code ActionRecognizer}); a release that is not valid Avro is logged, counted
- * ({@code undecodableRecords}) and skipped.
+ * consumers must read with {@code isolation.level=read_committed}). Frames start at the group's
+ * committed offsets (earliest when none); every record of the frames topic reaches the job with
+ * its origin ({@link OriginRecords}): one whose value is not a {@link Frame} (not valid Avro, an
+ * unknown schema version, no value) too, and is dead-lettered there. Model releases are read from
+ * the earliest offset of the compacted topic, whatever their keys (the highest valid version
+ * serves, see {@code ActionRecognizer}); a release that is not valid Avro is logged, counted
+ * ({@code undecodableRecords}) and skipped ({@link AvroSourceRecords}).
  *
  * <p>Dead letters ({@link DeadLetterRecords}): the original record's key and value, byte for byte
  * (for a frame from elsewhere: the camera id and the Avro frame), with the headers
@@ -146,7 +131,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setTopics(topic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new AvroRecords<>(ModelRelease.class))
+        .setDeserializer(new AvroSourceRecords<>(ModelRelease.class))
         .build();
   }
 
@@ -174,101 +159,5 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   static <T> KafkaSourceBuilder<T> secured(KafkaSourceBuilder<T> source, KafkaClientConfig client) {
     client.settings().forEach(source::setProperty);
     return source;
-  }
-
-  /** Values in the project's Avro wire format; undecodable records are skipped. */
-  static final class AvroRecords<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<T> {
-    private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(AvroRecords.class);
-    private final Class<T> type;
-    private transient AvroDeserializer<T> deserializer;
-    private transient Counter undecodable;
-
-    AvroRecords(Class<T> type) {
-      this.type = type;
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-      deserializer = new AvroDeserializer<>(type);
-      undecodable = context.getMetricGroup().counter("undecodableRecords");
-    }
-
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
-      try {
-        T value = deserializer.deserialize(record.topic(), record.value());
-        if (value != null) {
-          out.collect(value);
-        }
-      } catch (SerializationException e) {
-        undecodable.inc();
-        LOG.warn("skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-      }
-    }
-
-    @Override
-    public TypeInformation<T> getProducedType() {
-      return new AvroTypeInfo<>(type);
-    }
-  }
-
-  /** The input record of a value read from {@code origin}. */
-  interface Read<T, I> extends java.io.Serializable {
-    I of(T value, RecordOrigin origin);
-  }
-
-  /** The input record of a record of {@code origin} that holds no value of the type. */
-  interface Unreadable<I> extends java.io.Serializable {
-    I of(RecordOrigin origin, String code, String reason);
-  }
-
-  /**
-   * Every record of a topic as an input record with its origin (topic, partition, offset, key and
-   * value bytes): the Avro value ({@link FrameInput#read}), or, when the value is none, not valid
-   * Avro or of an unknown schema version, no value and why ({@link FrameInput#unreadable}), for
-   * the job to dead-letter. Nothing is skipped.
-   */
-  static final class OriginRecords<T extends SpecificRecordBase, I> implements KafkaRecordDeserializationSchema<I> {
-    private static final long serialVersionUID = 1L;
-    private final Class<T> type;
-    private final Class<I> inputType;
-    private final Read<T, I> read;
-    private final Unreadable<I> unreadable;
-    private transient AvroDeserializer<T> deserializer;
-
-    OriginRecords(Class<T> type, Class<I> inputType, Read<T, I> read, Unreadable<I> unreadable) {
-      this.type = type;
-      this.inputType = inputType;
-      this.read = read;
-      this.unreadable = unreadable;
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-      deserializer = new AvroDeserializer<>(type);
-    }
-
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<I> out) {
-      RecordOrigin origin = new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(),
-          record.value());
-      if (record.value() == null) {
-        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, "no value (a tombstone)"));
-        return;
-      }
-      try {
-        out.collect(read.of(deserializer.deserialize(record.topic(), record.value()), origin));
-      } catch (UnknownSchemaVersionException e) {
-        out.collect(unreadable.of(origin, JobMetrics.UNKNOWN_SCHEMA_VERSION, e.getMessage()));
-      } catch (SerializationException e) {
-        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, e.getMessage()));
-      }
-    }
-
-    @Override
-    public TypeInformation<I> getProducedType() {
-      return TypeInformation.of(inputType);
-    }
   }
 }

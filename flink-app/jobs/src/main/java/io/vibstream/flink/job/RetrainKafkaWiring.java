@@ -20,9 +20,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  * rebuilt from the clips topic when the job starts without a checkpoint; every release counts
  * towards the next version), releases go to the compacted models topic under their version key
  * ({@link Topic#versionKey}, as {@code vibstream models publish} writes them, so compaction
- * keeps the history) and statuses to the status
- * topic, both {@link ExactlyOnceSink}s of requests up to 16 MiB (transactional ids {@code PREFIX-models} and {@code PREFIX-status};
- * read with {@code isolation.level=read_committed}). Every record of the clips topic reaches the
+ * keeps the history) and statuses to the status topic, both {@link ExactlyOnceSink}s of requests
+ * up to 16 MiB (transactional ids {@code PREFIX-models} and {@code PREFIX-status}; read with
+ * {@code isolation.level=read_committed}). Every record of the clips topic reaches the
  * retrainer with its origin; those it cannot use (not a clip, a label, length or backbone it
  * cannot use) go to the clips dead-letter topic as the original key and value with the headers
  * of {@link KafkaWiring}'s dead letters (EXACTLY_ONCE, transactional id {@code PREFIX-dead-clips}).
@@ -90,7 +90,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
         .setTopics(clipsTopic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new KafkaWiring.OriginRecords<>(LabeledClip.class, ClipInput.class, ClipInput::read,
+        .setDeserializer(new OriginRecords<>(LabeledClip.class, ClipInput.class, ClipInput::read,
             ClipInput::unreadable))
         .build();
   }

@@ -108,7 +108,8 @@ class HostileInputKafkaTest {
 
     /** The dead-letter topic of its job. */
     String deadLetters() {
-      return topic.equals(Topic.FRAMES.topicName()) ? Topic.FRAMES_DEAD_LETTER.topicName() : Topic.TRAINING_CLIPS_DEAD_LETTER.topicName();
+      return topic.equals(Topic.FRAMES.topicName()) ? Topic.FRAMES_DEAD_LETTER.topicName()
+          : Topic.TRAINING_CLIPS_DEAD_LETTER.topicName();
     }
 
     /** The counter its job counts it in. */
@@ -208,7 +209,8 @@ class HostileInputKafkaTest {
     byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), "action-model".getBytes(StandardCharsets.UTF_8),
-          new AvroSerializer<>().serialize(Topic.MODELS.topicName(), TestModels.release(MODEL_VERSION, artifact)))).get();
+          new AvroSerializer<>().serialize(Topic.MODELS.topicName(),
+              TestModels.release(MODEL_VERSION, artifact)))).get();
     }
 
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
@@ -364,7 +366,8 @@ class HostileInputKafkaTest {
 
   /** Good frame {@code seq} of {@code camera}: a colour of its own, captured {@code seq * FRAME_MS} after the start. */
   private static byte[] goodValue(String camera, int seq) {
-    return AVRO.serialize(Topic.FRAMES.topicName(), frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
+    return AVRO.serialize(Topic.FRAMES.topicName(),
+        frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
   }
 
   private static byte[] goodJpeg(String camera, int seq) {
