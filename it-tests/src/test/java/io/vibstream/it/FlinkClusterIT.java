@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroDeserializer;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.synth.SyntheticCamera;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.schemas.ActionEvent;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -135,13 +135,13 @@ class FlinkClusterIT {
       String jarId = rest.upload(jobJar);
       timings.put("jar_upload_ms", ms(submit));
       jobId = rest.run(jarId, List.of(
-          "--bootstrap-servers", bootstrap,
+          "--bootstrap", bootstrap,
           "--backbone", "builtin:" + repo.resolve("models/demo/backbone.cnn"),
           "--parallelism", "2",
           "--checkpoint-interval-ms", "1000",
-          "--frames-topic", KafkaWiring.FRAMES, "--models-topic", KafkaWiring.MODELS,
-          "--events-topic", KafkaWiring.EVENTS, "--dead-letter-topic", KafkaWiring.DEAD_LETTERS,
-          "--model-status-topic", KafkaWiring.MODEL_STATUS), 2);
+          "--frames-topic", Topic.FRAMES.topicName(), "--models-topic", Topic.MODELS.topicName(),
+          "--events-topic", Topic.EVENTS.topicName(), "--dead-letter-topic", Topic.FRAMES_DEAD_LETTER.topicName(),
+          "--model-status-topic", Topic.MODEL_STATUS.topicName()), 2);
       String job = jobId;
       await("job RUNNING with all tasks running", Duration.ofSeconds(120), () -> api.job(job).fullyRunning());
       timings.put("job_start_ms", ms(submit));
@@ -156,7 +156,7 @@ class FlinkClusterIT {
       for (int i = 0; i < CAMERAS.size(); i++) {
         String camera = CAMERAS.get(i);
         String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=" + CAMERA_FPS + "&size=64x64&realtime=false&loop=true";
-        CameraPublisher publisher = CameraPublisher.create(bootstrap, KafkaWiring.FRAMES, camera).realtime(true);
+        CameraPublisher publisher = CameraPublisher.create(bootstrap, Topic.FRAMES.topicName(), camera).realtime(true);
         publishers.add(publisher);
         runs.add(pool.submit(() -> {
           try (publisher; SyntheticCamera source = SyntheticCamera.open(url)) {
@@ -397,8 +397,8 @@ class FlinkClusterIT {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
       Set<String> names = admin.listTopics().names().get(4, TimeUnit.SECONDS);
-      return names.containsAll(List.of(KafkaWiring.FRAMES, KafkaWiring.MODELS, KafkaWiring.EVENTS,
-          KafkaWiring.DEAD_LETTERS, KafkaWiring.MODEL_STATUS));
+      return names.containsAll(List.of(Topic.FRAMES.topicName(), Topic.MODELS.topicName(), Topic.EVENTS.topicName(),
+          Topic.FRAMES_DEAD_LETTER.topicName(), Topic.MODEL_STATUS.topicName()));
     } catch (Exception e) {
       return false;
     }
@@ -441,7 +441,7 @@ class FlinkClusterIT {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
         new AvroDeserializer<>(ActionEvent.class))) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       while (!stop.get()) {
         for (ConsumerRecord<String, ActionEvent> r : consumer.poll(Duration.ofMillis(200))) {
           ActionEvent e = r.value();
@@ -459,7 +459,7 @@ class FlinkClusterIT {
     long n = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(KafkaWiring.EVENTS).stream()
+      List<TopicPartition> partitions = consumer.partitionsFor(Topic.EVENTS.topicName()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -467,7 +467,7 @@ class FlinkClusterIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + KafkaWiring.EVENTS + " to its end (" + isolation + ")");
+          throw new AssertionError("could not read " + Topic.EVENTS.topicName() + " to its end (" + isolation + ")");
         }
         n += consumer.poll(Duration.ofMillis(200)).count();
       }

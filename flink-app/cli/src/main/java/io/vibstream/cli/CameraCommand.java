@@ -5,6 +5,7 @@ import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.camera.VideoSources;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.video.VideoSource;
 import io.vibstream.schemas.Frame;
@@ -57,7 +58,7 @@ public final class CameraCommand implements Callable<Integer> {
   String size;
 
   @Option(names = "--topic", description = "Topic (default: ${DEFAULT-VALUE}).")
-  String topic = "frames";
+  String topic = Topic.FRAMES.topicName();
 
   @Option(names = "--max-frames", description = "Stop after N frames (default: until the source ends).")
   long maxFrames;

@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroDeserializer;
@@ -219,11 +220,11 @@ final class DemoCommand implements Callable<Integer> {
     });
     long started = System.nanoTime();
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopic(KafkaWiring.FRAMES, Math.max(2, parallelism), false);
-      kafka.createTopic(KafkaWiring.MODELS, 1, true);
-      kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-      kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-      kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+      kafka.createTopic(Topic.FRAMES.topicName(), Math.max(2, parallelism), false);
+      kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+      kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+      kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+      kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
       out.printf(Locale.ROOT, "kafka on %s (%.1f s)%n", kafka.bootstrapServers(), (System.nanoTime() - started) / 1e9);
       out.flush();
       try (LocalFlink flink = LocalFlink.start(parallelism)) {
@@ -237,11 +238,11 @@ final class DemoCommand implements Callable<Integer> {
             .build(env);
         JobID job = flink.submit(env, "vibstream demo");
         try {
-          ModelRelease release = ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null,
-              signer);
+          ModelRelease release = ModelRegistry.publish(kafka.bootstrapServers(), Topic.MODELS.topicName(), modelFile,
+              null, signer);
           out.printf(Locale.ROOT, "job %s submitted (parallelism %d, checkpoints every %d ms); model version %d "
               + "published to '%s', signed by a throwaway key that only this job trusts%n", job, parallelism,
-              checkpointIntervalMs, release.getVersion(), KafkaWiring.MODELS);
+              checkpointIntervalMs, release.getVersion(), Topic.MODELS.topicName());
           for (CameraRun run : runs) {
             out.printf("%s: synth://%s script %s%n", run.name, run.name, run.script);
           }
@@ -251,7 +252,7 @@ final class DemoCommand implements Callable<Integer> {
             futures.add(pool.submit(() -> run.publish(kafka.bootstrapServers(), size, fps)));
           }
           try (KafkaConsumer<String, ActionEvent> consumer = committedReader(kafka.bootstrapServers())) {
-            consumer.subscribe(List.of(KafkaWiring.EVENTS));
+            consumer.subscribe(List.of(Topic.EVENTS.topicName()));
             long end = System.nanoTime() + runFor.toNanos();
             long nextTable = System.nanoTime() + refreshMs * 1_000_000;
             while (System.nanoTime() < end) {
@@ -437,7 +438,7 @@ final class DemoCommand implements Callable<Integer> {
     CameraPublisher.Stats publish(String bootstrap, String size, double fps) throws IOException {
       String url = "synth://" + name + "?seed=" + seed + "&fps=" + fps + "&size=" + size + "&script=" + script
           + "&realtime=true&loop=true";
-      try (CameraPublisher p = CameraPublisher.create(bootstrap, KafkaWiring.FRAMES, name);
+      try (CameraPublisher p = CameraPublisher.create(bootstrap, Topic.FRAMES.topicName(), name);
           SyntheticCamera camera = SyntheticCamera.open(url)) {
         publisher = p;
         if (stopped) {

@@ -1,9 +1,9 @@
 package io.vibstream.cli;
 
 import io.vibstream.flink.job.ActionRecognitionJob;
+import io.vibstream.flink.job.JobOptions;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
-import io.vibstream.flink.records.FrameLimits;
 import io.vibstream.model.signing.TrustedKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,65 +29,77 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Run the action recognition job (frames -> backbone -> VIB-LSTM -> events) on a local Flink "
         + "cluster against a Kafka broker, until Ctrl-C.")
 final class JobCommand implements Callable<Integer> {
+  /** The job's defaults, shared with the job jar's options ({@link JobOptions}). */
+  private static final ActionRecognitionJob.Config DEFAULTS = ActionRecognitionJob.Config.defaults(null);
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+  @Option(names = JobOptions.BOOTSTRAP, required = true, paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers")
   String bootstrap;
 
   @Mixin
   KafkaClientOptions kafka = new KafkaClientOptions();
 
-  @Option(names = "--backbone", required = true, paramLabel = "SPEC", description = "builtin:FILE, MODEL.pt or MODEL.onnx")
+  @Option(names = JobOptions.BACKBONE, required = true, paramLabel = "SPEC",
+      description = "builtin:FILE, MODEL.pt or MODEL.onnx")
   String backbone;
 
-  @Option(names = "--parallelism", description = "job parallelism = task slots (default: ${DEFAULT-VALUE})")
+  @Option(names = JobOptions.PARALLELISM, description = "job parallelism = task slots (default: ${DEFAULT-VALUE})")
   int parallelism = 2;
 
-  @Option(names = "--max-batch", description = "frames per backbone call (default: ${DEFAULT-VALUE})")
-  int maxBatch = 16;
+  @Option(names = JobOptions.MAX_BATCH, description = "frames per backbone call (default: ${DEFAULT-VALUE})")
+  int maxBatch = DEFAULTS.maxBatchSize();
 
-  @Option(names = "--max-batch-wait-ms", description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
-  long maxBatchWaitMs = 20;
+  @Option(names = JobOptions.MAX_BATCH_WAIT_MS,
+      description = "longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
+  long maxBatchWaitMs = DEFAULTS.maxBatchWaitMs();
 
-  @Option(names = "--flush-interval-ms", description = "longest a feature frame waits in a network buffer on its way "
-      + "to its camera's recogniser, 0 = after every record (default: ${DEFAULT-VALUE})")
-  long flushIntervalMs = 5;
+  @Option(names = JobOptions.FLUSH_INTERVAL_MS,
+      description = "longest a feature frame waits in a network buffer on its way to its camera's recognizer, "
+          + "0 = after every record (default: ${DEFAULT-VALUE})")
+  long flushIntervalMs = DEFAULTS.flushIntervalMs();
 
-  @Option(names = "--stride", description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
-  int stride = 0;
+  @Option(names = JobOptions.STRIDE,
+      description = "frames between events per camera, 0 = clip length / 4 (default: ${DEFAULT-VALUE})")
+  int stride = DEFAULTS.strideFrames();
 
-  @Option(names = "--unaligned-checkpoints", description = "unaligned checkpoints: a barrier overtakes the frames "
-      + "queued before it instead of holding the other inputs back (lower latency tail under load)")
+  @Option(names = JobOptions.UNALIGNED_CHECKPOINTS,
+      description = "unaligned checkpoints: a barrier overtakes the frames queued before it instead of holding "
+          + "the other inputs back (lower latency tail under load)")
   boolean unalignedCheckpoints;
 
-  @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; exactly-once events become visible "
-      + "at checkpoints (default: ${DEFAULT-VALUE})")
-  long checkpointIntervalMs = 5000;
+  @Option(names = JobOptions.CHECKPOINT_INTERVAL_MS,
+      description = "checkpoint interval; exactly-once events become visible at checkpoints "
+          + "(default: ${DEFAULT-VALUE})")
+  long checkpointIntervalMs = JobOptions.DEFAULT_CHECKPOINT_INTERVAL_MS;
 
   @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", description = "keyed state on the heap "
       + "(hashmap) or in RocksDB under the TaskManager's temporary directory (default: ${DEFAULT-VALUE})")
   String stateBackend = "hashmap";
 
-  @Option(names = "--group-id", description = "consumer group of the frames (default: ${DEFAULT-VALUE})")
-  String groupId = "vibstream-actions";
+  @Option(names = JobOptions.GROUP_ID, description = "consumer group of the frames (default: ${DEFAULT-VALUE})")
+  String groupId = JobOptions.DEFAULT_GROUP_ID;
 
-  @Option(names = "--max-frame-bytes", paramLabel = "BYTES", description = "frame records above this size are "
+  @Option(names = JobOptions.MAX_FRAME_BYTES, paramLabel = "BYTES", description = "frame records above this size are "
       + "dead-lettered (too_large), 0 = no limit (default: ${DEFAULT-VALUE})")
-  long maxFrameBytes = 0;
+  long maxFrameBytes = DEFAULTS.limits().maxFrameBytes();
 
-  @Option(names = "--allowed-cameras", paramLabel = "ID[,ID...]", split = ",", description = "only these cameras "
-      + "are admitted, frames of others are dead-lettered (unknown_camera); default: every camera")
+  @Option(names = JobOptions.ALLOWED_CAMERAS, paramLabel = "ID[,ID...]", split = ",",
+      description = "only these cameras are admitted, frames of others are dead-lettered (unknown_camera); "
+          + "default: every camera")
   List<String> allowedCameras = new ArrayList<>();
 
-  @Option(names = "--max-clock-skew", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(names = JobOptions.MAX_CLOCK_SKEW, paramLabel = "DURATION", converter = DurationConverter.class,
       description = "frames captured further ahead of this host's clock are dead-lettered (future_timestamp) "
           + "(default: 1m)")
-  Duration maxClockSkew = FrameLimits.defaults().maxClockSkew();
+  Duration maxClockSkew = DEFAULTS.limits().maxClockSkew();
 
-  @Option(names = "--trusted-key", paramLabel = "FILE[,FILE...]", split = ",", description = "Ed25519 public key "
-      + "(PEM, e.g. from 'vibstream keys generate'); repeatable: only model releases signed by one of these keys "
-      + "are accepted. Without it unsigned releases are accepted too (insecure)")
+  @Option(names = JobOptions.TRUSTED_KEY, paramLabel = "FILE[,FILE...]", split = ",",
+      description = "Ed25519 public key (PEM, e.g. from 'vibstream keys generate'); repeatable: only model "
+          + "releases signed by one of these keys are accepted. Without it unsigned releases are accepted too "
+          + "(insecure)")
   List<Path> trustedKeys = new ArrayList<>();
 
   @Override

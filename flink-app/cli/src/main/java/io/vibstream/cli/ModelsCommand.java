@@ -1,23 +1,14 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.ModelRegistry;
-import io.vibstream.flink.functions.ModelReleases;
-import io.vibstream.flink.job.KafkaWiring;
-import io.vibstream.model.artifact.ModelArtifact;
-import io.vibstream.model.artifact.ModelArtifacts;
-import io.vibstream.model.artifact.ModelManifest;
 import io.vibstream.model.signing.ReleaseSigner;
-import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,12 +33,12 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   /** Options every subcommand takes. */
-  static final class Topic {
+  static final class TopicOptions {
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
     String bootstrap;
 
     @Option(names = "--topic", description = "models topic (default: ${DEFAULT-VALUE})")
-    String topic = KafkaWiring.MODELS;
+    String topic = Topic.MODELS.topicName();
 
     @Mixin
     KafkaClientOptions kafka = new KafkaClientOptions();
@@ -105,7 +96,7 @@ final class ModelsCommand implements Callable<Integer> {
     Long version;
 
     @Mixin
-    Topic topic = new Topic();
+    TopicOptions topic = new TopicOptions();
 
     @Mixin
     Signing signing = new Signing();
@@ -133,7 +124,7 @@ final class ModelsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    Topic topic = new Topic();
+    TopicOptions topic = new TopicOptions();
 
     @Override
     public Integer call() {
@@ -164,7 +155,7 @@ final class ModelsCommand implements Callable<Integer> {
     long to;
 
     @Mixin
-    Topic topic = new Topic();
+    TopicOptions topic = new TopicOptions();
 
     @Mixin
     Signing signing = new Signing();

@@ -1,9 +1,9 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.local.bench.BalancedCameras;
 import io.vibstream.local.bench.BenchEvents;
@@ -134,13 +134,13 @@ final class PeopleBenchCommand implements Callable<Integer> {
     double jobFps;
     double fpsAtBound = 0;
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopic(KafkaWiring.MODELS, 1, true);
-      kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-      kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+      kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+      kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+      kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
       Path model = Files.write(dir.resolve("people.vib"),
           SyntheticModels.random(PersonFeatures.ID, PersonFeatures.DIMENSION, clip));
       ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the jobs trust it
-      ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, model, 1L, signer);
+      ModelRegistry.publish(kafka.bootstrapServers(), Topic.MODELS.topicName(), model, 1L, signer);
       PoseJobRun runs = new PoseJobRun(kafka, new PoseJobRun.Settings(pose, parallelism, maxBatch, maxBatchWaitMs,
           unaligned),
           scene, ids, signer.trustedKeys());

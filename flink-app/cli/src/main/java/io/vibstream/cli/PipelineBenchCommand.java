@@ -1,8 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.flink.job.ActionRecognitionJob;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.local.bench.BackboneThroughput;
@@ -120,18 +120,18 @@ final class PipelineBenchCommand implements Callable<Integer> {
       Path vib = Files.write(dir.resolve("model.vib"), SyntheticModels.random(a.id(), a.dimension(), clip));
       try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
         String bootstrap = kafka.bootstrapServers();
-        kafka.createTopic(KafkaWiring.MODELS, 1, true);
-        kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-        kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+        kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+        kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+        kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
         for (String t : List.of("frames-pre", "frames-live", "events-b", "events-c-warm-up", "events-c",
             "events-c-rocksdb", "events-d")) {
           kafka.createTopic(t, Math.max(2, parallelism), false);
         }
-        ModelRegistry.publish(bootstrap, KafkaWiring.MODELS, vib, 1L, signer);
+        ModelRegistry.publish(bootstrap, Topic.MODELS.topicName(), vib, 1L, signer);
         SyntheticFrames.preload(bootstrap, "frames-pre", cameras, frames, size);
         say(out, "preloaded %d frames of %d cameras", (long) frames * cameras, cameras);
         PipelineRun runs = new PipelineRun(bootstrap, signer.trustedKeys(), parallelism);
-        PipelineRun.Result b = runs.preloaded(job(backboneSpec, "frames-pre", KafkaWiring.MODELS, "events-b"),
+        PipelineRun.Result b = runs.preloaded(job(backboneSpec, "frames-pre", Topic.MODELS.topicName(), "events-b"),
             new Workload(cameras, frames, clip), new Configuration(), Duration.ofSeconds(240));
         double pipelineFps = b.fps();
         say(out, "(b) full job: %.0f frames/s sustained = %.2f x the backbone alone (%d events)", pipelineFps,
@@ -157,7 +157,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
         // 80% of the sustained rate, from as many realtime cameras as it takes at <= MAX_CAMERA_FPS each
         int liveCameras = Math.max(cameras, (int) Math.ceil(0.8 * pipelineFps / MAX_CAMERA_FPS));
         double fps = 0.8 * pipelineFps / liveCameras;
-        PipelineRun.Result d = runs.live(job(backboneSpec, "frames-live", KafkaWiring.MODELS, "events-d"),
+        PipelineRun.Result d = runs.live(job(backboneSpec, "frames-live", Topic.MODELS.topicName(), "events-d"),
             new Workload(liveCameras, frames, clip), fps, latencySeconds + LIVE_WARM_UP.toSeconds(), size);
         long steady = d.liveStartMs() + LIVE_WARM_UP.toMillis();
         List<Long> latencies = d.events().stream().filter(e -> e.getWindowEnd().toEpochMilli() >= steady)

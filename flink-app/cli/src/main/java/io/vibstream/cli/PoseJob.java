@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraPublisher;
@@ -85,9 +86,9 @@ final class PoseJob implements AutoCloseable {
     PoseJob j = new PoseJob(settings);
     try {
       j.kafka = EmbeddedKafka.start();
-      for (String topic : List.of(KafkaWiring.FRAMES, KafkaWiring.MODELS, KafkaWiring.EVENTS,
-          KafkaWiring.DEAD_LETTERS, KafkaWiring.MODEL_STATUS)) {
-        j.kafka.createTopic(topic, 1, topic.equals(KafkaWiring.MODELS));
+      for (String topic : List.of(Topic.FRAMES.topicName(), Topic.MODELS.topicName(), Topic.EVENTS.topicName(),
+          Topic.FRAMES_DEAD_LETTER.topicName(), Topic.MODEL_STATUS.topicName())) {
+        j.kafka.createTopic(topic, 1, topic.equals(Topic.MODELS.topicName()));
       }
       j.flink = LocalFlink.start(settings.parallelism());
       j.admin = j.kafka.admin();
@@ -98,7 +99,8 @@ final class PoseJob implements AutoCloseable {
       KafkaWiring.of(j.kafka.bootstrapServers()).withIds(j.group, j.group)
           .job(PoseMode.config(settings.pose(), settings.parallelism())).trustedKeys(signer.trustedKeys()).build(env);
       j.job = j.flink.submit(env, jobName);
-      var release = ModelRegistry.publish(j.kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer);
+      var release = ModelRegistry.publish(j.kafka.bootstrapServers(), Topic.MODELS.topicName(), modelFile, null,
+          signer);
       out.printf(Locale.ROOT, "kafka on %s, job %s (parallelism %d, checkpoints every %d ms), model version "
           + "%d published (%.1f s)%n", j.kafka.bootstrapServers(), j.job, settings.parallelism(),
           settings.checkpointIntervalMs(), release.getVersion(), j.seconds());
@@ -148,7 +150,7 @@ final class PoseJob implements AutoCloseable {
     long lastCommitted = -1;
     long lastProgress = System.nanoTime();
     try (KafkaConsumer<String, ActionEvent> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       while (true) {
         poll(consumer, events, listener);
         if (stats == null && publishing.isDone()) {
@@ -201,7 +203,7 @@ final class PoseJob implements AutoCloseable {
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     KafkaProducer<String, Frame> producer = new KafkaProducer<>(config, new StringSerializer(),
         new AvroSerializer<>());
-    return new CameraPublisher(producer, KafkaWiring.FRAMES, camera, ImageEncoder.defaultJpeg(80))
+    return new CameraPublisher(producer, Topic.FRAMES.topicName(), camera, ImageEncoder.defaultJpeg(80))
         .realtime(true)
         .connectTimeout(Duration.ofSeconds(30));
   }
@@ -212,7 +214,7 @@ final class PoseJob implements AutoCloseable {
     long sum = 0;
     boolean any = false;
     for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-      if (e.getKey().topic().equals(KafkaWiring.FRAMES) && e.getValue() != null) {
+      if (e.getKey().topic().equals(Topic.FRAMES.topicName()) && e.getValue() != null) {
         sum += e.getValue().offset();
         any = true;
       }
@@ -221,7 +223,7 @@ final class PoseJob implements AutoCloseable {
   }
 
   private long endOffset() throws Exception {
-    TopicPartition p = new TopicPartition(KafkaWiring.FRAMES, 0);
+    TopicPartition p = new TopicPartition(Topic.FRAMES.topicName(), 0);
     return admin.listOffsets(Map.of(p, OffsetSpec.latest())).partitionResult(p).get(10, TimeUnit.SECONDS).offset();
   }
 

@@ -7,6 +7,7 @@ import io.vibstream.local.bench.ReplaySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
@@ -142,8 +143,8 @@ final class PoseJobRun {
       ActionRecognitionJob.Config config = JobCommand.config(settings.poseSpec(), settings.parallelism(),
           settings.maxBatch(), settings.maxBatchWaitMs(), 0).withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
-      KafkaWiring.of(kafka.bootstrapServers()).withTopics(framesTopic, KafkaWiring.MODELS, eventsTopic,
-          KafkaWiring.DEAD_LETTERS).withIds(group, group).job(config).trustedKeys(trust).build(env);
+      KafkaWiring.of(kafka.bootstrapServers()).withTopics(framesTopic, Topic.MODELS.topicName(), eventsTopic,
+          Topic.FRAMES_DEAD_LETTER.topicName()).withIds(group, group).job(config).trustedKeys(trust).build(env);
       JobID id = flink.submit(env, "bench-people-" + name);
       JobRest rest = new JobRest(flink, id);
       List<ActionEvent> events = new ArrayList<>();

@@ -1,8 +1,8 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
-import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.signing.ReleaseSigner;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * against an external Kafka, on an in-process Flink cluster bound to 127.0.0.1, until Ctrl-C.
  */
 @Command(name = "retrain", mixinStandardHelpOptions = true, description = {
-    "Run the retraining job on a local Flink cluster against a Kafka broker, until Ctrl-C: labelled clips from "
+    "Run the retraining job on a local Flink cluster against a Kafka broker, until Ctrl-C: labeled clips from "
         + "training-clips fill a window; every N clips or on a timer a candidate is fine-tuned from the current "
         + "model (or trained afresh), pruned, and published to the models topic only if its validation accuracy "
         + "is within the tolerance of the current model's and its LSTM fits the parameter budget.",
@@ -96,7 +96,7 @@ final class RetrainCommand implements Callable<Integer> {
       + "(then the model's) (default: ${DEFAULT-VALUE})")
   int clipLength = 16;
 
-  @Option(names = "--seed", description = "seed of initialisation, data order and mask noise (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", description = "seed of initialization, data order and mask noise (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
   @Option(names = "--checkpoint-interval-ms", description = "checkpoint interval; releases and statuses become "
@@ -106,14 +106,14 @@ final class RetrainCommand implements Callable<Integer> {
   @Option(names = "--group-id", description = "consumer group and transactional id prefix (default: ${DEFAULT-VALUE})")
   String groupId = "vibstream-retrain";
 
-  @Option(names = "--clips-topic", description = "labelled clips (default: ${DEFAULT-VALUE})")
-  String clipsTopic = RetrainKafkaWiring.TRAINING_CLIPS;
+  @Option(names = "--clips-topic", description = "labeled clips (default: ${DEFAULT-VALUE})")
+  String clipsTopic = Topic.TRAINING_CLIPS.topicName();
 
   @Option(names = "--models-topic", description = "compacted model releases, read and written (default: ${DEFAULT-VALUE})")
-  String modelsTopic = KafkaWiring.MODELS;
+  String modelsTopic = Topic.MODELS.topicName();
 
   @Option(names = "--status-topic", description = "retrain decisions (default: ${DEFAULT-VALUE})")
-  String statusTopic = RetrainKafkaWiring.RETRAIN_STATUS;
+  String statusTopic = Topic.RETRAIN_STATUS.topicName();
 
   @Option(names = "--signing-key", paramLabel = "FILE", description = "Ed25519 private key (PEM, PKCS#8, e.g. from "
       + "'vibstream keys generate') that signs the published releases; without it they are unsigned and jobs "

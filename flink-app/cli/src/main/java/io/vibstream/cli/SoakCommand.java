@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.bench.BenchEvents;
 import io.vibstream.local.bench.RecordedFrames;
 import io.vibstream.local.bench.ReplaySource;
@@ -153,11 +154,11 @@ final class SoakCommand implements Callable<Integer> {
     long deadLetters;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalFlink flink = LocalFlink.start(parallelism);
         var admin = kafka.admin()) {
-      kafka.createTopic(KafkaWiring.FRAMES, Math.max(2, parallelism), false);
-      kafka.createTopic(KafkaWiring.MODELS, 1, true);
-      kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-      kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-      kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+      kafka.createTopic(Topic.FRAMES.topicName(), Math.max(2, parallelism), false);
+      kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+      kafka.createTopic(Topic.EVENTS.topicName(), 1, false);
+      kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+      kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
       String group = "soak-" + UUID.randomUUID();
@@ -165,11 +166,11 @@ final class SoakCommand implements Callable<Integer> {
       KafkaWiring.of(kafka.bootstrapServers()).withIds(group, group).job(config).trustedKeys(signer.trustedKeys())
           .build(env);
       JobID job = flink.submit(env, "vibstream soak");
-      long version = ModelRegistry.publish(kafka.bootstrapServers(), KafkaWiring.MODELS, modelFile, null, signer)
+      long version = ModelRegistry.publish(kafka.bootstrapServers(), Topic.MODELS.topicName(), modelFile, null, signer)
           .getVersion();
       // every camera's windows start at its first frame only if the model serves before the cameras start
       awaitServing(kafka.bootstrapServers(), version, parallelism);
-      SoakLag lag = new SoakLag(admin, group, KafkaWiring.FRAMES);
+      SoakLag lag = new SoakLag(admin, group, Topic.FRAMES.topicName());
       out.printf(Locale.ROOT, "soak: %d %s cameras at %.1f fps for %s, model %s (clip %d, stride %d), job %s%n",
           cameras, video == null ? "synthetic" : video.getFileName() + " replay", fps, duration, modelFile,
           manifest.clipLength(), stride, job);
@@ -194,7 +195,7 @@ final class SoakCommand implements Callable<Integer> {
       long nextSample = start;
       ProgressLine progress = new ProgressLine(System.err, "soak", "s");
       try (KafkaConsumer<String, ActionEvent> consumer = BenchEvents.committedReader(kafka.bootstrapServers(),
-          KafkaWiring.EVENTS)) {
+          Topic.EVENTS.topicName())) {
         while (System.nanoTime() < end) {
           poll(consumer, events);
           failFast(running, flink, job);
@@ -224,7 +225,7 @@ final class SoakCommand implements Callable<Integer> {
           poll(consumer, events);
         }
       }
-      deadLetters = new SoakLag(admin, group, KafkaWiring.DEAD_LETTERS).end();
+      deadLetters = new SoakLag(admin, group, Topic.FRAMES_DEAD_LETTER.topicName()).end();
       flink.cancel(job, Duration.ofSeconds(30));
     } finally {
       publishers.values().forEach(CameraPublisher::stop);
@@ -272,7 +273,7 @@ final class SoakCommand implements Callable<Integer> {
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
     KafkaProducer<String, Frame> producer = new KafkaProducer<>(config, new StringSerializer(), new AvroSerializer<>());
-    return new CameraPublisher(producer, KafkaWiring.FRAMES, camera, ImageEncoder.defaultJpeg(80))
+    return new CameraPublisher(producer, Topic.FRAMES.topicName(), camera, ImageEncoder.defaultJpeg(80))
         .logEvery(Duration.ofMinutes(1));
   }
 
@@ -286,7 +287,7 @@ final class SoakCommand implements Callable<Integer> {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
         new AvroDeserializer<>(ModelStatus.class))) {
-      statuses.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      statuses.subscribe(List.of(Topic.MODEL_STATUS.topicName()));
       while (accepted.size() < subtasks) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the job did not serve model version " + version + " within 2 minutes");

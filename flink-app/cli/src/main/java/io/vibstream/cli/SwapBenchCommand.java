@@ -1,5 +1,6 @@
 package io.vibstream.cli;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.bench.BenchEvents;
 import io.vibstream.local.bench.PrecomputedFeatures;
 import io.vibstream.local.bench.SyntheticModels;
@@ -12,7 +13,6 @@ import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
-import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;
@@ -138,15 +138,15 @@ final class SwapBenchCommand implements Callable<Integer> {
     int events;
     Latency latency;
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), KafkaWiring.MODELS)) {
+        ModelRegistry registry = new ModelRegistry(kafka.bootstrapServers(), Topic.MODELS.topicName())) {
       ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: releases signed, both jobs trust it
-      kafka.createTopic(KafkaWiring.FRAMES, Math.max(2, parallelism), false);
-      kafka.createTopic(KafkaWiring.EVENTS, Math.max(2, parallelism), false);
-      kafka.createTopic(KafkaWiring.MODELS, 1, true);
-      kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-      kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-      kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-      kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
+      kafka.createTopic(Topic.FRAMES.topicName(), Math.max(2, parallelism), false);
+      kafka.createTopic(Topic.EVENTS.topicName(), Math.max(2, parallelism), false);
+      kafka.createTopic(Topic.MODELS.topicName(), 1, true);
+      kafka.createTopic(Topic.MODEL_STATUS.topicName(), 1, false);
+      kafka.createTopic(Topic.FRAMES_DEAD_LETTER.topicName(), 1, false);
+      kafka.createTopic(Topic.TRAINING_CLIPS.topicName(), 1, false);
+      kafka.createTopic(Topic.RETRAIN_STATUS.topicName(), 1, false);
       registry.publish(release(models.get(0), 1, signer));
       List<String> names = new ArrayList<>();
       for (int i = 0; i < cameras; i++) {
@@ -162,7 +162,8 @@ final class SwapBenchCommand implements Callable<Integer> {
             retrainEpochs, signer);
         try {
           for (int i = 0; i < cameras; i++) {
-            CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES, names.get(i));
+            CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(),
+                names.get(i));
             String url = "synth://" + names.get(i) + "?seed=" + (i + 1) + "&fps=" + fps
                 + "&size=32x32&realtime=true&loop=true";
             publishers.add(p);
@@ -243,7 +244,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     long idleFrom = System.currentTimeMillis();
     observer.drain(latencyWindow);
     long idleTo = System.currentTimeMillis();
-    ClipPublisher.publish(bootstrap, KafkaClientConfig.NONE, RetrainKafkaWiring.TRAINING_CLIPS,
+    ClipPublisher.publish(bootstrap, KafkaClientConfig.NONE, Topic.TRAINING_CLIPS.topicName(),
         TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3));
     RetrainStatus decision = observer.awaitRetrain(RETRAIN_TIMEOUT);
     if (decision.getDecision() != RetrainDecision.PUBLISHED && decision.getDecision() != RetrainDecision.REJECTED) {

@@ -1,8 +1,7 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.AvroDeserializer;
-import io.vibstream.flink.job.KafkaWiring;
-import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.ReleaseStatus;
@@ -54,7 +53,8 @@ final class SwapObserver implements AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
         new ByteArrayDeserializer());
-    consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS, KafkaWiring.EVENTS, RetrainKafkaWiring.RETRAIN_STATUS));
+    consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName(), Topic.EVENTS.topicName(),
+        Topic.RETRAIN_STATUS.topicName()));
   }
 
   /**
@@ -176,14 +176,14 @@ final class SwapObserver implements AutoCloseable {
 
   private void poll() {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-      if (r.topic().equals(KafkaWiring.MODEL_STATUS)) {
+      if (r.topic().equals(Topic.MODEL_STATUS.topicName())) {
         ModelStatus s = statusValues.deserialize(r.topic(), r.value());
         Map<Integer, ModelStatus> byTask = status.computeIfAbsent(s.getVersion(), v -> new HashMap<>());
         byTask.put(s.getSubtask(), s);
         if (byTask.size() == subtasks) {
           allStatusSeenAt.putIfAbsent(s.getVersion(), System.currentTimeMillis());
         }
-      } else if (r.topic().equals(KafkaWiring.EVENTS)) {
+      } else if (r.topic().equals(Topic.EVENTS.topicName())) {
         ActionEvent e = eventValues.deserialize(r.topic(), r.value());
         events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
       } else {

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vibstream.connectors.kafka.AvroDeserializer;
-import io.vibstream.flink.job.KafkaWiring;
-import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.LabeledClip;
@@ -56,17 +55,6 @@ import picocli.CommandLine.Spec;
     "(isolation.level=read_committed). Byte fields (images, model files) print as their length; a value",
     "that is not a record of the type prints as a note; vibstream.* headers (dead letters) print too."})
 final class TailCommand implements Callable<Integer> {
-  /** The record type of a topic, by name (the project's topic names). */
-  static final Map<String, Class<? extends SpecificRecord>> TYPES = Map.of(
-      "frames", Frame.class,
-      "events", ActionEvent.class,
-      "models", ModelRelease.class,
-      "model-status", ModelStatus.class,
-      "training-clips", LabeledClip.class,
-      "retrain-status", RetrainStatus.class,
-      KafkaWiring.DEAD_LETTERS, Frame.class,
-      RetrainKafkaWiring.DEAD_CLIPS, LabeledClip.class);
-
   /** Record types by their schema name, for --type. */
   static final Map<String, Class<? extends SpecificRecord>> BY_NAME = Map.of(
       "Frame", Frame.class,
@@ -166,12 +154,9 @@ final class TailCommand implements Callable<Integer> {
       }
       return named;
     }
-    Class<? extends SpecificRecord> byTopic = TYPES.get(topic);
-    if (byTopic == null) {
-      throw new IllegalArgumentException("no record type known for topic '" + topic + "'; give --type "
-          + BY_NAME.keySet());
-    }
-    return byTopic;
+    return Topic.named(topic).<Class<? extends SpecificRecord>>map(Topic::valueType).orElseThrow(() ->
+        new IllegalArgumentException("no record type known for topic '" + topic + "'; give --type "
+            + BY_NAME.keySet()));
   }
 
   /** The value as JSON, or a note when it is not a record of {@code type}. */

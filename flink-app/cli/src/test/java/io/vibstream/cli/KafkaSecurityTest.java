@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.job.ActionRecognitionJob;
+import io.vibstream.flink.job.KafkaTestJobs;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.ReleaseStatus;
@@ -26,16 +29,9 @@ import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -58,11 +54,10 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -84,59 +79,42 @@ class KafkaSecurityTest {
   private static final String JOB_IDS = "vibstream-actions"; // the job's default group and transactional id prefix
   private static final String PUBLISH_IDS = "vibstream-models-publish-";
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
   @TempDir
   static Path dir;
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
   /** The --kafka-config file of each principal. */
   private static final Map<String, Path> CONFIGS = new LinkedHashMap<>();
 
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
-
   @BeforeAll
   static void securedBroker() throws Exception {
     SelfSignedTls tls = SelfSignedTls.create(dir, secret());
-    kafka = EmbeddedKafka.startSecured(new EmbeddedKafka.Security(tls.keyStore(), tls.password(), tls.trustStore(),
-        tls.password(), secret()));
-    kafka.createTopic(KafkaWiring.FRAMES, 1, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
+    Configuration flink = new Configuration();
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // an authorization failure fails the test at once
+    stack = LocalStack.start(LocalStack.Settings.of(2).withPartitions(1).withFlink(flink).withSecurity(
+        new EmbeddedKafka.Security(tls.keyStore(), tls.password(), tls.trustStore(), tls.password(), secret())));
+    kafka = stack.kafka();
 
     Map<String, String> passwords = new LinkedHashMap<>();
     for (String user : List.of("camera", "job", "publisher", "reader")) {
       passwords.put(user, secret());
     }
     List<AclBinding> acls = new ArrayList<>();
-    acls.add(allow("camera", ResourceType.TOPIC, KafkaWiring.FRAMES, AclOperation.WRITE));
-    for (String topic : List.of(KafkaWiring.FRAMES, KafkaWiring.MODELS)) {
+    acls.add(allow("camera", ResourceType.TOPIC, Topic.FRAMES.topicName(), AclOperation.WRITE));
+    for (String topic : List.of(Topic.FRAMES.topicName(), Topic.MODELS.topicName())) {
       acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.READ));
     }
-    for (String topic : List.of(KafkaWiring.EVENTS, KafkaWiring.DEAD_LETTERS, KafkaWiring.MODEL_STATUS)) {
+    for (String topic : List.of(Topic.EVENTS.topicName(), Topic.FRAMES_DEAD_LETTER.topicName(),
+        Topic.MODEL_STATUS.topicName())) {
       acls.add(allow("job", ResourceType.TOPIC, topic, AclOperation.WRITE));
     }
     acls.add(allowPrefixed("job", ResourceType.GROUP, JOB_IDS, AclOperation.READ));
     acls.add(allowPrefixed("job", ResourceType.TRANSACTIONAL_ID, JOB_IDS, AclOperation.WRITE));
-    acls.add(allow("publisher", ResourceType.TOPIC, KafkaWiring.MODELS, AclOperation.READ));
-    acls.add(allow("publisher", ResourceType.TOPIC, KafkaWiring.MODELS, AclOperation.WRITE));
+    acls.add(allow("publisher", ResourceType.TOPIC, Topic.MODELS.topicName(), AclOperation.READ));
+    acls.add(allow("publisher", ResourceType.TOPIC, Topic.MODELS.topicName(), AclOperation.WRITE));
     acls.add(allowPrefixed("publisher", ResourceType.TRANSACTIONAL_ID, PUBLISH_IDS, AclOperation.WRITE));
-    for (String topic : List.of(KafkaWiring.EVENTS, KafkaWiring.MODELS, KafkaWiring.MODEL_STATUS)) {
+    for (String topic : List.of(Topic.EVENTS.topicName(), Topic.MODELS.topicName(), Topic.MODEL_STATUS.topicName())) {
       acls.add(allow("reader", ResourceType.TOPIC, topic, AclOperation.READ));
     }
     try (Admin admin = kafka.admin()) {
@@ -155,26 +133,19 @@ class KafkaSecurityTest {
         passwords.get("camera")))); // no trust store: the JDK's default CAs do not know the broker's certificate
   }
 
-  @AfterAll
-  static void stopBroker() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
   @Test
   void plaintextUntrustedAndWrongPasswordClientsAreRefused() throws Exception {
-    Cli plaintext = Cli.run("tail", KafkaWiring.EVENTS, "--bootstrap", kafka.bootstrapServers(), "--timeout-ms",
+    Cli plaintext = Cli.run("tail", Topic.EVENTS.topicName(), "--bootstrap", kafka.bootstrapServers(), "--timeout-ms",
         "3000");
     assertThat(plaintext.exitCode()).isEqualTo(1);
     assertThat(plaintext.err().strip()).isEqualTo("vibstream: error: cannot reach Kafka at "
         + kafka.bootstrapServers() + " within 3000 ms");
 
-    Cli untrusted = tail("untrusted", KafkaWiring.EVENTS);
+    Cli untrusted = tail("untrusted", Topic.EVENTS.topicName());
     assertThat(untrusted.exitCode()).isEqualTo(1);
     assertThat(untrusted.err()).startsWith("vibstream: error: SSL handshake failed").hasLineCount(1);
 
-    Cli wrongPassword = tail("wrong password", KafkaWiring.EVENTS);
+    Cli wrongPassword = tail("wrong password", Topic.EVENTS.topicName());
     assertThat(wrongPassword.exitCode()).isEqualTo(1);
     assertThat(wrongPassword.err()).contains("Authentication failed during authentication due to invalid "
         + "credentials with SASL mechanism SCRAM-SHA-512").hasLineCount(1);
@@ -214,11 +185,11 @@ class KafkaSecurityTest {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
         ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000)), new ByteArraySerializer(), new ByteArraySerializer())) {
-      assertThatThrownBy(() -> producer.send(new ProducerRecord<>(KafkaWiring.MODELS, new byte[] {1})).get())
+      assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), new byte[] {1})).get())
           .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class)
           .hasMessageContaining("Not authorized to access topics: [models]");
     }
-    Cli read = tail("camera", KafkaWiring.FRAMES);
+    Cli read = tail("camera", Topic.FRAMES.topicName());
     assertThat(read.exitCode()).isEqualTo(1);
     assertThat(read.err().strip()).isEqualTo("vibstream: error: Not authorized to access topics: [frames]");
   }
@@ -251,21 +222,14 @@ class KafkaSecurityTest {
     assertThat(publish.exitCode()).as(publish.err()).isZero();
     assertThat(publish.out()).contains("published model version " + MODEL_VERSION + " ");
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // an authorization failure fails the test at once
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     KafkaWiring.of(kafka.bootstrapServers()).withClient(KafkaClientConfig.load(CONFIGS.get("job")))
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("secured action recognition");
+    JobClient job = stack.flink().executeAsync(env, "secured action recognition");
     try {
-      List<ModelStatus> status = readCommitted("reader", KafkaWiring.MODEL_STATUS, ModelStatus.class, 2, s -> true);
+      List<ModelStatus> status = readCommitted("reader", Topic.MODEL_STATUS.topicName(), ModelStatus.class, 2,
+          s -> true);
       assertThat(status).hasSize(2).extracting(ModelStatus::getStatus).containsOnly(ReleaseStatus.ACCEPTED);
 
       Cli camera = Cli.run("camera", "--url", "synth://" + CAMERA + "?seed=1&fps=25&size=32x32&script=walk:1,wave:1"
@@ -277,13 +241,13 @@ class KafkaSecurityTest {
           + " dropped=0 failed=0 corrupt=0");
 
       List<Long> firsts = LongStream.iterate(0, f -> f + CLIP <= FRAMES, f -> f + STRIDE).boxed().toList();
-      List<ActionEvent> events = readCommitted("reader", KafkaWiring.EVENTS, ActionEvent.class, firsts.size(),
+      List<ActionEvent> events = readCommitted("reader", Topic.EVENTS.topicName(), ActionEvent.class, firsts.size(),
           e -> e.getCameraId().equals(CAMERA));
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
       assertThat(events).extracting(ActionEvent::getFirstSequenceNumber).containsExactlyElementsOf(firsts);
       assertThat(events).extracting(ActionEvent::getModelVersion).containsOnly(MODEL_VERSION);
 
-      Cli tail = Cli.run("tail", KafkaWiring.EVENTS, "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
+      Cli tail = Cli.run("tail", Topic.EVENTS.topicName(), "--bootstrap", kafka.bootstrapServers(), "--kafka-config",
           CONFIGS.get("reader").toString(), "--max", Integer.toString(firsts.size()));
       assertThat(tail.exitCode()).as(tail.err()).isZero();
       assertThat(tail.out().strip().split("\n")).hasSize(firsts.size())

@@ -37,7 +37,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabelCommandTest {
   private static final Pattern TRACK_LINE = Pattern.compile("track=(\\d+) frames=(\\d+)\\.\\.(\\d+) seen=(\\d+) .*");
 
+  @AutoClose
   static EmbeddedKafka kafka;
 
   @TempDir
@@ -58,12 +59,7 @@ class LabelCommandTest {
   @BeforeAll
   static void broker() throws Exception {
     kafka = EmbeddedKafka.start();
-    BrokerCommand.createTopics(kafka);
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
+    kafka.createMissingTopics();
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
@@ -19,22 +20,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class TailCommandTest {
+  @AutoClose
   static EmbeddedKafka kafka;
 
   @BeforeAll
   static void broker() throws Exception {
     kafka = EmbeddedKafka.start();
-    BrokerCommand.createTopics(kafka);
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
+    kafka.createMissingTopics();
   }
 
   @Test
@@ -68,10 +65,12 @@ class TailCommandTest {
       RecordHeaders headers = new RecordHeaders();
       headers.add(KafkaWiring.CODE_HEADER, "not_avro".getBytes(StandardCharsets.UTF_8));
       headers.add(KafkaWiring.OFFSET_HEADER, "41".getBytes(StandardCharsets.UTF_8));
-      producer.send(new ProducerRecord<>(KafkaWiring.DEAD_LETTERS, null, null, "cam-1".getBytes(StandardCharsets.UTF_8),
+      producer.send(new ProducerRecord<>(Topic.FRAMES_DEAD_LETTER.topicName(), null, null,
+          "cam-1".getBytes(StandardCharsets.UTF_8),
           new byte[] {2, (byte) 0xff, 0}, headers)).get();
     }
-    Cli tail = Cli.run("tail", KafkaWiring.DEAD_LETTERS, "--bootstrap", kafka.bootstrapServers(), "--max", "1");
+    Cli tail = Cli.run("tail", Topic.FRAMES_DEAD_LETTER.topicName(), "--bootstrap", kafka.bootstrapServers(),
+        "--max", "1");
     assertThat(tail.exitCode()).as(tail.err()).isZero();
     JsonNode line = new ObjectMapper().readTree(tail.lastLine());
     assertThat(line.get("key").asText()).isEqualTo("cam-1");

@@ -14,9 +14,11 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -102,6 +104,15 @@ public final class LocalFlink implements AutoCloseable {
     streamGraph.setJobName(name);
     JobGraph graph = streamGraph.getJobGraph();
     return cluster.submitJob(graph).get().getJobID();
+  }
+
+  /**
+   * Submits what was built on {@code env}, as {@code env.executeAsync} would on a cluster: the
+   * client watches and cancels the job, and leaves the cluster running when it ends.
+   */
+  public JobClient executeAsync(StreamExecutionEnvironment env, String name) throws Exception {
+    return new MiniClusterJobClient(submit(env, name), cluster, Thread.currentThread().getContextClassLoader(),
+        MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
   }
 
   public JobStatus status(JobID job) throws Exception {

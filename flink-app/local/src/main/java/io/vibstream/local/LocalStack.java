@@ -4,6 +4,7 @@ import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.ModelRelease;
 import java.nio.file.Path;
@@ -23,8 +24,10 @@ public final class LocalStack implements AutoCloseable {
    * @param slots task slots of the Flink cluster
    * @param partitions partitions of the frames and events topics (the job's parallelism is a good choice)
    * @param flink extra Flink settings for the cluster and every job built on it
+   * @param security TLS, SASL and ACLs of the broker, or null for plaintext; {@link #publishModel}
+   *     and {@link #outputs()} speak plaintext only, clients of a secured broker bring their credentials
    */
-  public record Settings(int slots, int partitions, Configuration flink) {
+  public record Settings(int slots, int partitions, Configuration flink, EmbeddedKafka.Security security) {
     public Settings {
       if (slots < 1 || partitions < 1) {
         throw new IllegalArgumentException("slots and partitions must be >= 1, got " + slots + " and " + partitions);
@@ -32,19 +35,29 @@ public final class LocalStack implements AutoCloseable {
       flink = new Configuration(flink);
     }
 
-    /** {@code slots} slots, at least two partitions of frames and events, no extra Flink settings. */
+    /** Plaintext. */
+    public Settings(int slots, int partitions, Configuration flink) {
+      this(slots, partitions, flink, null);
+    }
+
+    /** {@code slots} slots, at least two partitions of frames and events, no extra Flink settings, plaintext. */
     public static Settings of(int slots) {
       return new Settings(slots, Math.max(2, slots), new Configuration());
     }
 
     public Settings withPartitions(int n) {
-      return new Settings(slots, n, flink);
+      return new Settings(slots, n, flink, security);
     }
 
     public Settings withFlink(Configuration extra) {
       Configuration c = new Configuration(flink);
       c.addAll(extra);
-      return new Settings(slots, partitions, c);
+      return new Settings(slots, partitions, c, security);
+    }
+
+    /** A broker with TLS, SASL/SCRAM and ACLs ({@link EmbeddedKafka#startSecured}). */
+    public Settings withSecurity(EmbeddedKafka.Security brokerSecurity) {
+      return new Settings(slots, partitions, flink, brokerSecurity);
     }
   }
 
@@ -64,7 +77,8 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts the broker, creates every project topic, then starts the Flink cluster. */
   public static LocalStack start(Settings settings) throws Exception {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    EmbeddedKafka kafka = settings.security() == null ? EmbeddedKafka.start()
+        : EmbeddedKafka.startSecured(settings.security());
     try {
       for (Topic topic : Topic.values()) {
         boolean scaled = topic == Topic.FRAMES || topic == Topic.EVENTS;
@@ -99,6 +113,12 @@ public final class LocalStack implements AutoCloseable {
   public KafkaWiring wiring() {
     String id = "local-" + UUID.randomUUID();
     return KafkaWiring.of(bootstrap()).withIds(id, id);
+  }
+
+  /** The retrain job's Kafka wiring of this broker under fresh consumer-group and transactional ids. */
+  public RetrainKafkaWiring retrainWiring() {
+    String id = "local-retrain-" + UUID.randomUUID();
+    return RetrainKafkaWiring.of(bootstrap()).withIds(id, id);
   }
 
   /** The inference job on this stack's topics, trusting this stack's signer. */

@@ -1,7 +1,8 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalFlink;
+import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.cli.Vibstream;
@@ -32,27 +33,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -73,13 +69,8 @@ class RetrainAndSwapKafkaTest {
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1");
   private static final Duration STEP = Duration.ofSeconds(40);
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(LocalFlink.localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(3)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
   @TempDir
@@ -92,22 +83,9 @@ class RetrainAndSwapKafkaTest {
   private record Phase(Scene scene, long version) {}
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(3).withPartitions(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -128,7 +106,7 @@ class RetrainAndSwapKafkaTest {
       Thread.sleep(1500); // the frames input goes idle, so the models stream holds no watermark back
       for (int i = 0; i < CAMERAS.size(); i++) {
         RhythmCamera source = new RhythmCamera(i + 1, SEGMENT_FRAMES);
-        CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES,
+        CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(),
             CAMERAS.get(i)).realtime(true);
         cameras.put(CAMERAS.get(i), new Camera(source, publisher, pool.submit(() -> publisher.run(source, 0))));
       }
@@ -229,30 +207,21 @@ class RetrainAndSwapKafkaTest {
   }
 
   private static JobClient startRecognition() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    String id = "it-actions-" + UUID.randomUUID();
-    KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config)
-        .backbone(CenteredColorExtractor.factory()).build(env);
-    return env.executeAsync("action recognition");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).backbone(CenteredColorExtractor.factory()).build(env);
+    return stack.flink().executeAsync(env, "action recognition");
   }
 
   private static JobClient startRetraining() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
     Retrainer.Settings settings = Retrainer.Settings.defaults()
         .withWindow(1000, 0.25)
         .withTriggers(NIGHT_CLIPS_PER_ACTION * Scene.NIGHT.actions.size(), Duration.ZERO)
         .withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
         .withRecipe(CandidateTraining.Recipe.defaults());
-    String id = "it-retrain-" + UUID.randomUUID();
-    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(settings).build(env);
-    return env.executeAsync("retrain");
+    stack.retrainWiring().job(settings).build(env);
+    return stack.flink().executeAsync(env, "retrain");
   }
 
   /**
@@ -289,9 +258,9 @@ class RetrainAndSwapKafkaTest {
     try (KafkaProducer<String, ModelRelease> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(3),
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(3),
           TestModels.release(3, corrupt))).get();
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(4),
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(4),
           TestModels.release(4, otherDimension))).get();
     }
   }

@@ -1,6 +1,7 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.local.LocalFlink;
+import io.vibstream.local.LocalStack;
+import io.vibstream.connectors.kafka.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.cli.Vibstream;
@@ -12,7 +13,6 @@ import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TrendClips;
 import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.model.artifact.ModelArtifact;
-import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.data.FeatureSequences;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.runtime.VectorLstmRuntime;
@@ -29,20 +29,16 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,31 +50,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RetrainJobKafkaTest {
   private static final int PER_LABEL = 30;
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(LocalFlink.localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(1)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
   @TempDir
   static Path tmp;
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(1));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -99,19 +81,17 @@ class RetrainJobKafkaTest {
     }
     assertThat(cli("label", "--bootstrap", kafka.bootstrapServers(), "--features-dir", clips.toString())).isZero();
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
     Retrainer.Settings settings = Retrainer.Settings.defaults()
         .withWindow(1000, 0.25)
         .withTriggers(3 * PER_LABEL, Duration.ZERO)
         .withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
         .withRecipe(CandidateTraining.Recipe.defaults());
-    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds("it-" + UUID.randomUUID(), "it-retrain")
-        .job(settings).build(env);
+    stack.retrainWiring().job(settings).build(env);
     long started = System.nanoTime();
-    JobClient job = env.executeAsync("retrain IT");
+    JobClient job = stack.flink().executeAsync(env, "retrain IT");
     try {
-      List<RetrainStatus> statuses = read(RetrainKafkaWiring.RETRAIN_STATUS, RetrainStatus.class, 1,
+      List<RetrainStatus> statuses = read(Topic.RETRAIN_STATUS.topicName(), RetrainStatus.class, 1,
           Duration.ofSeconds(90)).stream().map(ConsumerRecord::value).toList();
       long seconds = (System.nanoTime() - started) / 1_000_000_000;
       assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
@@ -126,11 +106,11 @@ class RetrainJobKafkaTest {
           + "vs parent %.2f%% on %d validation clips, %d LSTM parameters%n", seconds, status.getTrainingMs(),
           status.getAccuracy(), status.getParentAccuracy(), status.getValidationClips(), status.getLstmParams());
 
-      List<ConsumerRecord<String, ModelRelease>> releases = read(KafkaWiring.MODELS, ModelRelease.class, 2,
+      List<ConsumerRecord<String, ModelRelease>> releases = read(Topic.MODELS.topicName(), ModelRelease.class, 2,
           Duration.ofSeconds(30));
       assertThat(releases).extracting(r -> r.value().getVersion()).containsExactly(1L, 2L);
       ConsumerRecord<String, ModelRelease> v2 = releases.get(1);
-      assertThat(v2.key()).isEqualTo(KafkaWiring.versionKey(2));
+      assertThat(v2.key()).isEqualTo(Topic.versionKey(2));
       assertThat(v2.value().getLineage().getParentVersion()).isEqualTo(1);
       ModelArtifact artifact = ModelReleases.validate(v2.value(),
           new BackboneIdentity(TrendClips.BACKBONE, TrendClips.DIMENSION), 1, null).artifact();

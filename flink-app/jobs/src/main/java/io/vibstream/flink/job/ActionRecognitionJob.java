@@ -26,12 +26,7 @@ import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -408,82 +403,29 @@ public final class ActionRecognitionJob {
   }
 
   /**
-   * Runs the job on Kafka. Options ({@code --name value}): {@code --bootstrap-servers} (required),
-   * {@code --backbone} (required), {@code --frames-topic}, {@code --models-topic},
-   * {@code --events-topic}, {@code --dead-letter-topic}, {@code --model-status-topic}, {@code --group-id},
-   * {@code --transactional-id-prefix}, {@code --parallelism}, {@code --max-batch},
-   * {@code --max-batch-wait-ms}, {@code --flush-interval-ms}, {@code --stride}, {@code --unsure-below},
-   * {@code --max-frame-bytes} (0 = no limit), {@code --allowed-cameras} (comma-separated, none = every
-   * camera), {@code --max-clock-skew-ms} (default 60000), {@code --checkpoint-interval-ms} (default 5000),
-   * {@code --unaligned-checkpoints} (true or false, default false), {@code --trusted-key} (public
-   * key files, comma-separated: only releases signed by one of them are accepted; none = unsigned
-   * releases are accepted too, insecure), {@code --kafka-config} (a properties file of TLS and SASL
-   * settings, {@link KafkaClientConfig}; read where this main runs, its values travel to the
-   * TaskManagers in the job graph, and the key and trust stores it names must exist at the same
-   * paths on every TaskManager).
+   * Runs the job on Kafka, with the options of {@code vibstream job} ({@link JobOptions}):
+   * {@code --bootstrap} and {@code --backbone} (required), {@code --parallelism} (default: the
+   * environment's), {@code --max-batch}, {@code --max-batch-wait-ms}, {@code --flush-interval-ms},
+   * {@code --stride}, {@code --unsure-below}, {@code --max-frame-bytes} (0 = no limit),
+   * {@code --allowed-cameras} (comma-separated, none = every camera), {@code --max-clock-skew}
+   * (default 1m), {@code --checkpoint-interval-ms} (default 5000), {@code --unaligned-checkpoints},
+   * {@code --group-id}, {@code --trusted-key} (public key files, comma-separated: only releases
+   * signed by one of them are accepted; none = unsigned releases are accepted too, insecure),
+   * {@code --kafka-config} (a properties file of TLS and SASL settings, {@link KafkaClientConfig};
+   * read where this main runs, its values travel to the TaskManagers in the job graph, and the key
+   * and trust stores it names must exist at the same paths on every TaskManager); and, for
+   * deployments only, {@code --frames-topic}, {@code --models-topic}, {@code --events-topic},
+   * {@code --dead-letter-topic}, {@code --model-status-topic} and {@code --transactional-id-prefix}
+   * (default: the group id).
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = options(args);
-    KafkaWiring kafka = KafkaWiring.of(required(o, "bootstrap-servers"))
-        .withTopics(o.getOrDefault("frames-topic", KafkaWiring.FRAMES), o.getOrDefault("models-topic", KafkaWiring.MODELS),
-            o.getOrDefault("events-topic", KafkaWiring.EVENTS),
-            o.getOrDefault("dead-letter-topic", KafkaWiring.DEAD_LETTERS))
-        .withModelStatusTopic(o.getOrDefault("model-status-topic", KafkaWiring.MODEL_STATUS))
-        .withIds(o.getOrDefault("group-id", "vibstream-actions"),
-            o.getOrDefault("transactional-id-prefix", "vibstream-actions"))
-        .withClient(o.containsKey("kafka-config") ? KafkaClientConfig.load(Path.of(o.get("kafka-config")))
-            : KafkaClientConfig.NONE);
-    Config config = Config.defaults(required(o, "backbone"))
-        .withParallelism(Integer.parseInt(o.getOrDefault("parallelism", "0")))
-        .withBatching(Integer.parseInt(o.getOrDefault("max-batch", "16")),
-            Long.parseLong(o.getOrDefault("max-batch-wait-ms", "20")))
-        .withFlushInterval(Long.parseLong(o.getOrDefault("flush-interval-ms", "5")))
-        .withStride(Integer.parseInt(o.getOrDefault("stride", "0")))
-        .withUnsureBelow(Float.parseFloat(o.getOrDefault("unsure-below",
-            String.valueOf(ActionRecognizer.DEFAULT_UNSURE_BELOW))))
-        .withMaxFrameBytes(Long.parseLong(o.getOrDefault("max-frame-bytes", "0")))
-        .withAllowedCameras(cameras(o.getOrDefault("allowed-cameras", "")));
-    config = config.withLimits(config.limits().withMaxClockSkew(Duration.ofMillis(Long.parseLong(
-        o.getOrDefault("max-clock-skew-ms", String.valueOf(FrameLimits.defaults().maxClockSkew().toMillis()))))));
+    JobOptions options = JobOptions.parse(args);
+    KafkaWiring kafka = options.wiring();
+    Config config = options.config();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(Long.parseLong(o.getOrDefault("checkpoint-interval-ms", "5000")),
-        CheckpointingMode.EXACTLY_ONCE);
-    String unaligned = o.getOrDefault("unaligned-checkpoints", "false");
-    if (!unaligned.equals("true") && !unaligned.equals("false")) {
-      throw new IllegalArgumentException("--unaligned-checkpoints must be true or false, got '" + unaligned + "'");
-    }
-    env.getCheckpointConfig().enableUnalignedCheckpoints(Boolean.parseBoolean(unaligned));
-    kafka.job(config).trustedKeys(TrustedKeys.load(files(o.getOrDefault("trusted-key", "")))).build(env);
+    env.enableCheckpointing(options.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    env.getCheckpointConfig().enableUnalignedCheckpoints(options.unalignedCheckpoints());
+    kafka.job(config).trustedKeys(options.trustedKeys()).build(env);
     env.execute("vibstream action recognition");
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
-      }
-      o.put(args[i].substring(2), args[++i]);
-    }
-    return o;
-  }
-
-  /** Comma-separated camera ids, blanks ignored. */
-  public static Set<String> cameras(String list) {
-    return Arrays.stream(list.split(",")).map(String::trim).filter(c -> !c.isEmpty())
-        .collect(java.util.stream.Collectors.toSet());
-  }
-
-  /** Comma-separated paths, blanks ignored. */
-  private static List<Path> files(String list) {
-    return Arrays.stream(list.split(",")).map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList();
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("--" + name + " is required");
-    }
-    return v;
   }
 }

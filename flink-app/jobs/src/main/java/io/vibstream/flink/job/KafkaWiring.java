@@ -1,54 +1,32 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.connectors.kafka.AvroDeserializer;
-import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
-import io.vibstream.connectors.kafka.UnknownSchemaVersionException;
-import io.vibstream.flink.functions.JobMetrics;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.records.DeadLetter;
 import io.vibstream.flink.records.FrameInput;
-import io.vibstream.flink.records.RecordOrigin;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Kafka sources and sinks of {@link ActionRecognitionJob}: Avro values in the project's wire
- * format ({@link AvroSerializer}), camera id keys, EXACTLY_ONCE sinks (transactions of
- * {@code transaction.timeout.ms} 60000, ids prefixed {@code PREFIX-events},
- * {@code PREFIX-dead-letters} and {@code PREFIX-model-status}; consumers must read with
- * {@code isolation.level=read_committed}). Frames start at the group's committed offsets (earliest
- * when none); every record of the frames topic reaches the job with its origin ({@link FrameInput}):
- * one whose value is not a {@link Frame} (not valid Avro, an unknown schema version, no value)
- * too, and is dead-lettered there. Model releases are read from the earliest offset of the
- * compacted topic, whatever their keys (the highest valid version serves, see
- * {@code ActionRecognizer}); a release that is not valid Avro is logged, counted
- * ({@code undecodableRecords}) and skipped.
+ * format ({@link AvroSinkRecords}), camera id keys, {@link ExactlyOnceSink}s (transactional ids
+ * prefixed {@code PREFIX-events}, {@code PREFIX-dead-letters} and {@code PREFIX-model-status};
+ * consumers must read with {@code isolation.level=read_committed}). Frames start at the group's
+ * committed offsets (earliest when none); every record of the frames topic reaches the job with
+ * its origin ({@link OriginRecords}): one whose value is not a {@link Frame} (not valid Avro, an
+ * unknown schema version, no value) too, and is dead-lettered there. Model releases are read from
+ * the earliest offset of the compacted topic, whatever their keys (the highest valid version
+ * serves, see {@code ActionRecognizer}); a release that is not valid Avro is logged, counted
+ * ({@code undecodableRecords}) and skipped ({@link AvroSourceRecords}).
  *
  * <p>Dead letters ({@link DeadLetterRecords}): the original record's key and value, byte for byte
  * (for a frame from elsewhere: the camera id and the Avro frame), with the headers
@@ -72,11 +50,6 @@ import org.slf4j.LoggerFactory;
 public record KafkaWiring(String bootstrapServers, String framesTopic, String modelsTopic, String eventsTopic,
     String deadLetterTopic, String modelStatusTopic, String groupId, String transactionalIdPrefix,
     KafkaClientConfig client) {
-  public static final String FRAMES = "frames";
-  public static final String MODELS = "models";
-  public static final String EVENTS = "events";
-  public static final String DEAD_LETTERS = "frames-dead-letter";
-  public static final String MODEL_STATUS = "model-status";
   /** Dead-letter header: the stage that refused the frame. */
   public static final String STAGE_HEADER = "vibstream.dead-letter.stage";
   /** Dead-letter header: why, in one line. */
@@ -89,8 +62,6 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   public static final String PARTITION_HEADER = "vibstream.dead-letter.partition";
   /** Dead-letter header: its offset. */
   public static final String OFFSET_HEADER = "vibstream.dead-letter.offset";
-  /** Transaction timeout of the exactly-once sinks (below the broker's maximum). */
-  public static final String TRANSACTION_TIMEOUT_MS = "60000";
 
   public KafkaWiring {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -106,7 +77,8 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
 
   /** The default topics, group {@code vibstream-actions} and the same transactional id prefix, plaintext. */
   public static KafkaWiring of(String bootstrapServers) {
-    return new KafkaWiring(bootstrapServers, FRAMES, MODELS, EVENTS, DEAD_LETTERS, MODEL_STATUS,
+    return new KafkaWiring(bootstrapServers, Topic.FRAMES.topicName(), Topic.MODELS.topicName(),
+        Topic.EVENTS.topicName(), Topic.FRAMES_DEAD_LETTER.topicName(), Topic.MODEL_STATUS.topicName(),
         "vibstream-actions", "vibstream-actions", KafkaClientConfig.NONE);
   }
 
@@ -159,245 +131,33 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
         .setTopics(topic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new AvroRecords<>(ModelRelease.class))
+        .setDeserializer(new AvroSourceRecords<>(ModelRelease.class))
         .build();
   }
 
   public KafkaSink<ActionEvent> eventSink() {
-    return secured(KafkaSink.<ActionEvent>builder(), client)
-        .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new EventRecords(eventsTopic))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(transactionalIdPrefix + "-events")
-        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-        .build();
+    return sink(new AvroSinkRecords<>(eventsTopic, ActionEvent::getCameraId), "-events");
   }
 
+  /** Dead letters keyed as the original record (a frame from elsewhere: by camera id). */
   public KafkaSink<DeadLetter> deadLetterSink() {
-    return secured(KafkaSink.<DeadLetter>builder(), client)
-        .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new DeadLetterRecords(deadLetterTopic))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(transactionalIdPrefix + "-dead-letters")
-        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-        .build();
+    return sink(new DeadLetterRecords<DeadLetter>(deadLetterTopic, d -> new DeadLetterRecords.Letter(d.stage(),
+        d.reason(), d.code(), d.origin(), d.frame() == null ? null : d.frame().getCameraId(), d.frame())),
+        "-dead-letters");
   }
 
+  /** Model status keyed by the release's version key ({@code v000042}). */
   public KafkaSink<ModelStatus> modelStatusSink() {
-    return secured(KafkaSink.<ModelStatus>builder(), client)
-        .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new ModelStatusRecords(modelStatusTopic))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(transactionalIdPrefix + "-model-status")
-        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-        .build();
+    return sink(new AvroSinkRecords<>(modelStatusTopic, s -> Topic.versionKey(s.getVersion())), "-model-status");
+  }
+
+  private <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> records, String suffix) {
+    return ExactlyOnceSink.of(bootstrapServers, client, transactionalIdPrefix + suffix, records, 0);
   }
 
   /** {@code source} with {@code client}'s settings as Kafka properties. */
   static <T> KafkaSourceBuilder<T> secured(KafkaSourceBuilder<T> source, KafkaClientConfig client) {
     client.settings().forEach(source::setProperty);
     return source;
-  }
-
-  /** {@code sink} with {@code client}'s settings as Kafka producer properties. */
-  static <T> KafkaSinkBuilder<T> secured(KafkaSinkBuilder<T> sink, KafkaClientConfig client) {
-    client.settings().forEach(sink::setProperty);
-    return sink;
-  }
-
-  /** Values in the project's Avro wire format; undecodable records are skipped. */
-  static final class AvroRecords<T extends SpecificRecordBase> implements KafkaRecordDeserializationSchema<T> {
-    private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(AvroRecords.class);
-    private final Class<T> type;
-    private transient AvroDeserializer<T> deserializer;
-    private transient Counter undecodable;
-
-    AvroRecords(Class<T> type) {
-      this.type = type;
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-      deserializer = new AvroDeserializer<>(type);
-      undecodable = context.getMetricGroup().counter("undecodableRecords");
-    }
-
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
-      try {
-        T value = deserializer.deserialize(record.topic(), record.value());
-        if (value != null) {
-          out.collect(value);
-        }
-      } catch (SerializationException e) {
-        undecodable.inc();
-        LOG.warn("skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
-      }
-    }
-
-    @Override
-    public TypeInformation<T> getProducedType() {
-      return new AvroTypeInfo<>(type);
-    }
-  }
-
-  /** The input record of a value read from {@code origin}. */
-  interface Read<T, I> extends java.io.Serializable {
-    I of(T value, RecordOrigin origin);
-  }
-
-  /** The input record of a record of {@code origin} that holds no value of the type. */
-  interface Unreadable<I> extends java.io.Serializable {
-    I of(RecordOrigin origin, String code, String reason);
-  }
-
-  /**
-   * Every record of a topic as an input record with its origin (topic, partition, offset, key and
-   * value bytes): the Avro value ({@link FrameInput#read}), or, when the value is none, not valid
-   * Avro or of an unknown schema version, no value and why ({@link FrameInput#unreadable}), for
-   * the job to dead-letter. Nothing is skipped.
-   */
-  static final class OriginRecords<T extends SpecificRecordBase, I> implements KafkaRecordDeserializationSchema<I> {
-    private static final long serialVersionUID = 1L;
-    private final Class<T> type;
-    private final Class<I> inputType;
-    private final Read<T, I> read;
-    private final Unreadable<I> unreadable;
-    private transient AvroDeserializer<T> deserializer;
-
-    OriginRecords(Class<T> type, Class<I> inputType, Read<T, I> read, Unreadable<I> unreadable) {
-      this.type = type;
-      this.inputType = inputType;
-      this.read = read;
-      this.unreadable = unreadable;
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-      deserializer = new AvroDeserializer<>(type);
-    }
-
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<I> out) {
-      RecordOrigin origin = new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(),
-          record.value());
-      if (record.value() == null) {
-        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, "no value (a tombstone)"));
-        return;
-      }
-      try {
-        out.collect(read.of(deserializer.deserialize(record.topic(), record.value()), origin));
-      } catch (UnknownSchemaVersionException e) {
-        out.collect(unreadable.of(origin, JobMetrics.UNKNOWN_SCHEMA_VERSION, e.getMessage()));
-      } catch (SerializationException e) {
-        out.collect(unreadable.of(origin, JobMetrics.NOT_AVRO, e.getMessage()));
-      }
-    }
-
-    @Override
-    public TypeInformation<I> getProducedType() {
-      return TypeInformation.of(inputType);
-    }
-  }
-
-  /** Events keyed by camera id. */
-  static final class EventRecords implements KafkaRecordSerializationSchema<ActionEvent> {
-    private static final long serialVersionUID = 1L;
-    private final String topic;
-    private transient AvroSerializer<ActionEvent> serializer;
-
-    EventRecords(String topic) {
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      serializer = new AvroSerializer<>();
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(ActionEvent event, KafkaSinkContext context, Long timestamp) {
-      return new ProducerRecord<>(topic, null, timestamp, event.getCameraId().getBytes(StandardCharsets.UTF_8),
-          serializer.serialize(topic, event));
-    }
-  }
-
-  /** Model status keyed by the release's version key ({@code v000042}). */
-  static final class ModelStatusRecords implements KafkaRecordSerializationSchema<ModelStatus> {
-    private static final long serialVersionUID = 1L;
-    private final String topic;
-    private transient AvroSerializer<ModelStatus> serializer;
-
-    ModelStatusRecords(String topic) {
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      serializer = new AvroSerializer<>();
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(ModelStatus status, KafkaSinkContext context, Long timestamp) {
-      return new ProducerRecord<>(topic, null, timestamp,
-          versionKey(status.getVersion()).getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, status));
-    }
-  }
-
-  /**
-   * The key of a model version on the models and model-status topics: {@code v} and the version,
-   * zero-padded to 6 digits ({@code v000042}), so that compaction keeps one record per version.
-   */
-  public static String versionKey(long version) {
-    return String.format(java.util.Locale.ROOT, "v%06d", version);
-  }
-
-  /**
-   * The original record's key and value (a frame from elsewhere: its camera id and the Avro frame),
-   * with the stage, reason, code and origin in headers; the Kafka timestamp is the time of writing
-   * (the frame's own may be what was wrong with it).
-   */
-  static final class DeadLetterRecords implements KafkaRecordSerializationSchema<DeadLetter> {
-    private static final long serialVersionUID = 1L;
-    private final String topic;
-    private transient AvroSerializer<Frame> serializer;
-
-    DeadLetterRecords(String topic) {
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      serializer = new AvroSerializer<>();
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(DeadLetter dead, KafkaSinkContext context, Long timestamp) {
-      RecordHeaders headers = deadLetterHeaders(dead.stage(), dead.reason(), dead.code(), dead.origin());
-      if (dead.origin() == null) {
-        return new ProducerRecord<>(topic, null, null, dead.frame().getCameraId().getBytes(StandardCharsets.UTF_8),
-            serializer.serialize(topic, dead.frame()), headers);
-      }
-      return new ProducerRecord<>(topic, null, null, dead.origin().key(), dead.origin().value(), headers);
-    }
-  }
-
-  /** The headers of a dead letter: stage, reason, code and, when read from Kafka, the record's origin. */
-  static RecordHeaders deadLetterHeaders(String stage, String reason, String code, RecordOrigin origin) {
-    RecordHeaders headers = new RecordHeaders();
-    header(headers, STAGE_HEADER, stage);
-    header(headers, REASON_HEADER, reason == null ? "" : reason);
-    header(headers, CODE_HEADER, code == null ? "" : code);
-    if (origin != null) {
-      header(headers, TOPIC_HEADER, origin.topic());
-      header(headers, PARTITION_HEADER, Integer.toString(origin.partition()));
-      header(headers, OFFSET_HEADER, Long.toString(origin.offset()));
-    }
-    return headers;
-  }
-
-  private static void header(RecordHeaders headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

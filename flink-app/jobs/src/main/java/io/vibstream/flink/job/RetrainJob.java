@@ -23,7 +23,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * decisions live (see {@link RetrainKafkaWiring} for Kafka; tests wire their own):
  *
  * <pre>
- * labelled clips --keyBy(one key)--\
+ * labeled clips --keyBy(one key)--\
  *                                   Retrainer (window, triggers, background training, decision)
  * model releases --keyBy(one key)--/     -> retrain statuses
  *                                        -> releases of published candidates (side output)

@@ -1,35 +1,28 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.records.ClipDeadLetter;
 import io.vibstream.flink.records.ClipInput;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Kafka sources and sinks of {@link RetrainJob}, in the wire format and style of
  * {@link KafkaWiring}: clips and model releases are read from the earliest offset (the window is
  * rebuilt from the clips topic when the job starts without a checkpoint; every release counts
  * towards the next version), releases go to the compacted models topic under their version key
- * ({@link KafkaWiring#versionKey}, as {@code vibstream models publish} writes them, so compaction
- * keeps the history) and statuses to the status
- * topic, both EXACTLY_ONCE (transactional ids {@code PREFIX-models} and {@code PREFIX-status};
- * read with {@code isolation.level=read_committed}). Every record of the clips topic reaches the
+ * ({@link Topic#versionKey}, as {@code vibstream models publish} writes them, so compaction
+ * keeps the history) and statuses to the status topic, both {@link ExactlyOnceSink}s of requests
+ * up to 16 MiB (transactional ids {@code PREFIX-models} and {@code PREFIX-status}; read with
+ * {@code isolation.level=read_committed}). Every record of the clips topic reaches the
  * retrainer with its origin; those it cannot use (not a clip, a label, length or backbone it
  * cannot use) go to the clips dead-letter topic as the original key and value with the headers
  * of {@link KafkaWiring}'s dead letters (EXACTLY_ONCE, transactional id {@code PREFIX-dead-clips}).
@@ -45,9 +38,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, String modelsTopic, String statusTopic,
     String deadClipsTopic, String groupId, String transactionalIdPrefix, KafkaClientConfig client) {
-  public static final String TRAINING_CLIPS = "training-clips";
-  public static final String DEAD_CLIPS = "training-clips-dead-letter";
-  public static final String RETRAIN_STATUS = "retrain-status";
   private static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
   public RetrainKafkaWiring {
@@ -63,8 +53,9 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
 
   /** The default topics, group {@code vibstream-retrain} and the same transactional id prefix, plaintext. */
   public static RetrainKafkaWiring of(String bootstrapServers) {
-    return new RetrainKafkaWiring(bootstrapServers, TRAINING_CLIPS, KafkaWiring.MODELS, RETRAIN_STATUS, DEAD_CLIPS,
-        "vibstream-retrain", "vibstream-retrain", KafkaClientConfig.NONE);
+    return new RetrainKafkaWiring(bootstrapServers, Topic.TRAINING_CLIPS.topicName(), Topic.MODELS.topicName(),
+        Topic.RETRAIN_STATUS.topicName(), Topic.TRAINING_CLIPS_DEAD_LETTER.topicName(), "vibstream-retrain",
+        "vibstream-retrain", KafkaClientConfig.NONE);
   }
 
   public RetrainKafkaWiring withTopics(String clips, String models, String status) {
@@ -99,7 +90,7 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
         .setTopics(clipsTopic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.earliest())
-        .setDeserializer(new KafkaWiring.OriginRecords<>(LabeledClip.class, ClipInput.class, ClipInput::read,
+        .setDeserializer(new OriginRecords<>(LabeledClip.class, ClipInput.class, ClipInput::read,
             ClipInput::unreadable))
         .build();
   }
@@ -109,80 +100,20 @@ public record RetrainKafkaWiring(String bootstrapServers, String clipsTopic, Str
   }
 
   public KafkaSink<ModelRelease> releaseSink() {
-    return sink(new Records<>(modelsTopic, release -> KafkaWiring.versionKey(release.getVersion())), "-models");
+    return sink(new AvroSinkRecords<>(modelsTopic, release -> Topic.versionKey(release.getVersion())), "-models");
   }
 
   public KafkaSink<RetrainStatus> statusSink() {
-    return sink(new Records<>(statusTopic, status -> null), "-status");
+    return sink(new AvroSinkRecords<>(statusTopic, status -> null), "-status");
   }
 
+  /** Dead clips keyed as the original record (a clip from elsewhere: unkeyed). */
   public KafkaSink<ClipDeadLetter> deadClipSink() {
-    return sink(new DeadClipRecords(deadClipsTopic), "-dead-clips");
+    return sink(new DeadLetterRecords<ClipDeadLetter>(deadClipsTopic, d -> new DeadLetterRecords.Letter(d.stage(),
+        d.reason(), d.code(), d.origin(), null, d.clip())), "-dead-clips");
   }
 
   private <T> KafkaSink<T> sink(KafkaRecordSerializationSchema<T> records, String suffix) {
-    return KafkaWiring.secured(KafkaSink.<T>builder(), client)
-        .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(records)
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(transactionalIdPrefix + suffix)
-        .setProperty("transaction.timeout.ms", KafkaWiring.TRANSACTION_TIMEOUT_MS)
-        .setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES))
-        .build();
-  }
-
-  /** The original record's key and value (a clip from elsewhere: unkeyed, the Avro clip) with dead-letter headers. */
-  static final class DeadClipRecords implements KafkaRecordSerializationSchema<ClipDeadLetter> {
-    private static final long serialVersionUID = 1L;
-    private final String topic;
-    private transient AvroSerializer<LabeledClip> serializer;
-
-    DeadClipRecords(String topic) {
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      serializer = new AvroSerializer<>();
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(ClipDeadLetter dead, KafkaSinkContext context, Long timestamp) {
-      RecordHeaders headers = KafkaWiring.deadLetterHeaders(dead.stage(), dead.reason(), dead.code(), dead.origin());
-      if (dead.origin() == null) {
-        return new ProducerRecord<>(topic, null, null, null, serializer.serialize(topic, dead.clip()), headers);
-      }
-      return new ProducerRecord<>(topic, null, null, dead.origin().key(), dead.origin().value(), headers);
-    }
-  }
-
-  /** The key of a record, or null for none. */
-  interface KeyOf<T> extends java.io.Serializable {
-    String of(T value);
-  }
-
-  /** Avro values, keyed by {@link KeyOf}. */
-  static final class Records<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
-    private static final long serialVersionUID = 1L;
-    private final String topic;
-    private final KeyOf<T> key;
-    private transient AvroSerializer<T> serializer;
-
-    Records(String topic, KeyOf<T> key) {
-      this.topic = topic;
-      this.key = key;
-    }
-
-    @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-      serializer = new AvroSerializer<>();
-    }
-
-    @Override
-    public ProducerRecord<byte[], byte[]> serialize(T value, KafkaSinkContext context, Long timestamp) {
-      String k = key.of(value);
-      return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-          serializer.serialize(topic, value));
-    }
+    return ExactlyOnceSink.of(bootstrapServers, client, transactionalIdPrefix + suffix, records, MAX_REQUEST_BYTES);
   }
 }

@@ -1,5 +1,6 @@
 package io.vibstream.local.bench;
 
+import io.vibstream.connectors.kafka.Topic;
 import static io.vibstream.local.JobRest.stat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,7 +100,7 @@ public final class PipelineRun {
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
       String group = "bench-" + UUID.randomUUID();
       ActionRecognitionJob recognition = KafkaWiring.of(bootstrap)
-          .withTopics(job.frames(), job.models(), job.events(), KafkaWiring.DEAD_LETTERS).withIds(group, group)
+          .withTopics(job.frames(), job.models(), job.events(), Topic.FRAMES_DEAD_LETTER.topicName()).withIds(group, group)
           .job(job.config()).trustedKeys(trustedKeys);
       if (job.backbone() != null) {
         recognition.backbone(job.backbone());

@@ -6,9 +6,11 @@ import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import io.vibstream.schemas.ImageEncoding;
@@ -29,16 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,11 +41,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end on a MiniCluster (parallelism 2) and an embedded broker: synthetic cameras publish
@@ -63,41 +56,14 @@ class ActionRecognitionJobKafkaTest {
   private static final long MODEL_VERSION = 7;
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1", "cam-2");
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
-
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -107,22 +73,14 @@ class ActionRecognitionJobKafkaTest {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
       byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model",
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), "action-model",
           TestModels.release(MODEL_VERSION, artifact))).get();
     }
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo anywhere in the job
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    KafkaWiring.of(kafka.bootstrapServers()).withIds("it-" + UUID.randomUUID(), "it-actions")
-        .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("action recognition IT");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack); // no Kryo anywhere in the job (LocalFlink)
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = stack.flink().executeAsync(env, "action recognition IT");
     try {
       // cameras start after the frames input has gone idle (idleness 1 s): their frames must not be
       // late behind a watermark pushed forward by the model stream
@@ -136,7 +94,7 @@ class ActionRecognitionJobKafkaTest {
         String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=25&size=32x32&script=walk:1,wave:1"
             + "&realtime=false&loop=false";
         runs.add(pool.submit(() -> {
-          try (CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES,
+          try (CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(),
               camera).realtime(true); SyntheticCamera source = SyntheticCamera.open(url)) {
             return publisher.run(source, 0);
           }
@@ -173,7 +131,7 @@ class ActionRecognitionJobKafkaTest {
       assertThat(new String(dead.get(0).headers().lastHeader(KafkaWiring.REASON_HEADER).value(),
           StandardCharsets.UTF_8)).contains("JPEG");
       List<ConsumerRecord<String, ModelStatus>> status = readModelStatus();
-      assertThat(status).extracting(ConsumerRecord::key).containsOnly(KafkaWiring.versionKey(MODEL_VERSION));
+      assertThat(status).extracting(ConsumerRecord::key).containsOnly(Topic.versionKey(MODEL_VERSION));
       assertThat(status).extracting(r -> r.value().getSubtask()).containsExactlyInAnyOrder(0, 1);
       assertThat(status).extracting(r -> r.value().getStatus()).containsOnly(ReleaseStatus.ACCEPTED);
     } finally {
@@ -195,7 +153,7 @@ class ActionRecognitionJobKafkaTest {
       Frame bad = Frame.newBuilder().setCameraId("cam-bad").setSequenceNumber(0)
           .setCaptureTimestamp(Instant.now()).setWidth(32).setHeight(32).setEncoding(ImageEncoding.JPEG)
           .setImage(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})).setGroundTruthLabel(null).build();
-      producer.send(new ProducerRecord<>(KafkaWiring.FRAMES, "cam-bad", bad)).get();
+      producer.send(new ProducerRecord<>(Topic.FRAMES.topicName(), "cam-bad", bad)).get();
     }
   }
 
@@ -204,7 +162,7 @@ class ActionRecognitionJobKafkaTest {
     List<ActionEvent> events = new ArrayList<>();
     try (KafkaConsumer<String, ActionEvent> consumer = new KafkaConsumer<>(committedReader(),
         new StringDeserializer(), new AvroDeserializer<>(ActionEvent.class))) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       long end = System.nanoTime() + deadline.toNanos();
       long quietSince = System.nanoTime();
       while (System.nanoTime() < end) {
@@ -229,7 +187,7 @@ class ActionRecognitionJobKafkaTest {
     List<ConsumerRecord<String, Frame>> out = new ArrayList<>();
     try (KafkaConsumer<String, Frame> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
         new AvroDeserializer<>(Frame.class))) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (out.isEmpty() && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(500)).forEach(out::add);
@@ -243,7 +201,7 @@ class ActionRecognitionJobKafkaTest {
     List<ConsumerRecord<String, ModelStatus>> out = new ArrayList<>();
     try (KafkaConsumer<String, ModelStatus> consumer = new KafkaConsumer<>(committedReader(), new StringDeserializer(),
         new AvroDeserializer<>(ModelStatus.class))) {
-      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (out.size() < 2 && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(500)).forEach(out::add);

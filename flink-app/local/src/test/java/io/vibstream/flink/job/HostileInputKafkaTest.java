@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.offset;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.ActionRecognizer;
 import io.vibstream.flink.functions.DecodeFunction;
 import io.vibstream.flink.functions.JobMetrics;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.LocalStack;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.runtime.VectorLstmRuntime;
@@ -42,20 +44,13 @@ import java.util.function.IntFunction;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,11 +60,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15, a hostile world: every kind of bad input on the live topics, fed between good frames
@@ -91,28 +85,12 @@ class HostileInputKafkaTest {
   private static final List<String> GOOD_CAMERAS = List.of("cam-0", "cam-1");
   private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(METRICS.addToConfiguration(localhostOnly()))
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
   private static final AvroSerializer<Frame> AVRO = new AvroSerializer<>();
   private static final AvroSerializer<LabeledClip> CLIPS = new AvroSerializer<>();
   private static final int GOOD_CLIPS = 6;
-
-  private static Configuration localhostOnly() {
-    Configuration c = new Configuration();
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-    c.set(TaskManagerOptions.HOST, "127.0.0.1");
-    return c;
-  }
 
   /**
    * One bad input: its name, the topic it arrives on, the record (given the index of the good
@@ -120,22 +98,23 @@ class HostileInputKafkaTest {
    */
   private record Case(String name, String topic, IntFunction<Bytes> record, String reason) {
     Case(String name, IntFunction<Bytes> record, String reason) {
-      this(name, KafkaWiring.FRAMES, record, reason);
+      this(name, Topic.FRAMES.topicName(), record, reason);
     }
 
     /** A labelled clip for the retrain job. */
     static Case clip(String name, IntFunction<Bytes> record, String reason) {
-      return new Case(name, RetrainKafkaWiring.TRAINING_CLIPS, record, reason);
+      return new Case(name, Topic.TRAINING_CLIPS.topicName(), record, reason);
     }
 
     /** The dead-letter topic of its job. */
     String deadLetters() {
-      return topic.equals(KafkaWiring.FRAMES) ? KafkaWiring.DEAD_LETTERS : RetrainKafkaWiring.DEAD_CLIPS;
+      return topic.equals(Topic.FRAMES.topicName()) ? Topic.FRAMES_DEAD_LETTER.topicName()
+          : Topic.TRAINING_CLIPS_DEAD_LETTER.topicName();
     }
 
     /** The counter its job counts it in. */
     String counter() {
-      return topic.equals(KafkaWiring.FRAMES) ? "framesDropped" : "clipsDropped";
+      return topic.equals(Topic.FRAMES.topicName()) ? "framesDropped" : "clipsDropped";
     }
   }
 
@@ -146,11 +125,11 @@ class HostileInputKafkaTest {
     }
 
     static Bytes frame(Frame frame) {
-      return of(frame.getCameraId(), AVRO.serialize(KafkaWiring.FRAMES, frame));
+      return of(frame.getCameraId(), AVRO.serialize(Topic.FRAMES.topicName(), frame));
     }
 
     static Bytes clip(LabeledClip clip) {
-      return of(clip.getCameraId(), CLIPS.serialize(RetrainKafkaWiring.TRAINING_CLIPS, clip));
+      return of(clip.getCameraId(), CLIPS.serialize(Topic.TRAINING_CLIPS.topicName(), clip));
     }
   }
 
@@ -217,23 +196,11 @@ class HostileInputKafkaTest {
           JobMetrics.OUT_OF_ORDER));
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 1, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.TRAINING_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.DEAD_CLIPS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    Configuration flink = METRICS.addToConfiguration(new Configuration());
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure fails the job: no silent restart
+    stack = LocalStack.start(LocalStack.Settings.of(2).withPartitions(1).withFlink(flink));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -241,31 +208,21 @@ class HostileInputKafkaTest {
   void everyBadInputIsDeadLetteredAndCountedWhileGoodFramesGiveTheirEventsOnce() throws Exception {
     byte[] artifact = TestModels.artifact(MODEL_VERSION, MeanColorExtractor.ID, MeanColorExtractor.DIMENSION, CLIP, 3);
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
-      producer.send(new ProducerRecord<>(KafkaWiring.MODELS, "action-model".getBytes(StandardCharsets.UTF_8),
-          new AvroSerializer<>().serialize(KafkaWiring.MODELS, TestModels.release(MODEL_VERSION, artifact)))).get();
+      producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), "action-model".getBytes(StandardCharsets.UTF_8),
+          new AvroSerializer<>().serialize(Topic.MODELS.topicName(),
+              TestModels.release(MODEL_VERSION, artifact)))).get();
     }
 
-    Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure fails the job: no silent restart
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(1)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1))
-        .withStride(STRIDE)
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(1, Duration.ofMillis(200), STRIDE)
         .withMaxFrameBytes(MAX_FRAME_BYTES)
         .withAllowedCameras(Set.of("cam-0", "cam-1", "cam-bad", "cam-lag"));
-    KafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-" + UUID.randomUUID(), "hostile")
-        .job(config).backbone(MeanColorExtractor.factory()).build(env);
-    JobClient job = env.executeAsync("hostile input");
+    stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);
+    JobClient job = stack.flink().executeAsync(env, "hostile input");
     // The retrain job beside it, its triggers out of reach: it only takes clips here.
-    StreamExecutionEnvironment retrainEnv = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    retrainEnv.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    RetrainKafkaWiring.of(kafka.bootstrapServers()).withIds("hostile-retrain-" + UUID.randomUUID(), "hostile-retrain")
-        .job(Retrainer.Settings.defaults().withTriggers(1000, Duration.ZERO)).build(retrainEnv);
-    JobClient retrain = retrainEnv.executeAsync("hostile clips");
+    StreamExecutionEnvironment retrainEnv = KafkaTestJobs.environment(stack);
+    stack.retrainWiring().job(Retrainer.Settings.defaults().withTriggers(1000, Duration.ZERO)).build(retrainEnv);
+    JobClient retrain = stack.flink().executeAsync(retrainEnv, "hostile clips");
     try {
       awaitModelServing();
       List<Sent> sent = new ArrayList<>();
@@ -279,7 +236,7 @@ class HostileInputKafkaTest {
             send(producer, Bytes.frame(frame("cam-lag", i, now(), 32, 32, jpeg(Color.GRAY))));
           }
           if (i % 6 == 0 && i / 6 < GOOD_CLIPS) {
-            send(producer, RetrainKafkaWiring.TRAINING_CLIPS, Bytes.clip(goodClip(i)));
+            send(producer, Topic.TRAINING_CLIPS.topicName(), Bytes.clip(goodClip(i)));
           }
           int c = i - 4;
           if (c >= 0 && c < CASES.size()) {
@@ -337,7 +294,7 @@ class HostileInputKafkaTest {
       CASES.forEach(c -> expected.merge(c.counter() + "{reason=" + c.reason() + "}", 1L, Long::sum));
       Map<String, Long> counted = new TreeMap<>();
       for (Case c : CASES) {
-        counted.put(c.counter() + "{reason=" + c.reason() + "}", dropped(c.topic().equals(KafkaWiring.FRAMES)
+        counted.put(c.counter() + "{reason=" + c.reason() + "}", dropped(c.topic().equals(Topic.FRAMES.topicName())
             ? job : retrain, c.counter(), c.reason()));
       }
       assertThat(counted).isEqualTo(expected);
@@ -399,7 +356,7 @@ class HostileInputKafkaTest {
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, Bytes bytes) throws Exception {
-    return send(producer, KafkaWiring.FRAMES, bytes);
+    return send(producer, Topic.FRAMES.topicName(), bytes);
   }
 
   private static long send(KafkaProducer<byte[], byte[]> producer, String topic, Bytes bytes) throws Exception {
@@ -409,7 +366,8 @@ class HostileInputKafkaTest {
 
   /** Good frame {@code seq} of {@code camera}: a colour of its own, captured {@code seq * FRAME_MS} after the start. */
   private static byte[] goodValue(String camera, int seq) {
-    return AVRO.serialize(KafkaWiring.FRAMES, frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
+    return AVRO.serialize(Topic.FRAMES.topicName(),
+        frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
   }
 
   private static byte[] goodJpeg(String camera, int seq) {
@@ -512,14 +470,14 @@ class HostileInputKafkaTest {
    * backlog in one go might not have done yet.
    */
   private static void awaitWatermarkPast(List<Sent> sent) throws InterruptedException {
-    long frameCases = sent.stream().filter(s -> s.c().topic().equals(KafkaWiring.FRAMES)).count();
+    long frameCases = sent.stream().filter(s -> s.c().topic().equals(Topic.FRAMES.topicName())).count();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName()));
       long seen = 0;
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (seen < frameCases && System.nanoTime() < end) {
@@ -532,7 +490,7 @@ class HostileInputKafkaTest {
   /** Until the recogniser's committed model status says it serves the model (frames before it would find none). */
   private static void awaitModelServing() {
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.MODEL_STATUS));
+      consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (consumer.poll(Duration.ofMillis(200)).isEmpty()) {
         assertThat(System.nanoTime()).as("model status within 60 s").isLessThan(end);
@@ -548,7 +506,7 @@ class HostileInputKafkaTest {
     Map<String, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.DEAD_LETTERS, RetrainKafkaWiring.DEAD_CLIPS));
+      consumer.subscribe(List.of(Topic.FRAMES_DEAD_LETTER.topicName(), Topic.TRAINING_CLIPS_DEAD_LETTER.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (all.size() < expected && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(200)).forEach(all::add);
@@ -568,7 +526,7 @@ class HostileInputKafkaTest {
     AvroDeserializer<ActionEvent> values = new AvroDeserializer<>(ActionEvent.class);
     Map<String, List<ActionEvent>> events = new TreeMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
-      consumer.subscribe(List.of(KafkaWiring.EVENTS));
+      consumer.subscribe(List.of(Topic.EVENTS.topicName()));
       long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < end && !(events.size() == GOOD_CAMERAS.size()
           && events.values().stream().allMatch(l -> l.size() >= perCamera))) {

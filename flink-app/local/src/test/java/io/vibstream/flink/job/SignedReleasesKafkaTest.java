@@ -1,7 +1,8 @@
 package io.vibstream.flink.job;
 
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalFlink;
+import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.connectors.camera.CameraPublisher;
@@ -25,26 +26,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,34 +57,17 @@ class SignedReleasesKafkaTest {
   private static final List<String> CAMERAS = List.of("cam-0", "cam-1");
   private static final Duration STEP = Duration.ofSeconds(40);
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setConfiguration(LocalFlink.localhostOnly())
-      .setNumberTaskManagers(1)
-      .setNumberSlotsPerTaskManager(2)
-      .build());
-
+  @AutoClose
+  private static LocalStack stack;
   private static EmbeddedKafka kafka;
 
   @TempDir
   static Path keys;
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopic(KafkaWiring.FRAMES, 2, false);
-    kafka.createTopic(KafkaWiring.MODELS, 1, true);
-    kafka.createTopic(KafkaWiring.EVENTS, 1, false);
-    kafka.createTopic(KafkaWiring.DEAD_LETTERS, 1, false);
-    kafka.createTopic(KafkaWiring.MODEL_STATUS, 1, false);
-    kafka.createTopic(RetrainKafkaWiring.RETRAIN_STATUS, 1, false);
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void startStack() throws Exception {
+    stack = LocalStack.start(LocalStack.Settings.of(2));
+    kafka = stack.kafka();
   }
 
   @Test
@@ -112,7 +91,7 @@ class SignedReleasesKafkaTest {
       Thread.sleep(1500); // the frames input goes idle, so the models stream holds no watermark back
       for (int i = 0; i < CAMERAS.size(); i++) {
         String camera = CAMERAS.get(i);
-        CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), KafkaWiring.FRAMES, camera)
+        CameraPublisher p = CameraPublisher.create(kafka.bootstrapServers(), Topic.FRAMES.topicName(), camera)
             .realtime(true);
         String url = "synth://" + camera + "?seed=" + (i + 1) + "&fps=25&size=32x32&realtime=true&loop=true";
         publishers.add(p);
@@ -195,17 +174,10 @@ class SignedReleasesKafkaTest {
   }
 
   private static JobClient startJob(TrustedKeys trust) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(LocalFlink.localhostOnly());
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
-        .withParallelism(2)
-        .withBatching(8, 20)
-        .withWatermarks(Duration.ofMillis(50), Duration.ofSeconds(1))
-        .withStride(STRIDE);
-    String id = "it-signed-" + UUID.randomUUID();
-    KafkaWiring.of(kafka.bootstrapServers()).withIds(id, id).job(config).trustedKeys(trust)
-        .backbone(MeanColorExtractor.factory()).build(env);
-    return env.executeAsync("signed releases");
+    StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
+    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    stack.wiring().job(config).trustedKeys(trust).backbone(MeanColorExtractor.factory()).build(env);
+    return stack.flink().executeAsync(env, "signed releases");
   }
 
   /** A random model on the test backbone, all of the same clip length. */
@@ -224,7 +196,7 @@ class SignedReleasesKafkaTest {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
         new AvroSerializer<>())) {
       for (ModelRelease r : releases) {
-        producer.send(new ProducerRecord<>(KafkaWiring.MODELS, KafkaWiring.versionKey(r.getVersion()), r)).get();
+        producer.send(new ProducerRecord<>(Topic.MODELS.topicName(), Topic.versionKey(r.getVersion()), r)).get();
       }
     }
   }
