@@ -1,10 +1,10 @@
 package io.vibstream.cli;
 
-import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.schemas.Lineage;
 import io.vibstream.schemas.ModelRelease;

@@ -1,12 +1,12 @@
 package io.vibstream.cli;
 
-import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.job.KafkaWiring;
-import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.local.LocalFlink;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;
+import io.vibstream.model.training.CandidateTraining;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -165,12 +165,12 @@ final class RetrainCommand implements Callable<Integer> {
       case "fresh" -> CandidateTraining.Mode.FRESH;
       default -> throw new IllegalArgumentException("--mode must be fine-tune or fresh, got '" + mode + "'");
     };
-    CandidateTraining.Recipe recipe = new CandidateTraining.Recipe(m, hidden, epochs, vibEpochs, fineTuneEpochs,
+    CandidateTraining.Settings training = new CandidateTraining.Settings(m, hidden, epochs, vibEpochs, fineTuneEpochs,
         batchSize, learningRate, beta, betaInput == null ? beta : betaInput, clipLength, seed);
     return Retrainer.Settings.defaults()
         .withWindow(windowClips, validationShare)
         .withTriggers(everyClips, every)
         .withGate(tolerance, paramBudget)
-        .withRecipe(recipe);
+        .withTraining(training);
   }
 }

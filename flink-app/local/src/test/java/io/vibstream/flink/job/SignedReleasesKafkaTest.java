@@ -1,6 +1,5 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.local.LocalFlink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.connectors.camera.CameraPublisher;
@@ -8,9 +7,10 @@ import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.functions.MeanColorExtractor;
-import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.LocalFlink;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.SigningKeys;
 import io.vibstream.model.signing.TrustedKeys;
