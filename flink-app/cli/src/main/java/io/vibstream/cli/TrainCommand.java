@@ -85,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
     double accuracy = Evaluator.accuracyPercent(saved, loaded.raw().test());
     metrics.put("accuracy", accuracy);
     metrics.put("lstm_params", (double) saved.lstmParams());
-    ModelArtifacts.write(Models.artifact(saved, data, settings.hidden(), metrics, vib ? beta : 0, vib ? bv : 0, training),
-        out);
+    ModelArtifacts.write(
+        Models.artifact(saved, data, settings.hidden(), metrics, vib ? beta : 0, vib ? bv : 0, training), out);
     stdout.printf("model: D'=%d H'=%d lstm_params=%d classifier_params=%d gate_scales=%d accuracy=%.2f%%%n",
         saved.inputSize(), saved.hiddenSize(), saved.lstmParams(), saved.classifierParams(), saved.gateScaleParams(),
         accuracy);

@@ -79,10 +79,10 @@ public final class CandidateTraining {
     public Settings {
       if (mode == null || hidden < 1 || epochs < 1 || vibEpochs < 0 || fineTuneEpochs < 0 || batchSize < 1
           || !(learningRate > 0) || !(beta >= 0) || !(betaInput >= 0) || clipLength < 1) {
-        throw new IllegalArgumentException("invalid training settings: mode=" + mode + ", hidden=" + hidden + ", epochs="
-            + epochs + ", vibEpochs=" + vibEpochs + ", fineTuneEpochs=" + fineTuneEpochs + ", batchSize=" + batchSize
-            + ", learningRate=" + learningRate + ", beta=" + beta + ", betaInput=" + betaInput + ", clipLength="
-            + clipLength);
+        throw new IllegalArgumentException("invalid training settings: mode=" + mode + ", hidden=" + hidden
+            + ", epochs=" + epochs + ", vibEpochs=" + vibEpochs + ", fineTuneEpochs=" + fineTuneEpochs
+            + ", batchSize=" + batchSize + ", learningRate=" + learningRate + ", beta=" + beta + ", betaInput="
+            + betaInput + ", clipLength=" + clipLength);
       }
     }
 
