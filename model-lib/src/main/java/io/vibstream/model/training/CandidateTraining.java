@@ -25,26 +25,13 @@ import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 
 /**
- * One retraining of the retrain job: trains a candidate on a window's training clips, prunes it,
- * and measures it and the current model (the parent) on the same validation clips. Its labels are
- * the parent's, in the parent's order, then the new ones from the clips.
- *
- * <ul>
- *   <li>{@link Mode#FINE_TUNE} from a dense parent (every input, unit gate scales): the parent's
- *       weights train for {@code epochs}, then VIB compression ({@code vibEpochs} with the VIB loss,
- *       pruning, {@code fineTuneEpochs} with frozen masks).
- *   <li>{@link Mode#FINE_TUNE} from a compressed parent: its weights train for {@code epochs} with
- *       its masks frozen (its pruned structure stays; there is nothing left to put VIB masks on).
- *   <li>{@link Mode#FRESH}, or no parent: a new LSTM of {@code hidden} units trains for
- *       {@code epochs}, then VIB compression as above.
- * </ul>
- *
- * Every mode trains on standardized {@link TrainingInputs} (with input deltas when fine-tuning a
- * parent that reads them), so the candidate reads raw features like any saved model. New classes get
- * fresh classifier rows; the parent, evaluated over the candidate's labels, never predicts one it
- * does not know. Training sets PyTorch's intra-op threads to 1 (process-wide) and stops with a
- * {@link CancellationException} once its thread is interrupted. DJL's PyTorch engine allows one
- * gradient collector per process, so one training runs per JVM at a time.
+ * One retraining of the retrain job: trains a candidate on a window's training clips ({@link Mode}),
+ * prunes it, and measures it and the current model (the parent) on the same validation clips. Its
+ * labels are the parent's, in order, then the new ones; the parent never predicts one it does not
+ * know. Training runs on standardized {@link TrainingInputs}, so the candidate reads raw features like
+ * any saved model. It uses one PyTorch intra-op thread (a process-wide setting), stops with a
+ * {@link CancellationException} once its thread is interrupted, and runs one at a time per JVM (DJL's
+ * PyTorch engine allows one gradient collector per process).
  */
 public final class CandidateTraining {
   /**
@@ -57,7 +44,17 @@ public final class CandidateTraining {
   private CandidateTraining() {}
 
   /** Where the candidate starts from. */
-  public enum Mode { FINE_TUNE, FRESH }
+  public enum Mode {
+    /**
+     * The parent's weights, with input deltas if it reads them. A dense parent (every input, unit gate
+     * scales) trains for {@code epochs}, then VIB compression ({@code vibEpochs} with the VIB loss,
+     * pruning, {@code fineTuneEpochs} with frozen masks); a compressed one trains for {@code epochs}
+     * with its masks frozen. Without a parent, as {@link #FRESH}.
+     */
+    FINE_TUNE,
+    /** A new LSTM of {@code hidden} units trains for {@code epochs}, then VIB compression as above. */
+    FRESH
+  }
 
   /**
    * How candidates train.
@@ -102,16 +99,6 @@ public final class CandidateTraining {
     public Settings withEpochs(int first, int vib, int fineTune) {
       return new Settings(mode, hidden, first, vib, fineTune, batchSize, learningRate, beta, betaInput, clipLength,
           seed);
-    }
-
-    public Settings withHidden(int value) {
-      return new Settings(mode, value, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
-          clipLength, seed);
-    }
-
-    public Settings withClipLength(int value) {
-      return new Settings(mode, hidden, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
-          value, seed);
     }
 
     TrainingSchedule schedule(int phaseEpochs) {
