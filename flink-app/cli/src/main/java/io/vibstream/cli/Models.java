@@ -18,11 +18,8 @@ final class Models {
    */
   static ModelArtifact artifact(CompressedLstm model, DataSplit data, int originalHidden, Map<String, Double> metrics,
       double beta, double betaInput, String training) {
-    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), 1,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), data.train().classNames(),
-        new ModelManifest.Backbone(data.backboneId(), model.featureDim()), data.train().timeSteps(),
-        model.inputDeltas(), model.readout(), model.keptInputs(), model.hiddenSize(), model.inputWidth(), originalHidden,
-        metrics,
+    ModelManifest manifest = ModelManifest.of(model, 1, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        data.train().classNames(), data.backboneId(), data.train().timeSteps(), originalHidden, metrics,
         new ModelManifest.Lineage(null, data.description(), beta, betaInput, training));
     return new ModelArtifact(manifest, model);
   }

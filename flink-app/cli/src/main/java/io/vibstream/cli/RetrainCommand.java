@@ -1,7 +1,7 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.flink.functions.CandidateTraining;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
@@ -165,12 +165,12 @@ final class RetrainCommand implements Callable<Integer> {
       case "fresh" -> CandidateTraining.Mode.FRESH;
       default -> throw new IllegalArgumentException("--mode must be fine-tune or fresh, got '" + mode + "'");
     };
-    CandidateTraining.Recipe recipe = new CandidateTraining.Recipe(m, hidden, epochs, vibEpochs, fineTuneEpochs,
+    CandidateTraining.Settings training = new CandidateTraining.Settings(m, hidden, epochs, vibEpochs, fineTuneEpochs,
         batchSize, learningRate, beta, betaInput == null ? beta : betaInput, clipLength, seed);
     return Retrainer.Settings.defaults()
         .withWindow(windowClips, validationShare)
         .withTriggers(everyClips, every)
         .withGate(tolerance, paramBudget)
-        .withRecipe(recipe);
+        .withTraining(training);
   }
 }

@@ -2,10 +2,11 @@ package io.vibstream.cli;
 
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
-import io.vibstream.model.lstm.CompressedLstm;
-import io.vibstream.model.lstm.Readout;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.experiment.Sweep;
+import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.lstm.Readout;
+import io.vibstream.model.training.LstmTraining;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +66,14 @@ final class SweepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    DataSplit data = options.loadData();
+    LstmTraining.Settings training = options.settings();
+    LstmTraining.Data loaded = LstmTraining.load(training);
+    DataSplit data = loaded.data();
     stdout.printf("data: %s: %d train / %d test sequences, T=%d, D=%d%n", data.description(), data.train().size(),
         data.test().size(), data.train().timeSteps(), data.train().featureDim());
-    Sweep.Settings settings = new Sweep.Settings(options.hidden, betas, betaInputRatio, options.baseline(),
-        options.vib(), options.fineTune(), options.threshold, tolerance, distill, distillTemperature, options.readout);
+    Sweep.Settings settings = new Sweep.Settings(training.hidden(), betas, betaInputRatio, training.baseline(),
+        training.vib(), training.fineTune(), training.threshold(), tolerance, distill, distillTemperature,
+        training.readout());
     Path models = out.resolve("models");
     Files.createDirectories(models);
     CompressedLstm trainedBaseline = null;
@@ -80,16 +84,20 @@ final class SweepCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--baseline " + baseline + " was trained on other data ("
             + artifact.manifest().lineage().data() + ")");
       }
-      trainedBaseline = options.imported(artifact.model());
+      if (artifact.model().inputDeltas() != training.deltas()) {
+        throw new IllegalArgumentException(artifact.model().inputDeltas() ? "the model reads input deltas: add --deltas"
+            : "the model reads no input deltas: drop --deltas");
+      }
+      trainedBaseline = loaded.inputs().imported(artifact.model());
     }
     Sweep.Result result = Sweep.run(data, settings, trainedBaseline, new ProgressBar(System.err), row -> {
       stdout.printf("%-16s D=%-5d H=%-5d lstm_params=%-9d accuracy=%.2f%%%n", row.model(), row.inputSize(),
           row.hiddenSize(), row.lstmParams(), row.accuracy());
       stdout.flush();
-      save(row, data, models.resolve(row.model() + ".vib"));
+      save(row, loaded, training.hidden(), models.resolve(row.model() + ".vib"));
     });
     SweepReport.write(out, result, data.description()
-        + (options.readout == Readout.MEAN ? " (every model with the mean readout)" : ""));
+        + (training.readout() == Readout.MEAN ? " (every model with the mean readout)" : ""));
     Sweep.Row best = result.best();
     stdout.printf("best: %s %.1fx fewer LSTM parameters at %+.2f points vs baseline; scratch control %.2f%%%n",
         best.model(), result.baseline().lstmParams() / (double) best.lstmParams(),
@@ -98,10 +106,10 @@ final class SweepCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void save(Sweep.Row row, DataSplit data, Path file) {
+  private void save(Sweep.Row row, LstmTraining.Data loaded, int hidden, Path file) {
     try {
       double beta = row.beta() == null ? 0 : row.beta();
-      ModelArtifacts.write(Models.artifact(options.exported(row.compressed()), data, options.hidden,
+      ModelArtifacts.write(Models.artifact(loaded.inputs().exported(row.compressed()), loaded.data(), hidden,
           Map.of("accuracy", row.accuracy(), "lstm_params", (double) row.lstmParams()), beta, beta * betaInputRatio,
           row.training()), file);
     } catch (java.io.IOException e) {

@@ -5,6 +5,7 @@ import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.data.DataSplit;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
+import io.vibstream.model.training.LstmTraining;
 import io.vibstream.model.vib.Compression;
 import io.vibstream.model.vib.Pruner;
 import io.vibstream.model.vib.VibLstm;
@@ -49,7 +50,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out must name a .vib file, got " + out);
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    DataSplit data = options.loadData();
+    LstmTraining.Settings settings = options.settings();
+    LstmTraining.Data loaded = LstmTraining.load(settings);
+    DataSplit data = loaded.data();
     stdout.printf("data: %s: %d train / %d test sequences, T=%d, D=%d, %d classes%n", data.description(),
         data.train().size(), data.test().size(), data.train().timeSteps(), data.train().featureDim(),
         data.train().classNames().size());
@@ -59,31 +62,31 @@ final class TrainCommand implements Callable<Integer> {
     CompressedLstm model;
     String training;
     try (NDManager manager = NDManager.newBaseManager();
-        VibLstm baseline = VibLstm.plain(manager, data.train().featureDim(), options.hidden,
-            data.train().classNames().size(), options.readout, options.seed)) {
-      VibTrainer.train(baseline, data.train(), options.baseline(), "baseline", progress);
+        VibLstm baseline = VibLstm.plain(manager, data.train().featureDim(), settings.hidden(),
+            data.train().classNames().size(), settings.readout(), settings.seed())) {
+      VibTrainer.train(baseline, data.train(), settings.baseline(), "baseline", progress);
       CompressedLstm dense = Pruner.prune(baseline);
       double baselineAccuracy = Evaluator.accuracyPercent(dense, data.test());
       stdout.printf("baseline: D=%d H=%d lstm_params=%d accuracy=%.2f%%%n", dense.inputSize(), dense.hiddenSize(),
           dense.lstmParams(), baselineAccuracy);
-      training = options.epochs + " baseline epochs";
+      training = settings.baseline().epochs() + " baseline epochs";
       model = dense;
       if (vib) {
-        Compression.Outcome outcome = Compression.compress(baseline, data.train(), options.vib().withBetas(beta, bv),
-            options.fineTune(), options.threshold, progress);
+        Compression.Outcome outcome = Compression.compress(baseline, data.train(), settings.vib().withBetas(beta, bv),
+            settings.fineTune(), settings.threshold(), progress);
         model = outcome.model();
         training += String.format(", %d VIB epochs (beta %g, beta_input %g), %d fine-tuning epochs",
-            options.vibEpochs, beta, bv, options.fineTuneEpochs());
+            settings.vibEpochs(), beta, bv, settings.fineTuneEpochs());
         metrics.put("baseline_accuracy", baselineAccuracy);
         metrics.put("baseline_lstm_params", (double) dense.lstmParams());
       }
     }
-    CompressedLstm saved = options.exported(model);
-    double accuracy = Evaluator.accuracyPercent(saved, options.raw.test());
+    CompressedLstm saved = loaded.inputs().exported(model);
+    double accuracy = Evaluator.accuracyPercent(saved, loaded.raw().test());
     metrics.put("accuracy", accuracy);
     metrics.put("lstm_params", (double) saved.lstmParams());
-    ModelArtifacts.write(Models.artifact(saved, data, options.hidden, metrics, vib ? beta : 0, vib ? bv : 0, training),
-        out);
+    ModelArtifacts.write(
+        Models.artifact(saved, data, settings.hidden(), metrics, vib ? beta : 0, vib ? bv : 0, training), out);
     stdout.printf("model: D'=%d H'=%d lstm_params=%d classifier_params=%d gate_scales=%d accuracy=%.2f%%%n",
         saved.inputSize(), saved.hiddenSize(), saved.lstmParams(), saved.classifierParams(), saved.gateScaleParams(),
         accuracy);

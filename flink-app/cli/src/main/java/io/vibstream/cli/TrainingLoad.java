@@ -1,10 +1,10 @@
 package io.vibstream.cli;
 
-import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
-import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.local.LocalFlink;
 import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.LabeledClip;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ final class TrainingLoad {
     Retrainer.Settings settings = Retrainer.Settings.defaults()
         .withWindow(Math.max(2, clips), 0.2)
         .withTriggers(clips, Duration.ZERO)
-        .withRecipe(CandidateTraining.Recipe.defaults().withEpochs(epochs, epochs / 2, epochs / 2));
+        .withTraining(CandidateTraining.Settings.defaults().withEpochs(epochs, epochs / 2, epochs / 2));
     String id = "bench-retrain-" + UUID.randomUUID();
     RetrainKafkaWiring.of(bootstrap).withIds(id, id).job(settings).signer(signer)
         .trustedKeys(signer.trustedKeys()).build(env);

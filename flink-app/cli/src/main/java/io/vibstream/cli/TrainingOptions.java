@@ -1,17 +1,12 @@
 package io.vibstream.cli;
 
-import io.vibstream.model.data.DataSpec;
-import io.vibstream.model.data.DataSplit;
-import io.vibstream.model.data.InputDeltas;
-import io.vibstream.model.data.PoseMirror;
-import io.vibstream.model.data.Standardization;
-import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.lstm.Readout;
+import io.vibstream.model.training.LstmTraining;
 import io.vibstream.model.vib.TrainingSchedule;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Data and schedule options shared by {@code train} and {@code sweep}. */
+/** Data and schedule options shared by {@code train} and {@code sweep}: {@link LstmTraining.Settings}. */
 final class TrainingOptions {
   @Option(names = "--data", required = true, paramLabel = "SPEC",
       description = "idx:DIR (MNIST-format IDX files) or features:DIR[:clipLength] (per-clip feature sequences)")
@@ -59,10 +54,10 @@ final class TrainingOptions {
   @Option(names = "--max-train", paramLabel = "N", description = "use at most N training examples (a seeded sample)")
   Integer maxTrain;
 
-  @Option(names = "--seed", description = "seed of initialisation, data order and mask noise (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", description = "seed of initialization, data order and mask noise (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
-  @Option(names = "--standardize", description = "train on features standardised per column (mean and std of the "
+  @Option(names = "--standardize", description = "train on features standardized per column (mean and std of the "
       + "training split); folded into the saved model's input weights, so it reads raw features")
   boolean standardize;
 
@@ -89,82 +84,21 @@ final class TrainingOptions {
       + "permutation p0,...,p(K-1) (joint j of the mirror image is joint pj, e.g. left and right swapped)")
   String mirror;
 
-  /** Set by {@link #loadData}: the data as loaded (and sampled), which saved models read. */
-  DataSplit raw;
-
-  /** Set by {@link #loadData} with {@code --standardize}, else null: fitted on the (expanded) training split. */
-  Standardization standardization;
-
-  /**
-   * Checks the numbers and loads the data the models train on: sampled, then expanded with input
-   * deltas and standardised when asked.
-   */
-  DataSplit loadData() {
+  /** The library's settings from the options; one-line errors for bad values. */
+  LstmTraining.Settings settings() {
     if (hidden < 1) {
       throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
     }
-    if (epochs < 1 || vibEpochs < 0 || fineTuneEpochs() < 0) {
+    int fineTune = fineTuneEpochs == null ? epochs : fineTuneEpochs;
+    if (epochs < 1 || vibEpochs < 0 || fineTune < 0) {
       throw new IllegalArgumentException("--epochs must be >= 1, --vib-epochs and --finetune-epochs >= 0");
     }
     if (maxTrain != null && maxTrain < 1) {
       throw new IllegalArgumentException("--max-train must be >= 1, got " + maxTrain);
     }
-    DataSplit split = DataSpec.load(data);
-    for (String extra : extraTrain) {
-      split = split.withTrainingOf(DataSpec.load(extra));
-    }
-    if (maxTrain != null) {
-      split = new DataSplit(split.train().sample(maxTrain, seed), split.test(), split.backboneId(),
-          split.description() + " (train sample of " + Math.min(maxTrain, split.train().size()) + ")");
-    }
-    raw = split;
-    if (mirror != null) {
-      if (split.train().featureDim() % 3 != 0) {
-        throw new IllegalArgumentException("--mirror needs pose features (3 values a joint), the data has "
-            + split.train().featureDim() + " a frame");
-      }
-      split = PoseMirror.parse(mirror, split.train().featureDim() / 3).withMirrorImages(split);
-    }
-    if (deltas) {
-      split = InputDeltas.expand(split);
-    }
-    if (standardize) {
-      standardization = Standardization.fit(split.train());
-      split = standardization.apply(split);
-    }
-    return split;
-  }
-
-  /** A model trained on {@link #loadData}'s data as it is saved: reading raw features ({@link #raw}). */
-  CompressedLstm exported(CompressedLstm model) {
-    CompressedLstm folded = standardization == null ? model : standardization.fold(model);
-    return deltas ? InputDeltas.fold(folded) : folded;
-  }
-
-  /** A saved model (reading raw features) as a model of {@link #loadData}'s data. */
-  CompressedLstm imported(CompressedLstm model) {
-    if (model.inputDeltas() != deltas) {
-      throw new IllegalArgumentException(model.inputDeltas() ? "the model reads input deltas: add --deltas"
-          : "the model reads no input deltas: drop --deltas");
-    }
-    CompressedLstm expanded = deltas ? InputDeltas.unfold(model) : model;
-    return standardization == null ? expanded : standardization.unfold(expanded);
-  }
-
-  int fineTuneEpochs() {
-    return fineTuneEpochs == null ? epochs : fineTuneEpochs;
-  }
-
-  TrainingSchedule baseline() {
-    return new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, 0, 0, klWarmup, seed,
-        lrSchedule == LrSchedule.cosine);
-  }
-
-  TrainingSchedule vib() {
-    return baseline().withEpochs(vibEpochs);
-  }
-
-  TrainingSchedule fineTune() {
-    return baseline().withEpochs(fineTuneEpochs());
+    TrainingSchedule baseline = new TrainingSchedule(epochs, batchSize, learningRate, maskLearningRate, 0, 0, klWarmup,
+        seed, lrSchedule == LrSchedule.cosine);
+    return new LstmTraining.Settings(data, extraTrain, maxTrain, mirror, deltas, standardize, hidden, readout, baseline,
+        vibEpochs, fineTune, threshold);
   }
 }

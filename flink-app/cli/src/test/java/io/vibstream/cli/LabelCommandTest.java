@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.connectors.synth.SyntheticVideos;
-import io.vibstream.flink.functions.CandidateTraining;
-import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.ClipInput;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.model.data.FeatureSequences;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PoseJoints;
+import io.vibstream.model.release.ModelReleases;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
@@ -203,10 +203,10 @@ class LabelCommandTest {
             .setFeatures(clip.getFeatures().subList(start * 53, (start + length) * 53)).build());
       }
     }
-    CandidateTraining.Recipe recipe =
-        new CandidateTraining.Recipe(CandidateTraining.Mode.FINE_TUNE, 16, 10, 5, 5, 8, 1e-2, 1e-2, 1e-2, length, 1);
+    CandidateTraining.Settings training =
+        new CandidateTraining.Settings(CandidateTraining.Mode.FINE_TUNE, 16, 10, 5, 5, 8, 1e-2, 1e-2, 1e-2, length, 1);
     Retrainer.Settings settings = new Retrainer.Settings(1000, 0.25, windows.size(), Duration.ZERO, 100.0, 0,
-        Duration.ofMillis(1), Duration.ZERO, recipe);
+        Duration.ofMillis(1), Duration.ZERO, training);
     try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus>(
         new KeyedCoProcessOperator<>(new Retrainer(settings)), c -> Retrainer.KEY, r -> Retrainer.KEY,
         Types.STRING)) {

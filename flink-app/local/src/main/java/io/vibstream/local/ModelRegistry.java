@@ -4,7 +4,7 @@ import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.KafkaClientConfig;
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.flink.functions.ModelReleases;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;

@@ -76,6 +76,20 @@ public record ModelManifest(
     return model.readout() == Readout.MEAN ? 3 : formatVersionFor(model.inputDeltas());
   }
 
+  /**
+   * The manifest of {@code model} as written now: the format version, the backbone's dimension, the
+   * input, readout, kept inputs and sizes come from the model; the rest is what it cannot know.
+   *
+   * @param backboneId the feature extractor whose outputs the model reads
+   * @param originalHiddenSize H, hidden size before pruning
+   */
+  public static ModelManifest of(CompressedLstm model, long version, String createdAt, List<String> labels,
+      String backboneId, int clipLength, int originalHiddenSize, Map<String, Double> metrics, Lineage lineage) {
+    return new ModelManifest(formatVersionFor(model), version, createdAt, labels,
+        new Backbone(backboneId, model.featureDim()), clipLength, model.inputDeltas(), model.readout(),
+        model.keptInputs(), model.hiddenSize(), model.inputWidth(), originalHiddenSize, metrics, lineage);
+  }
+
   /** A manifest of a model with the last-step readout (every manifest before format version 3). */
   public ModelManifest(int formatVersion, long version, String createdAt, List<String> labels, Backbone backbone,
       int clipLength, boolean inputDeltas, int[] keptInputs, int hiddenSize, int originalInputSize,

@@ -49,6 +49,15 @@ class ModelArtifactsTest {
   }
 
   @Test
+  void ofTakesTheFormatVersionInputSizesAndReadoutFromTheModel() {
+    for (ModelArtifact a : List.of(artifact(3L), deltasArtifact(), meanReadoutArtifact())) {
+      ModelManifest m = a.manifest();
+      assertThat(ModelManifest.of(a.model(), m.version(), m.createdAt(), m.labels(), m.backbone().id(),
+          m.clipLength(), m.originalHiddenSize(), m.metrics(), m.lineage())).isEqualTo(m);
+    }
+  }
+
+  @Test
   void roundTripWithoutParentVersion() {
     ModelArtifact root = artifact(null);
     ModelArtifact loaded = ModelArtifacts.fromBytes(ModelArtifacts.toBytes(root), "memory");

@@ -10,12 +10,12 @@ import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
-import io.vibstream.flink.functions.CandidateTraining;
 import io.vibstream.flink.functions.CenteredColorExtractor;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.job.RhythmCamera.Scene;
 import io.vibstream.model.data.FeatureSequences;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
@@ -219,7 +219,7 @@ class RetrainAndSwapKafkaTest {
         .withWindow(1000, 0.25)
         .withTriggers(NIGHT_CLIPS_PER_ACTION * Scene.NIGHT.actions.size(), Duration.ZERO)
         .withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
-        .withRecipe(CandidateTraining.Recipe.defaults());
+        .withTraining(CandidateTraining.Settings.defaults());
     stack.retrainWiring().job(settings).build(env);
     return stack.flink().executeAsync(env, "retrain");
   }

@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vibstream.cli.Vibstream;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
-import io.vibstream.flink.functions.CandidateTraining;
-import io.vibstream.flink.functions.ModelReleases;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TrendClips;
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.model.artifact.ModelArtifact;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.data.FeatureSequences;
 import io.vibstream.model.eval.Evaluator;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.runtime.VectorLstmRuntime;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
 import io.vibstream.schemas.RetrainStatus;
@@ -86,7 +86,7 @@ class RetrainJobKafkaTest {
         .withWindow(1000, 0.25)
         .withTriggers(3 * PER_LABEL, Duration.ZERO)
         .withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
-        .withRecipe(CandidateTraining.Recipe.defaults());
+        .withTraining(CandidateTraining.Settings.defaults());
     stack.retrainWiring().job(settings).build(env);
     long started = System.nanoTime();
     JobClient job = stack.flink().executeAsync(env, "retrain IT");

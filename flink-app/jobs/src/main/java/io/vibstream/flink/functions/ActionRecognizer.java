@@ -1,12 +1,13 @@
 package io.vibstream.flink.functions;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.CameraCursor;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.ServingModel;
 import io.vibstream.model.artifact.ModelArtifact;
-import io.vibstream.model.runtime.LstmStream;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.pose.PersonBox;
+import io.vibstream.model.release.ModelReleases;
+import io.vibstream.model.runtime.LstmStream;
 import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.BoundingBox;

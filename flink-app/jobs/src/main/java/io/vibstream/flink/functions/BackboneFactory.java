@@ -1,6 +1,6 @@
 package io.vibstream.flink.functions;
 
-import io.vibstream.flink.records.BackboneIdentity;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.backbone.FeatureExtractor;
 import io.vibstream.model.backbone.FeatureExtractors;
 import java.io.Serializable;

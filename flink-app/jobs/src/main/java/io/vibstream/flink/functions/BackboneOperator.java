@@ -1,9 +1,9 @@
 package io.vibstream.flink.functions;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.backbone.FeatureExtractor;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;

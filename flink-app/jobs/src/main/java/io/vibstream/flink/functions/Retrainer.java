@@ -4,12 +4,17 @@ import io.vibstream.flink.records.ClipDeadLetter;
 import io.vibstream.flink.records.ClipInput;
 import io.vibstream.flink.records.ParentModel;
 import io.vibstream.flink.records.RetrainCursor;
-import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.release.CandidateRelease;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;
+import io.vibstream.model.training.CandidateTraining;
+import io.vibstream.model.training.RetrainAttempt;
+import io.vibstream.model.training.TrainingClip;
+import io.vibstream.model.training.ValidationSplit;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
@@ -44,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The retrain job's operator, under one key ({@link #KEY}): labelled clips in, model releases in,
+ * The retrain job's operator, under one key ({@link #KEY}): labeled clips in, model releases in,
  * a {@link RetrainStatus} out per retraining and a {@link ModelRelease} on {@link #RELEASES} per
  * published candidate.
  *
@@ -117,16 +122,16 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
    * @param poll how often the running training is checked, >= 1 ms
    * @param settle no retraining starts within this time of the operator starting, so that the
    *     models topic is read before a candidate takes a version number
-   * @param recipe how candidates train
+   * @param training how candidates train
    */
   public record Settings(int windowClips, double validationShare, int everyClips, Duration every,
-      double tolerancePoints, long paramBudget, Duration poll, Duration settle, CandidateTraining.Recipe recipe)
+      double tolerancePoints, long paramBudget, Duration poll, Duration settle, CandidateTraining.Settings training)
       implements Serializable {
     public Settings {
       Objects.requireNonNull(every, "every");
       Objects.requireNonNull(poll, "poll");
       Objects.requireNonNull(settle, "settle");
-      Objects.requireNonNull(recipe, "recipe");
+      Objects.requireNonNull(training, "training");
       if (windowClips < 2 || !(validationShare > 0 && validationShare < 1) || everyClips < 0 || every.isNegative()
           || (everyClips == 0 && every.isZero()) || !Double.isFinite(tolerancePoints) || paramBudget < 0
           || poll.toMillis() < 1 || settle.isNegative()) {
@@ -139,32 +144,32 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
 
     /**
      * 1000 clips, 20% held out, every 100 clips or 10 minutes, 1 point tolerance, the parent's
-     * parameter budget, polled every 200 ms, 5 s to settle, {@link CandidateTraining.Recipe#defaults()}.
+     * parameter budget, polled every 200 ms, 5 s to settle, {@link CandidateTraining.Settings#defaults()}.
      */
     public static Settings defaults() {
       return new Settings(1000, 0.2, 100, Duration.ofMinutes(10), 1.0, 0, Duration.ofMillis(200),
-          Duration.ofSeconds(5), CandidateTraining.Recipe.defaults());
+          Duration.ofSeconds(5), CandidateTraining.Settings.defaults());
     }
 
     public Settings withWindow(int clips, double share) {
-      return new Settings(clips, share, everyClips, every, tolerancePoints, paramBudget, poll, settle, recipe);
+      return new Settings(clips, share, everyClips, every, tolerancePoints, paramBudget, poll, settle, training);
     }
 
     public Settings withTriggers(int clips, Duration interval) {
       return new Settings(windowClips, validationShare, clips, interval, tolerancePoints, paramBudget, poll, settle,
-          recipe);
+          training);
     }
 
     public Settings withGate(double tolerance, long budget) {
-      return new Settings(windowClips, validationShare, everyClips, every, tolerance, budget, poll, settle, recipe);
+      return new Settings(windowClips, validationShare, everyClips, every, tolerance, budget, poll, settle, training);
     }
 
     public Settings withTiming(Duration pollEvery, Duration settleFor) {
       return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, pollEvery,
-          settleFor, recipe);
+          settleFor, training);
     }
 
-    public Settings withRecipe(CandidateTraining.Recipe value) {
+    public Settings withTraining(CandidateTraining.Settings value) {
       return new Settings(windowClips, validationShare, everyClips, every, tolerancePoints, paramBudget, poll, settle,
           value);
     }
@@ -351,7 +356,7 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
     RetrainCursor c = cursor();
     ParentModel p = parent.value();
     ModelArtifact pa = p == null ? null : ModelReleases.parse(p.artifact(), "model v" + p.version());
-    int clipLength = pa == null ? settings.recipe().clipLength() : pa.manifest().clipLength();
+    int clipLength = pa == null ? settings.training().clipLength() : pa.manifest().clipLength();
     List<TrainingClip> window = new ArrayList<>();
     for (long i = c.firstArrival(); i < c.nextArrival(); i++) {
       window.add(clips.get(i));
@@ -366,9 +371,9 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
       return;
     }
     attempt = new RetrainAttempt(trigger, p == null ? null : p.version(),
-        pa == null ? null : pa.model().lstmParams(), data, CandidateRelease.dataRange(window, c), c.backboneId(),
+        pa == null ? null : pa.model().lstmParams(), data, dataRange(window, c), c.backboneId(),
         clipLength);
-    running = trainer.submit(() -> CandidateTraining.train(data, pa, settings.recipe()));
+    running = trainer.submit(() -> CandidateTraining.train(data, pa, settings.training()));
     cursor.update(c.started());
     LOG.info("retraining ({}) on {} training and {} validation clips of {} labels, parent {}", trigger,
         data.train().size(), data.validation().size(), data.labels().size(), p == null ? "none" : "v" + p.version());
@@ -486,6 +491,22 @@ public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, M
       }
     }
     return null;
+  }
+
+  /** Lineage data: which clips, when captured, which backbone. */
+  private static String dataRange(List<TrainingClip> window, RetrainCursor c) {
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    int validation = 0;
+    for (TrainingClip clip : window) {
+      from = Math.min(from, clip.startTimestamp());
+      to = Math.max(to, clip.endTimestamp());
+      validation += clip.validation() ? 1 : 0;
+    }
+    return String.format(Locale.ROOT, "training-clips #%d..#%d: %d clips (%d training, %d validation) captured "
+        + "%s..%s, backbone %s (dimension %d)", c.firstArrival(), c.nextArrival() - 1, window.size(),
+        window.size() - validation, validation, Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), c.backboneId(),
+        c.dimension());
   }
 
   private TrainingClip trainingClip(LabeledClip clip) {

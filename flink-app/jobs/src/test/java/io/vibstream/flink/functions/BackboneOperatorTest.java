@@ -3,12 +3,12 @@ package io.vibstream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
-import java.awt.Color;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,10 +3,10 @@ package io.vibstream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.schemas.ActionEvent;

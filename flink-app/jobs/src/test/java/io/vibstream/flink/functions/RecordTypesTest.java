@@ -8,6 +8,7 @@ import io.vibstream.flink.records.DecodedFrame;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.flink.records.FrameBatch;
 import io.vibstream.flink.records.ServingModel;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.schemas.ModelRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class RecordTypesTest {
     ModelRelease release = TestModels.release(2, artifact);
     release.setArtifact(null);
     release.setReference(file.toUri().toString());
-    var backbone = new io.vibstream.flink.records.BackboneIdentity(MeanColorExtractor.ID, 4);
+    var backbone = new io.vibstream.model.backbone.BackboneIdentity(MeanColorExtractor.ID, 4);
     assertThat(ModelReleases.validate(release, backbone, 0, null).bytes()).isEqualTo(artifact);
     release.setReference("/dev/zero");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelReleases.validate(release, backbone, 0, null))

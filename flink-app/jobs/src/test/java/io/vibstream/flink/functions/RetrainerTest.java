@@ -3,18 +3,21 @@ package io.vibstream.flink.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.flink.records.ClipInput;
 import io.vibstream.flink.records.ParentModel;
 import io.vibstream.flink.records.RetrainCursor;
-import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.Readout;
+import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.runtime.VectorLstmRuntime;
 import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.model.training.CandidateTraining;
+import io.vibstream.model.training.TrainingClip;
+import io.vibstream.model.training.ValidationSplit;
 import io.vibstream.schemas.LabeledClip;
 import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainDecision;
@@ -35,17 +38,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The retrain operator in a test harness: real training (small recipes, about a second each),
+ * The retrain operator in a test harness: real training (small trainings, about a second each),
  * processing time driven by the test. The background training runs on its own thread in real
  * time; {@link #await} advances processing time one poll at a time until the decision is out.
  */
 class RetrainerTest {
   private static final long NOW = 1_000_000_000L;
   private static final List<String> ALL = List.of("rise", "fall", "swing");
-  private static final CandidateTraining.Recipe RECIPE =
-      new CandidateTraining.Recipe(CandidateTraining.Mode.FINE_TUNE, 16, 15, 8, 5, 16, 1e-2, 1e-2, 1e-2, 16, 1);
+  private static final CandidateTraining.Settings TRAINING =
+      new CandidateTraining.Settings(CandidateTraining.Mode.FINE_TUNE, 16, 15, 8, 5, 16, 1e-2, 1e-2, 1e-2, 16, 1);
   private static final Retrainer.Settings SETTINGS = new Retrainer.Settings(1000, 0.25, 90, Duration.ZERO, 1.0, 0,
-      Duration.ofMillis(1), Duration.ZERO, RECIPE);
+      Duration.ofMillis(1), Duration.ZERO, TRAINING);
 
   private static KeyedTwoInputStreamOperatorTestHarness<String, ClipInput, ModelRelease, RetrainStatus> harness(
       Retrainer.Settings settings) throws Exception {
@@ -286,7 +289,7 @@ class RetrainerTest {
   @EnumSource(CandidateTraining.Mode.class)
   void aCandidateKeepsTheReadoutOfItsParent(CandidateTraining.Mode mode) throws Exception {
     byte[] parent = ModelArtifacts.toBytes(TrendClips.knownModel(2, 16, Readout.MEAN, 13));
-    try (var h = harness(SETTINGS.withGate(100.0, 0).withRecipe(RECIPE.withMode(mode)))) {
+    try (var h = harness(SETTINGS.withGate(100.0, 0).withTraining(TRAINING.withMode(mode)))) {
       h.processElement2(new StreamRecord<>(release(2, parent)));
       feed(h, TrendClips.clips(ALL, 30, 0, 14));
 

@@ -107,9 +107,7 @@ public final class TrendClips {
           TrainingListener.NONE);
       model = Pruner.prune(lstm);
     }
-    int[] kept = model.keptInputs();
-    ModelManifest manifest = new ModelManifest(ModelManifest.formatVersionFor(model), version, "2025-06-01T12:00:00Z",
-        KNOWN, new ModelManifest.Backbone(BACKBONE, DIMENSION), FRAMES, false, readout, kept, hidden, DIMENSION, hidden,
+    ModelManifest manifest = ModelManifest.of(model, version, "2025-06-01T12:00:00Z", KNOWN, BACKBONE, FRAMES, hidden,
         Map.of("accuracy", 100.0), new ModelManifest.Lineage(null, "trend clips", 0, 0, "15 epochs"));
     return new ModelArtifact(manifest, model);
   }

@@ -1,6 +1,5 @@
-package io.vibstream.flink.records;
+package io.vibstream.model.backbone;
 
-import io.vibstream.model.backbone.FeatureExtractor;
 import java.io.Serializable;
 
 /** What a model release must have been trained on: the backbone id and feature dimension. */

@@ -1,16 +1,14 @@
-package io.vibstream.flink.functions;
+package io.vibstream.model.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import io.vibstream.flink.records.TrainingClip;
 import io.vibstream.model.artifact.ModelArtifact;
-import io.vibstream.model.data.InputDeltas;
 import io.vibstream.model.data.SequenceDataset;
-import io.vibstream.model.data.Standardization;
 import io.vibstream.model.eval.Evaluator;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.lstm.Readout;
+import io.vibstream.model.training.TrainingClip;
 import io.vibstream.model.vib.Compression;
 import io.vibstream.model.vib.Pruner;
 import io.vibstream.model.vib.TrainingListener;
@@ -27,28 +25,13 @@ import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 
 /**
- * One retraining of the retrain job, off the stream: trains a candidate on the window's training
- * clips, prunes it, and measures it and the current model (the parent) on the same validation
- * clips. Its labels are the parent's, in the parent's order, then the new ones from the clips.
- *
- * <ul>
- *   <li>{@link Mode#FINE_TUNE} from a dense parent (every input, unit gate scales): the parent's
- *       weights train for {@code epochs}, then VIB compression ({@code vibEpochs} with the VIB loss,
- *       pruning, {@code fineTuneEpochs} with frozen masks).
- *   <li>{@link Mode#FINE_TUNE} from a compressed parent: its weights train for {@code epochs} with
- *       its masks frozen (its pruned structure stays; there is nothing left to put VIB masks on).
- *   <li>{@link Mode#FRESH}, or no parent: a new LSTM of {@code hidden} units trains for
- *       {@code epochs}, then VIB compression as above.
- * </ul>
- *
- * Every mode trains on inputs standardised with the training clips' statistics and folds them
- * back ({@link Standardization}), so the candidate reads raw features like any exported model.
- * New classes get fresh classifier rows. The parent is evaluated as a model over the candidate's
- * labels that never predicts one it does not know, so its clips of new labels count as wrong.
- * Training sets PyTorch's intra-op threads to 1 (a process-wide libtorch setting) and stops with a
- * {@link CancellationException} at the next step once its thread is interrupted. DJL's PyTorch
- * engine allows one gradient collector per process, so one training runs per JVM at a time (a
- * second fails with an IllegalStateException).
+ * One retraining of the retrain job: trains a candidate on a window's training clips ({@link Mode}),
+ * prunes it, and measures it and the current model (the parent) on the same validation clips. Its
+ * labels are the parent's, in order, then the new ones; the parent never predicts one it does not
+ * know. Training runs on standardized {@link TrainingInputs}, so the candidate reads raw features like
+ * any saved model. It uses one PyTorch intra-op thread (a process-wide setting), stops with a
+ * {@link CancellationException} once its thread is interrupted, and runs one at a time per JVM (DJL's
+ * PyTorch engine allows one gradient collector per process).
  */
 public final class CandidateTraining {
   /**
@@ -61,10 +44,20 @@ public final class CandidateTraining {
   private CandidateTraining() {}
 
   /** Where the candidate starts from. */
-  public enum Mode { FINE_TUNE, FRESH }
+  public enum Mode {
+    /**
+     * The parent's weights, with input deltas if it reads them. A dense parent (every input, unit gate
+     * scales) trains for {@code epochs}, then VIB compression ({@code vibEpochs} with the VIB loss,
+     * pruning, {@code fineTuneEpochs} with frozen masks); a compressed one trains for {@code epochs}
+     * with its masks frozen. Without a parent, as {@link #FRESH}.
+     */
+    FINE_TUNE,
+    /** A new LSTM of {@code hidden} units trains for {@code epochs}, then VIB compression as above. */
+    FRESH
+  }
 
   /**
-   * Training settings.
+   * How candidates train.
    *
    * @param mode fine-tune the parent or train afresh
    * @param hidden hidden size of a fresh LSTM, >= 1
@@ -76,17 +69,17 @@ public final class CandidateTraining {
    * @param beta VIB weight of the gate masks, >= 0
    * @param betaInput VIB weight of the input mask, >= 0
    * @param clipLength frames per clip without a parent (with one, the parent's), >= 1
-   * @param seed seeds initialisation, data order and mask noise
+   * @param seed seeds initialization, data order and mask noise
    */
-  public record Recipe(Mode mode, int hidden, int epochs, int vibEpochs, int fineTuneEpochs, int batchSize,
+  public record Settings(Mode mode, int hidden, int epochs, int vibEpochs, int fineTuneEpochs, int batchSize,
       double learningRate, double beta, double betaInput, int clipLength, long seed) implements Serializable {
-    public Recipe {
+    public Settings {
       if (mode == null || hidden < 1 || epochs < 1 || vibEpochs < 0 || fineTuneEpochs < 0 || batchSize < 1
           || !(learningRate > 0) || !(beta >= 0) || !(betaInput >= 0) || clipLength < 1) {
-        throw new IllegalArgumentException("invalid training recipe: mode=" + mode + ", hidden=" + hidden + ", epochs="
-            + epochs + ", vibEpochs=" + vibEpochs + ", fineTuneEpochs=" + fineTuneEpochs + ", batchSize=" + batchSize
-            + ", learningRate=" + learningRate + ", beta=" + beta + ", betaInput=" + betaInput + ", clipLength="
-            + clipLength);
+        throw new IllegalArgumentException("invalid training settings: mode=" + mode + ", hidden=" + hidden
+            + ", epochs=" + epochs + ", vibEpochs=" + vibEpochs + ", fineTuneEpochs=" + fineTuneEpochs
+            + ", batchSize=" + batchSize + ", learningRate=" + learningRate + ", beta=" + beta + ", betaInput="
+            + betaInput + ", clipLength=" + clipLength);
       }
     }
 
@@ -94,28 +87,18 @@ public final class CandidateTraining {
      * Fine-tuning (H = 32 when fresh), 20 epochs, 10 VIB epochs (beta and betaInput 1e-2), 10
      * epochs with frozen masks, batch 16, lr 1e-2, T = 16 without a parent, seed 1.
      */
-    public static Recipe defaults() {
-      return new Recipe(Mode.FINE_TUNE, 32, 20, 10, 10, 16, 1e-2, 1e-2, 1e-2, 16, 1);
+    public static Settings defaults() {
+      return new Settings(Mode.FINE_TUNE, 32, 20, 10, 10, 16, 1e-2, 1e-2, 1e-2, 16, 1);
     }
 
-    public Recipe withMode(Mode value) {
-      return new Recipe(value, hidden, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
+    public Settings withMode(Mode value) {
+      return new Settings(value, hidden, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
           clipLength, seed);
     }
 
-    public Recipe withEpochs(int first, int vib, int fineTune) {
-      return new Recipe(mode, hidden, first, vib, fineTune, batchSize, learningRate, beta, betaInput, clipLength,
+    public Settings withEpochs(int first, int vib, int fineTune) {
+      return new Settings(mode, hidden, first, vib, fineTune, batchSize, learningRate, beta, betaInput, clipLength,
           seed);
-    }
-
-    public Recipe withHidden(int value) {
-      return new Recipe(mode, value, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
-          clipLength, seed);
-    }
-
-    public Recipe withClipLength(int value) {
-      return new Recipe(mode, hidden, epochs, vibEpochs, fineTuneEpochs, batchSize, learningRate, beta, betaInput,
-          value, seed);
     }
 
     TrainingSchedule schedule(int phaseEpochs) {
@@ -187,70 +170,66 @@ public final class CandidateTraining {
       double beta, double betaInput, String training, long millis) {}
 
   /** Trains and evaluates a candidate; {@code parent} may be null. */
-  public static Candidate train(Data data, ModelArtifact parent, Recipe recipe) {
+  public static Candidate train(Data data, ModelArtifact parent, Settings settings) {
     long start = System.nanoTime();
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(1);
     TrainingListener cancellable = step -> {
       if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("retraining cancelled");
+        throw new CancellationException("retraining canceled");
       }
     };
     int classes = data.labels().size();
     int dimension = data.train().featureDim();
     CompressedLstm model;
     int originalHidden;
-    double beta = recipe.vibEpochs() > 0 ? recipe.beta() : 0;
-    double betaInput = recipe.vibEpochs() > 0 ? recipe.betaInput() : 0;
+    double beta = settings.vibEpochs() > 0 ? settings.beta() : 0;
+    double betaInput = settings.vibEpochs() > 0 ? settings.betaInput() : 0;
     String training;
-    // Training runs on standardised inputs (u_t = [x_t, x_t - x_{t-1}] for a parent with input
-    // deltas); the candidate is folded back into a model of raw features, as `vibstream train` does.
-    boolean deltas = parent != null && recipe.mode() == Mode.FINE_TUNE && parent.model().inputDeltas();
-    SequenceDataset wide = deltas ? InputDeltas.expand(data.train()) : data.train();
-    Standardization norm = Standardization.fit(wide);
-    SequenceDataset train = norm.apply(wide);
+    boolean deltas = parent != null && settings.mode() == Mode.FINE_TUNE && parent.model().inputDeltas();
+    TrainingInputs.Fitted<SequenceDataset> fitted = TrainingInputs.fit(data.train(), deltas, true);
+    TrainingInputs inputs = fitted.inputs();
+    SequenceDataset train = fitted.data();
     try (NDManager manager = NDManager.newBaseManager()) {
-      if (parent == null || recipe.mode() == Mode.FRESH) {
+      if (parent == null || settings.mode() == Mode.FRESH) {
         Readout readout = parent == null ? Readout.LAST : parent.model().readout();
-        try (VibLstm fresh = VibLstm.plain(manager, dimension, recipe.hidden(), classes, readout, recipe.seed())) {
-          VibTrainer.train(fresh, train, recipe.schedule(recipe.epochs()), "fresh", cancellable);
-          model = compress(fresh, train, recipe, cancellable);
+        try (VibLstm fresh = VibLstm.plain(manager, dimension, settings.hidden(), classes, readout, settings.seed())) {
+          VibTrainer.train(fresh, train, settings.schedule(settings.epochs()), "fresh", cancellable);
+          model = compress(fresh, train, settings, cancellable);
         }
-        originalHidden = recipe.hidden();
-        training = String.format(Locale.ROOT, "fresh LSTM (H=%d): %d epochs%s", recipe.hidden(), recipe.epochs(),
-            compression(recipe));
+        originalHidden = settings.hidden();
+        training = String.format(Locale.ROOT, "fresh LSTM (H=%d): %d epochs%s", settings.hidden(), settings.epochs(),
+            compression(settings));
       } else {
-        CompressedLstm parentModel = deltas ? InputDeltas.unfold(parent.model()) : parent.model();
-        CompressedLstm initial = norm.unfold(withNewClasses(parentModel, classes, recipe.seed()));
+        CompressedLstm initial = inputs.imported(withNewClasses(parent.model(), classes, settings.seed()));
         originalHidden = parent.manifest().originalHiddenSize();
         if (dense(initial)) {
           try (VibLstm plain = VibLstm.plain(manager, initial)) {
-            VibTrainer.train(plain, train, recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
-            model = compress(plain, train, recipe, cancellable);
+            VibTrainer.train(plain, train, settings.schedule(settings.epochs()), "fine-tune", cancellable);
+            model = compress(plain, train, settings, cancellable);
           }
           training = String.format(Locale.ROOT, "fine-tuned v%d (dense, H=%d): %d epochs%s",
-              parent.manifest().version(), initial.hiddenSize(), recipe.epochs(), compression(recipe));
+              parent.manifest().version(), initial.hiddenSize(), settings.epochs(), compression(settings));
         } else {
           try (VibLstm frozen = VibLstm.frozen(manager, initial)) {
-            VibTrainer.train(frozen, train, recipe.schedule(recipe.epochs()), "fine-tune", cancellable);
+            VibTrainer.train(frozen, train, settings.schedule(settings.epochs()), "fine-tune", cancellable);
             model = Pruner.prune(frozen);
           }
           var lineage = parent.manifest().lineage();
           beta = lineage == null ? 0 : lineage.beta();
           betaInput = lineage == null ? 0 : lineage.betaInput();
           training = String.format(Locale.ROOT, "fine-tuned v%d (compressed, D'=%d H'=%d) with its masks frozen: "
-              + "%d epochs", parent.manifest().version(), initial.inputSize(), initial.hiddenSize(), recipe.epochs());
+              + "%d epochs", parent.manifest().version(), initial.inputSize(), initial.hiddenSize(), settings.epochs());
         }
       }
     }
-    model = norm.fold(model);
+    model = inputs.exported(model);
     if (deltas) {
-      model = InputDeltas.fold(model);
       training += " (input deltas)";
     }
-    training += "; standardised inputs";
+    training += "; standardized inputs";
     training += String.format(Locale.ROOT, "; batch %d, Adam lr %s cosine, seed %d, T=%d, 1 PyTorch thread",
-        recipe.batchSize(), recipe.learningRate(), recipe.seed(), data.train().timeSteps());
+        settings.batchSize(), settings.learningRate(), settings.seed(), data.train().timeSteps());
     double accuracy = Evaluator.accuracyPercent(model, data.validation());
     Double parentAccuracy = parent == null ? null
         : Evaluator.accuracyPercent(extend(parent.model(), classes, new float[0], NEVER), data.validation());
@@ -258,19 +237,19 @@ public final class CandidateTraining {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  private static CompressedLstm compress(VibLstm plain, SequenceDataset train, Recipe recipe,
+  private static CompressedLstm compress(VibLstm plain, SequenceDataset train, Settings settings,
       TrainingListener listener) {
-    if (recipe.vibEpochs() == 0) {
+    if (settings.vibEpochs() == 0) {
       return Pruner.prune(plain);
     }
-    return Compression.compress(plain, train, recipe.schedule(recipe.vibEpochs()),
-        recipe.schedule(recipe.fineTuneEpochs()), 0, listener).model();
+    return Compression.compress(plain, train, settings.schedule(settings.vibEpochs()),
+        settings.schedule(settings.fineTuneEpochs()), 0, listener).model();
   }
 
-  private static String compression(Recipe recipe) {
-    return recipe.vibEpochs() == 0 ? ", not compressed" : String.format(Locale.ROOT,
+  private static String compression(Settings settings) {
+    return settings.vibEpochs() == 0 ? ", not compressed" : String.format(Locale.ROOT,
         ", then %d VIB epochs (beta %s, beta_input %s, mask lr %s), pruning, %d epochs with frozen masks",
-        recipe.vibEpochs(), recipe.beta(), recipe.betaInput(), MASK_LEARNING_RATE, recipe.fineTuneEpochs());
+        settings.vibEpochs(), settings.beta(), settings.betaInput(), MASK_LEARNING_RATE, settings.fineTuneEpochs());
   }
 
   /** Every input kept and unit gate scales: what VIB masks can go on. */
@@ -283,7 +262,7 @@ public final class CandidateTraining {
     return m.inputSize() == m.featureDim();
   }
 
-  /** {@code m} with classifier rows for classes {@code m.classes()..classes-1}, initialised as a fresh LSTM's. */
+  /** {@code m} with classifier rows for classes {@code m.classes()..classes-1}, initialized as a fresh LSTM's. */
   private static CompressedLstm withNewClasses(CompressedLstm m, int classes, long seed) {
     Random random = new Random(seed);
     float k = (float) (1.0 / Math.sqrt(m.hiddenSize()));

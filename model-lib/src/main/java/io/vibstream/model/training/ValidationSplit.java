@@ -1,4 +1,4 @@
-package io.vibstream.flink.functions;
+package io.vibstream.model.training;
 
 import io.vibstream.schemas.LabeledClip;
 import java.nio.ByteBuffer;
@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Which clips the retrain job holds out for validation: a clip's side follows from the SHA-256
  * of its content (camera id, timestamps, feature dimension and features, not its label), so the
- * same clip lands on the same side every time, in every run and after a relabelling.
+ * same clip lands on the same side every time, in every run and after a relabeling.
  */
 public final class ValidationSplit {
   private ValidationSplit() {}

@@ -1,4 +1,4 @@
-package io.vibstream.flink.functions;
+package io.vibstream.model.training;
 
 /**
  * What a running retraining started from (not in state: a restore starts it again).
@@ -11,5 +11,5 @@ package io.vibstream.flink.functions;
  * @param backboneId backbone of the clips' features
  * @param clipLength frames per clip the candidate is trained on
  */
-record RetrainAttempt(String trigger, Long parentVersion, Long parentParams, CandidateTraining.Data data,
+public record RetrainAttempt(String trigger, Long parentVersion, Long parentParams, CandidateTraining.Data data,
     String dataRange, String backboneId, int clipLength) {}

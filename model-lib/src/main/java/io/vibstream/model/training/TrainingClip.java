@@ -1,7 +1,7 @@
-package io.vibstream.flink.records;
+package io.vibstream.model.training;
 
 /**
- * A labelled clip in the retrain window (keyed state of the retrain job, under its arrival number).
+ * A labeled clip in a retrain window (keyed state of the retrain job, under its arrival number).
  *
  * @param startTimestamp capture time of its first frame, epoch milliseconds
  * @param endTimestamp capture time of its last frame, epoch milliseconds
@@ -9,7 +9,7 @@ package io.vibstream.flink.records;
  * @param frames number of frames
  * @param features frames x the window's feature dimension, row-major
  * @param validation whether it is held out for evaluation
- *     ({@link io.vibstream.flink.functions.ValidationSplit})
+ *     ({@link ValidationSplit})
  */
 public record TrainingClip(long startTimestamp, long endTimestamp, String label, int frames, float[] features,
     boolean validation) {}

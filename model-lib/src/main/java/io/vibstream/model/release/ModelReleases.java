@@ -1,10 +1,10 @@
-package io.vibstream.flink.functions;
+package io.vibstream.model.release;
 
-import io.vibstream.flink.records.BackboneIdentity;
 import io.vibstream.model.artifact.InvalidArtifactException;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.artifact.ModelManifest;
+import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.io.FileLimitException;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;

@@ -1,14 +1,16 @@
-package io.vibstream.flink.functions;
+package io.vibstream.model.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.schemas.LabeledClip;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ValidationSplitTest {
-  private static final List<LabeledClip> CLIPS = TrendClips.clips(List.of("rise", "fall", "swing"), 700, 0, 11);
+  private static final List<LabeledClip> CLIPS = clips(List.of("rise", "fall", "swing"), 700, 11);
 
   @Test
   void aClipIsAlwaysOnTheSameSideWhateverItsLabel() {
@@ -44,5 +46,24 @@ class ValidationSplitTest {
     }
     assertThat(small / (double) CLIPS.size()).isBetween(0.17, 0.23);
     assertThat(large / (double) CLIPS.size()).isBetween(0.46, 0.54);
+  }
+
+  /** {@code perLabel} clips of each label of 16 frames of 8 noise features, labels interleaved, 1 s apart. */
+  private static List<LabeledClip> clips(List<String> labels, int perLabel, long seed) {
+    Random random = new Random(seed);
+    List<LabeledClip> out = new ArrayList<>();
+    for (int i = 0; i < perLabel; i++) {
+      for (String label : labels) {
+        List<Float> features = new ArrayList<>();
+        for (int k = 0; k < 16 * 8; k++) {
+          features.add((float) random.nextGaussian());
+        }
+        long start = 1000L * out.size();
+        out.add(LabeledClip.newBuilder().setCameraId("cam-" + out.size()).setStartTimestamp(Instant.ofEpochMilli(start))
+            .setEndTimestamp(Instant.ofEpochMilli(start + 600)).setLabel(label).setFeatureDim(8).setFeatures(features)
+            .setFrames(null).setBackboneId("noise").build());
+      }
+    }
+    return out;
   }
 }
