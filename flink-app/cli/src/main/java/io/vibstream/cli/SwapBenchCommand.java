@@ -13,6 +13,7 @@ import io.vibstream.local.bench.SwapObserver;
 import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.local.bench.TrainingLoad;
 import io.vibstream.model.artifact.ModelArtifacts;
+import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.RetrainStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -124,21 +125,17 @@ final class SwapBenchCommand implements Callable<Integer> {
             "subtasks_ms", "switch_ms", "visible_ms", "events_ms");
         out.flush();
         for (int r = 1; r <= swaps; r++) {
-          long version = r + 1;
-          long t0 = System.currentTimeMillis();
-          registry.publish(release(models.get(r % 2), version, stack));
-          long published = System.currentTimeMillis() - t0;
-          SwapObserver.Result swap = observer.awaitSwap(version, t0, SWAP_TIMEOUT);
+          SwapObserver.Result swap = observer.swap(registry, release(models.get(r % 2), r + 1, stack), SWAP_TIMEOUT);
           switchMs.add(swap.switchMs());
-          out.printf(Locale.ROOT, "%4d  %7d  %-12s  %10d  %-12s  %9d  %10d  %9d%n", r, version, modelNames.get(r % 2),
-              published, swap.subtaskMs().stream().map(String::valueOf).collect(Collectors.joining(",")), swap.switchMs(),
-              swap.visibleMs(), swap.eventsMs());
+          out.printf(Locale.ROOT, "%4d  %7d  %-12s  %10d  %-12s  %9d  %10d  %9d%n", r, r + 1, modelNames.get(r % 2),
+              swap.publishMs(), swap.subtaskMs().stream().map(String::valueOf).collect(Collectors.joining(",")),
+              swap.switchMs(), swap.visibleMs(), swap.eventsMs());
           out.flush();
         }
         Duration commit = Duration.ofMillis(2 * checkpointIntervalMs + 1000);
-        SwapObserver.TrainingLatency latency = observer.latencyWhileTraining(latencyWindow, () -> ClipPublisher.publish(stack.bootstrap(),
-            KafkaClientConfig.NONE, Topic.TRAINING_CLIPS.topicName(),
-            TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3)), RETRAIN_TIMEOUT, commit);
+        SwapObserver.TrainingLatency latency = observer.latencyWhileTraining(latencyWindow,
+            () -> ClipPublisher.publish(stack.bootstrap(), KafkaClientConfig.NONE, Topic.TRAINING_CLIPS.topicName(),
+                TrainingLoad.clips(BACKBONE_ID, dimension, clip, retrainClips, 3)), RETRAIN_TIMEOUT, commit);
         print(out, latency);
         fleet.stop(Duration.ofSeconds(10));
         observer.drain(commit);
@@ -186,7 +183,7 @@ final class SwapBenchCommand implements Callable<Integer> {
     return stack.flink().submit(env, "bench swap");
   }
 
-  private static io.vibstream.schemas.ModelRelease release(byte[] model, long version, LocalStack stack) {
+  private static ModelRelease release(byte[] model, long version, LocalStack stack) {
     return ModelRegistry.release(ModelArtifacts.fromBytes(model, "bench model").manifest(), model, version,
         stack.signer());
   }

@@ -1,7 +1,9 @@
 package io.vibstream.local.bench;
 
 import io.vibstream.local.CommittedOutputs;
+import io.vibstream.local.ModelRegistry;
 import io.vibstream.schemas.ActionEvent;
+import io.vibstream.schemas.ModelRelease;
 import io.vibstream.schemas.ModelStatus;
 import io.vibstream.schemas.ReleaseStatus;
 import io.vibstream.schemas.RetrainDecision;
@@ -24,11 +26,12 @@ public final class SwapObserver implements AutoCloseable {
   /**
    * When one version took over, in ms from the start of its publish.
    *
+   * @param publishMs until its publish committed (0 where not measured)
    * @param subtaskMs per subtask (by index), from its status timestamp
    * @param visibleMs until the last subtask's status was read
    * @param eventsMs until the last camera emitted its first event with the version
    */
-  public record Result(List<Long> subtaskMs, long visibleMs, long eventsMs) {
+  public record Result(long publishMs, List<Long> subtaskMs, long visibleMs, long eventsMs) {
     /** Until every subtask switched: the swap time. */
     public long switchMs() {
       return subtaskMs.stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -77,6 +80,15 @@ public final class SwapObserver implements AutoCloseable {
     });
   }
 
+  /** Publishes {@code release} on {@code registry}, then {@link #awaitSwap awaits} its swap. */
+  public Result swap(ModelRegistry registry, ModelRelease release, Duration timeout) throws Exception {
+    long t0 = System.currentTimeMillis();
+    registry.publish(release);
+    long published = System.currentTimeMillis() - t0;
+    Result r = awaitSwap(release.getVersion(), t0, timeout);
+    return new Result(published, r.subtaskMs(), r.visibleMs(), r.eventsMs());
+  }
+
   /**
    * Reads until every subtask accepted {@code version} and every camera emitted an event with it.
    *
@@ -99,7 +111,7 @@ public final class SwapObserver implements AutoCloseable {
       ActionEvent e = first(camera, version);
       eventsMs = Math.max(eventsMs, e.getWindowEnd().toEpochMilli() + e.getLatencyMs() - publishedAt);
     }
-    return new Result(subtaskMs, allStatusSeenAt.get(version) - publishedAt, eventsMs);
+    return new Result(0, subtaskMs, allStatusSeenAt.get(version) - publishedAt, eventsMs);
   }
 
   /**

@@ -50,7 +50,7 @@ public final class ScriptedCamera {
     return script;
   }
 
-  /** This camera as a realtime looping {@code synth://} camera of {@code size} at {@code fps}, publishing to the broker. */
+  /** This camera as a realtime, looping {@code synth://} camera of {@code size} at {@code fps}, to the broker. */
   public CameraFleet.Camera camera(String bootstrap, String size, double fps) {
     String url = "synth://" + name + "?seed=" + seed + "&fps=" + fps + "&size=" + size + "&script=" + script
         + "&realtime=true&loop=true";
