@@ -1,5 +1,7 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.soak.ProcessMemory;
+import io.vibstream.local.soak.Soak;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -21,13 +23,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * of its first three samples) against end (median of the last three) and the least-squares slope.
  */
 final class SoakReport {
-  /** One sample. */
-  record Row(double seconds, ProcessMemory.Sample memory, long events, long lagFrames) {}
-
-  private final List<Row> rows;
+  private final List<Soak.Sample> rows;
   private final long warmUpSeconds;
 
-  SoakReport(List<Row> rows, long warmUpSeconds) {
+  SoakReport(List<Soak.Sample> rows, long warmUpSeconds) {
     this.rows = List.copyOf(rows);
     this.warmUpSeconds = warmUpSeconds;
   }
@@ -37,7 +36,7 @@ final class SoakReport {
       w.println("seconds,heap_bytes,heap_live_bytes,heap_committed_bytes,direct_bytes,javacpp_bytes,rss_bytes,"
           + "events,events_per_s,lag_frames");
       for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
+        Soak.Sample r = rows.get(i);
         ProcessMemory.Sample m = r.memory();
         w.printf(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%d,%.2f,%d%n", r.seconds(), m.heapUsedBytes(),
             m.heapLiveBytes(), m.heapCommittedBytes(), m.directBytes(), m.javacppBytes(), m.rssBytes(), r.events(),
@@ -52,7 +51,7 @@ final class SoakReport {
     XYSeries rate = new XYSeries("events/s");
     XYSeries lag = new XYSeries("lag (frames / 10)");
     for (int i = 0; i < rows.size(); i++) {
-      Row r = rows.get(i);
+      Soak.Sample r = rows.get(i);
       double min = r.seconds() / 60;
       rss.add(min, r.memory().rssBytes() / 1048576.0);
       heap.add(min, r.memory().heapLiveBytes() / 1048576.0);
@@ -75,7 +74,7 @@ final class SoakReport {
    * heap_live_slope_mb_per_min=X} over the samples after the warm-up.
    */
   String summary() {
-    List<Row> judged = rows.stream().filter(r -> r.seconds() >= warmUpSeconds).toList();
+    List<Soak.Sample> judged = rows.stream().filter(r -> r.seconds() >= warmUpSeconds).toList();
     if (judged.size() < 6) {
       return "rss_start_mb=NaN rss_end_mb=NaN rss_slope_mb_per_min=NaN heap_live_start_mb=NaN heap_live_end_mb=NaN "
           + "heap_live_slope_mb_per_min=NaN";
@@ -90,12 +89,12 @@ final class SoakReport {
     if (i == 0) {
       return 0;
     }
-    Row a = rows.get(i - 1);
-    Row b = rows.get(i);
+    Soak.Sample a = rows.get(i - 1);
+    Soak.Sample b = rows.get(i);
     return (b.events() - a.events()) / Math.max(1e-9, b.seconds() - a.seconds());
   }
 
-  private static double median3(List<Row> rows, int from, boolean rss) {
+  private static double median3(List<Soak.Sample> rows, int from, boolean rss) {
     double[] v = new double[3];
     for (int i = 0; i < 3; i++) {
       ProcessMemory.Sample m = rows.get(from + i).memory();
@@ -105,13 +104,13 @@ final class SoakReport {
     return v[1];
   }
 
-  private static double slopeMbPerMinute(List<Row> rows, boolean rss) {
+  private static double slopeMbPerMinute(List<Soak.Sample> rows, boolean rss) {
     double n = rows.size();
     double sx = 0;
     double sy = 0;
     double sxx = 0;
     double sxy = 0;
-    for (Row r : rows) {
+    for (Soak.Sample r : rows) {
       double x = r.seconds() / 60;
       double y = mb(rss ? r.memory().rssBytes() : r.memory().heapLiveBytes());
       sx += x;

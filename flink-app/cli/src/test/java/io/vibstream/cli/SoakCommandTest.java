@@ -3,6 +3,7 @@ package io.vibstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.soak.StrideCheck;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
 import io.vibstream.schemas.ActionEvent;

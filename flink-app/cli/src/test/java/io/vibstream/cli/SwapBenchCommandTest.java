@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vibstream.local.bench.SwapObserver;
 import io.vibstream.schemas.ActionEvent;
 import java.time.Instant;
 import java.util.List;

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +33,7 @@ public final class CommittedOutputs implements AutoCloseable {
   private final Map<String, List<ActionEvent>> events = new TreeMap<>();
   private final List<ModelStatus> modelStatus = new ArrayList<>();
   private final List<RetrainStatus> retrainStatus = new ArrayList<>();
+  private Consumer<SpecificRecord> listener = r -> {};
 
   public CommittedOutputs(String bootstrap) {
     consumer = new KafkaConsumer<>(Map.of(
@@ -48,14 +51,33 @@ public final class CommittedOutputs implements AutoCloseable {
    * @throws AssertionError naming {@code what} if it does not within {@code timeout}
    */
   public void await(String what, Duration timeout, BooleanSupplier condition) {
+    if (!readUntil(timeout, condition)) {
+      throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + " (model status " + modelStatus
+          + ", retrain status " + retrainStatus + ")");
+    }
+  }
+
+  /** Reads until {@code condition} holds or {@code timeout} passed; returns whether it holds. */
+  public boolean readUntil(Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + " (model status " + modelStatus
-            + ", retrain status " + retrainStatus + ")");
+        return false;
       }
       poll();
     }
+    return true;
+  }
+
+  /** Reads whatever arrives for {@code time}. */
+  public void readFor(Duration time) {
+    readUntil(time, () -> false);
+  }
+
+  /** Calls {@code listener} with every record as it is read from now on (e.g. to note when it became visible). */
+  public CommittedOutputs onRecord(Consumer<SpecificRecord> listener) {
+    this.listener = listener;
+    return this;
   }
 
   /** Reads until nothing new arrived for {@code quiet}. */
@@ -89,9 +111,18 @@ public final class CommittedOutputs implements AutoCloseable {
         case EVENTS -> {
           ActionEvent e = eventValues.deserialize(r.topic(), r.value());
           events.computeIfAbsent(e.getCameraId(), c -> new ArrayList<>()).add(e);
+          listener.accept(e);
         }
-        case MODEL_STATUS -> modelStatus.add(modelStatusValues.deserialize(r.topic(), r.value()));
-        default -> retrainStatus.add(retrainStatusValues.deserialize(r.topic(), r.value()));
+        case MODEL_STATUS -> {
+          ModelStatus s = modelStatusValues.deserialize(r.topic(), r.value());
+          modelStatus.add(s);
+          listener.accept(s);
+        }
+        default -> {
+          RetrainStatus s = retrainStatusValues.deserialize(r.topic(), r.value());
+          retrainStatus.add(s);
+          listener.accept(s);
+        }
       }
     }
     return n;

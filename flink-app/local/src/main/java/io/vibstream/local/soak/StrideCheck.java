@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.soak;
 
 import io.vibstream.schemas.ActionEvent;
 import java.util.HashMap;
@@ -12,10 +12,10 @@ import java.util.TreeSet;
  * the last frame. An expected window without an event is lost; one seen twice is a duplicate; one
  * that should not exist is unexpected.
  */
-final class StrideCheck {
+public final class StrideCheck {
   /** The verdict over all cameras. */
-  record Result(long expected, long seen, long lost, long duplicates, long unexpected) {
-    boolean exact() {
+  public record Result(long expected, long seen, long lost, long duplicates, long unexpected) {
+    public boolean exact() {
       return lost == 0 && duplicates == 0 && unexpected == 0;
     }
   }
@@ -27,7 +27,7 @@ final class StrideCheck {
    * @param clip the model's clip length
    * @param stride frames between a camera's events
    */
-  static Result check(Map<String, Long> published, List<ActionEvent> events, int clip, int stride) {
+  public static Result check(Map<String, Long> published, List<ActionEvent> events, int clip, int stride) {
     if (clip < 1 || stride < 1) {
       throw new IllegalArgumentException("clip and stride must be >= 1, got " + clip + " and " + stride);
     }

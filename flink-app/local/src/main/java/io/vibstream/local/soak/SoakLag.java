@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.soak;
 
 import java.util.HashMap;
 import java.util.List;
@@ -14,19 +14,19 @@ import org.apache.kafka.common.TopicPartition;
  * Flink Kafka source commits its offsets when a checkpoint completes, so the lag also counts the
  * frames of the checkpoint in progress.
  */
-final class SoakLag {
+public final class SoakLag {
   private final Admin admin;
   private final String group;
   private final String topic;
 
-  SoakLag(Admin admin, String group, String topic) {
+  public SoakLag(Admin admin, String group, String topic) {
     this.admin = admin;
     this.group = group;
     this.topic = topic;
   }
 
   /** Records of every partition past the group's committed offset (all of them before its first commit). */
-  long frames() throws Exception {
+  public long frames() throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
     long lag = 0;
@@ -38,7 +38,7 @@ final class SoakLag {
   }
 
   /** Records on every partition of the topic. */
-  long end() throws Exception {
+  public long end() throws Exception {
     return endOffsets().values().stream().mapToLong(Long::longValue).sum();
   }
 

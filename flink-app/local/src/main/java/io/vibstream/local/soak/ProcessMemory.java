@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.soak;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
@@ -16,17 +16,17 @@ import org.bytedeco.javacpp.Pointer;
  * native memory JavaCPP allocated (OpenCV, FFmpeg, TFLite tensors) and the resident set size the
  * kernel counts (everything, DJL/PyTorch and RocksDB included).
  */
-final class ProcessMemory {
+public final class ProcessMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
 
   /** One sample, in bytes; {@code rssBytes} is -1 where {@code /proc} is missing. */
-  record Sample(long heapUsedBytes, long heapLiveBytes, long heapCommittedBytes, long directBytes,
+  public record Sample(long heapUsedBytes, long heapLiveBytes, long heapCommittedBytes, long directBytes,
       long javacppBytes, long rssBytes) {}
 
   private ProcessMemory() {}
 
   /** A sample; forces a full collection (a pause of some 100 ms on a few hundred MB of heap). */
-  static Sample sample() {
+  public static Sample sample() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long used = memory.getHeapMemoryUsage().getUsed();
     memory.gc();
@@ -41,7 +41,7 @@ final class ProcessMemory {
   }
 
   /** {@code VmRSS} of {@code /proc/self/status} in bytes, or -1. */
-  static long rss() {
+  public static long rss() {
     try {
       for (String line : Files.readAllLines(STATUS)) {
         if (line.startsWith("VmRSS:")) {

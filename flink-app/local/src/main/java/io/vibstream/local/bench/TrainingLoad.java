@@ -1,10 +1,9 @@
-package io.vibstream.cli;
+package io.vibstream.local.bench;
 
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.job.RetrainKafkaWiring;
-import io.vibstream.local.LocalFlink;
-import io.vibstream.model.signing.ReleaseSigner;
-import io.vibstream.model.training.CandidateTraining;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.LabeledClip;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,39 +17,38 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * What {@code bench swap} trains beside the inference job: the retrain job on the same local
- * cluster, and labelled clips of the bench's features that start one training of a chosen size.
+ * cluster, and labeled clips of the bench's features that start one training of a chosen size.
  */
-final class TrainingLoad {
+public final class TrainingLoad {
   private static final List<String> LABELS = List.of("walk", "wave", "fall");
 
   private TrainingLoad() {}
 
   /**
-   * Submits the retrain job on {@code flink} against the project's topics: one training once
-   * {@code clips} clips arrived, fine-tuning the current model for {@code epochs} epochs (then, from
-   * a dense model, {@code epochs / 2} VIB epochs and {@code epochs / 2} with frozen masks), 20% of
-   * the clips held out; its releases are signed by {@code signer}, and only releases it signed are parents.
+   * Submits the retrain job on {@code stack} against its topics: one training once {@code clips}
+   * clips arrived, fine-tuning the current model for {@code epochs} epochs (then, from a dense model,
+   * {@code epochs / 2} VIB epochs and {@code epochs / 2} with frozen masks), 20% of the clips held
+   * out; its releases are signed by the stack's signer, and only releases it signed are parents.
    */
-  static JobID submit(LocalFlink flink, String bootstrap, long checkpointIntervalMs, int clips, int epochs,
-      ReleaseSigner signer) throws Exception {
-    StreamExecutionEnvironment env = flink.environment();
+  public static JobID submit(LocalStack stack, long checkpointIntervalMs, int clips, int epochs) throws Exception {
+    StreamExecutionEnvironment env = stack.flink().environment();
     env.enableCheckpointing(checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
     Retrainer.Settings settings = Retrainer.Settings.defaults()
         .withWindow(Math.max(2, clips), 0.2)
         .withTriggers(clips, Duration.ZERO)
         .withTraining(CandidateTraining.Settings.defaults().withEpochs(epochs, epochs / 2, epochs / 2));
     String id = "bench-retrain-" + UUID.randomUUID();
-    RetrainKafkaWiring.of(bootstrap).withIds(id, id).job(settings).signer(signer)
-        .trustedKeys(signer.trustedKeys()).build(env);
-    return flink.submit(env, "bench swap: retrain");
+    RetrainKafkaWiring.of(stack.bootstrap()).withIds(id, id).job(settings).signer(stack.signer())
+        .trustedKeys(stack.signer().trustedKeys()).build(env);
+    return stack.flink().submit(env, "bench swap: retrain");
   }
 
   /**
-   * {@code n} labelled clips of {@code frames} frames of {@code dimension} noisy features, labels
+   * {@code n} labeled clips of {@code frames} frames of {@code dimension} noisy features, labels
    * in turn; the label shows as a rise over the clip in feature 0, 2 or 4 (inputs that both of the
    * bench's models read).
    */
-  static List<LabeledClip> clips(String backboneId, int dimension, int frames, int n, long seed) {
+  public static List<LabeledClip> clips(String backboneId, int dimension, int frames, int n, long seed) {
     Random random = new Random(seed);
     Instant now = Instant.now();
     List<LabeledClip> out = new ArrayList<>(n);
