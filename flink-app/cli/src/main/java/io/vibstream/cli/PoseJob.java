@@ -1,17 +1,15 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.local.ModelRegistry;
 import io.vibstream.connectors.camera.CameraOptions;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
-import io.vibstream.connectors.kafka.EmbeddedKafka;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
-import io.vibstream.model.signing.ReleaseSigner;
+import io.vibstream.local.LocalStack;
 import io.vibstream.schemas.ActionEvent;
 import io.vibstream.schemas.Frame;
 import java.io.PrintWriter;
@@ -70,7 +68,7 @@ final class PoseJob implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private EmbeddedKafka kafka;
+  private LocalStack stack;
   private LocalFlink flink;
   private Admin admin;
   private JobID job;
@@ -85,24 +83,19 @@ final class PoseJob implements AutoCloseable {
   static PoseJob start(Settings settings, Path modelFile, String jobName, PrintWriter out) throws Exception {
     PoseJob j = new PoseJob(settings);
     try {
-      j.kafka = EmbeddedKafka.start();
-      for (String topic : List.of(Topic.FRAMES.topicName(), Topic.MODELS.topicName(), Topic.EVENTS.topicName(),
-          Topic.FRAMES_DEAD_LETTER.topicName(), Topic.MODEL_STATUS.topicName())) {
-        j.kafka.createTopic(topic, 1, topic.equals(Topic.MODELS.topicName()));
-      }
-      j.flink = LocalFlink.start(settings.parallelism());
-      j.admin = j.kafka.admin();
+      j.stack = LocalStack.start(LocalStack.Settings.of(settings.parallelism()).withPartitions(1));
+      j.flink = j.stack.flink();
+      j.admin = j.stack.kafka().admin();
       StreamExecutionEnvironment env = j.flink.environment();
       env.enableCheckpointing(settings.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
       j.group = "recognize-" + UUID.randomUUID();
-      ReleaseSigner signer = ReleaseSigner.generate(); // a throwaway key: the model is signed, the job trusts it
-      KafkaWiring.of(j.kafka.bootstrapServers()).withIds(j.group, j.group)
-          .job(PoseMode.config(settings.pose(), settings.parallelism())).trustedKeys(signer.trustedKeys()).build(env);
+      KafkaWiring.of(j.bootstrap()).withIds(j.group, j.group)
+          .job(PoseMode.config(settings.pose(), settings.parallelism())).trustedKeys(j.stack.signer().trustedKeys())
+          .build(env);
       j.job = j.flink.submit(env, jobName);
-      var release = ModelRegistry.publish(j.kafka.bootstrapServers(), Topic.MODELS.topicName(), modelFile, null,
-          signer);
+      var release = j.stack.publishModel(modelFile, null);
       out.printf(Locale.ROOT, "kafka on %s, job %s (parallelism %d, checkpoints every %d ms), model version "
-          + "%d published (%.1f s)%n", j.kafka.bootstrapServers(), j.job, settings.parallelism(),
+          + "%d published (%.1f s)%n", j.bootstrap(), j.job, settings.parallelism(),
           settings.checkpointIntervalMs(), release.getVersion(), j.seconds());
       out.flush();
       return j;
@@ -113,7 +106,7 @@ final class PoseJob implements AutoCloseable {
   }
 
   String bootstrap() {
-    return kafka.bootstrapServers();
+    return stack.bootstrap();
   }
 
   /** Seconds since the start. */
@@ -239,7 +232,7 @@ final class PoseJob implements AutoCloseable {
   /** Cancels the job, stops the cluster and the broker. */
   @Override
   public void close() throws Exception {
-    try (EmbeddedKafka k = kafka; LocalFlink f = flink; Admin a = admin) {
+    try (LocalStack st = stack; Admin a = admin) {
       if (flink != null && job != null) {
         flink.cancel(job, Duration.ofSeconds(30));
       }
