@@ -1,6 +1,6 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.video.VideoFrame;
@@ -78,7 +78,7 @@ public final class CameraBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int[] wh;
     try {
-      wh = CameraOptions.parseSize(size);
+      wh = CameraSettings.parseSize(size);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -86,10 +86,10 @@ public final class CameraBenchCommand implements Callable<Integer> {
         .orElseThrow(() -> new IOException("vtest.avi not found (run bin/fetch-media) and no --file given"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter progress = spec.commandLine().getErr();
-    CameraOptions scaled = CameraOptions.defaults().withSize(wh[0], wh[1]);
+    CameraSettings scaled = CameraSettings.defaults().withSize(wh[0], wh[1]);
 
     List<Row> rows = new ArrayList<>();
-    rows.add(decode(video, CameraOptions.defaults(), null, "decode (native size)"));
+    rows.add(decode(video, CameraSettings.defaults(), null, "decode (native size)"));
     progress.println("measured decode");
     rows.add(decode(video, scaled, null, "decode + scale " + size));
     progress.println("measured decode + scale");
@@ -171,7 +171,7 @@ public final class CameraBenchCommand implements Callable<Integer> {
   }
 
   /** Warm-up pass over the first frames, then one timed pass over the whole file. */
-  private Row decode(Path video, CameraOptions options, ImageEncoder encoder, String stage) throws IOException {
+  private Row decode(Path video, CameraSettings options, ImageEncoder encoder, String stage) throws IOException {
     try (CameraSource source = CameraSource.open(video.toString(), options)) {
       for (int i = 0; i < warmup; i++) {
         VideoFrame f = source.next();

@@ -1,7 +1,7 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.synth.SyntheticCamera;
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.camera.VideoSources;
@@ -85,11 +85,11 @@ public final class CameraCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CameraOptions options = CameraOptions.defaults().withTimeout(Duration.ofMillis(timeoutMs));
+    CameraSettings options = CameraSettings.defaults().withTimeout(Duration.ofMillis(timeoutMs));
     int[] wh = null;
     try {
       if (size != null) {
-        wh = CameraOptions.parseSize(size);
+        wh = CameraSettings.parseSize(size);
         options = options.withSize(wh[0], wh[1]);
       }
       if (fps < 0 || maxFrames < 0 || timeoutMs <= 0 || kafkaTimeoutMs <= 0) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + "cluster against a Kafka broker, until Ctrl-C.")
 final class JobCommand implements Callable<Integer> {
   /** The job's defaults, shared with the job jar's options ({@link JobOptions}). */
-  private static final ActionRecognitionJob.Config DEFAULTS = ActionRecognitionJob.Config.defaults(null);
+  private static final ActionRecognitionJob.Settings DEFAULTS = ActionRecognitionJob.Settings.defaults(null);
 
   @Spec
   CommandSpec spec;
@@ -106,7 +106,7 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     TrustedKeys trust = TrustedKeys.load(trustedKeys);
-    ActionRecognitionJob.Config config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride)
+    ActionRecognitionJob.Settings config = config(backbone, parallelism, maxBatch, maxBatchWaitMs, stride)
         .withFlushInterval(flushIntervalMs)
         .withMaxFrameBytes(maxFrameBytes)
         .withAllowedCameras(new TreeSet<>(allowedCameras));
@@ -136,9 +136,9 @@ final class JobCommand implements Callable<Integer> {
         : "model releases are accepted only if signed by one of the " + trust;
   }
 
-  static ActionRecognitionJob.Config config(String backbone, int parallelism, int maxBatch, long maxBatchWaitMs,
+  static ActionRecognitionJob.Settings config(String backbone, int parallelism, int maxBatch, long maxBatchWaitMs,
       int stride) {
-    return ActionRecognitionJob.Config.defaults(backbone)
+    return ActionRecognitionJob.Settings.defaults(backbone)
         .withParallelism(parallelism)
         .withBatching(maxBatch, maxBatchWaitMs)
         .withStride(stride);

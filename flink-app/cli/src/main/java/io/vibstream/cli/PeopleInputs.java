@@ -1,6 +1,6 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.artifact.ModelArtifacts;
@@ -24,7 +24,7 @@ final class PeopleInputs {
 
   /** Opens {@code file} as the camera will; an unreadable file fails with the reader's message. */
   static Probe probe(Path file) throws IOException {
-    try (CameraSource source = CameraSource.open(file.toString(), CameraOptions.defaults())) {
+    try (CameraSource source = CameraSource.open(file.toString(), CameraSettings.defaults())) {
       double fps = source.frameRate();
       return new Probe(source.width(), source.height(), fps > 0 && fps < 1000 ? fps : 25);
     }

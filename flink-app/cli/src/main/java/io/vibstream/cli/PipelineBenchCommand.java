@@ -193,7 +193,7 @@ final class PipelineBenchCommand implements Callable<Integer> {
 
   /** A bench job on the given topics: the backbone {@code backboneSpec} (null: the cameras' features). */
   private Job job(String backboneSpec, String framesTopic, String modelsTopic, String eventsTopic) {
-    ActionRecognitionJob.Config config = JobCommand.config(backboneSpec, parallelism, maxBatch, maxBatchWaitMs, 0)
+    ActionRecognitionJob.Settings config = JobCommand.config(backboneSpec, parallelism, maxBatch, maxBatchWaitMs, 0)
         .withFlushInterval(flushIntervalMs)
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
     return new Job(config, backboneSpec == null ? OnCameraFeatures.backbone() : null, framesTopic, modelsTopic,

@@ -1,7 +1,7 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
@@ -134,7 +134,7 @@ final class PoseJob implements AutoCloseable {
     publisher = filePublisher(camera);
     CameraPublisher p = publisher;
     Future<CameraPublisher.Stats> publishing = pool.submit(() -> {
-      try (p; CameraSource source = CameraSource.open(video.toString(), CameraOptions.defaults())) {
+      try (p; CameraSource source = CameraSource.open(video.toString(), CameraSettings.defaults())) {
         return p.run(source, maxFrames);
       }
     });

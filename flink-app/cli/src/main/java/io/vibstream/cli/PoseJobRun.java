@@ -140,7 +140,7 @@ final class PoseJobRun {
     try (LocalFlink flink = LocalFlink.start(settings.parallelism(), flinkConfig)) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
-      ActionRecognitionJob.Config config = JobCommand.config(settings.poseSpec(), settings.parallelism(),
+      ActionRecognitionJob.Settings config = JobCommand.config(settings.poseSpec(), settings.parallelism(),
           settings.maxBatch(), settings.maxBatchWaitMs(), 0).withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       KafkaWiring.of(kafka.bootstrapServers()).withTopics(framesTopic, Topic.MODELS.topicName(), eventsTopic,

@@ -20,8 +20,8 @@ final class PoseMode {
     return ActionRecognitionJob.POSE_PREFIX + pose.name();
   }
 
-  static ActionRecognitionJob.Config config(Pose pose, int parallelism) {
-    return ActionRecognitionJob.Config.defaults(spec(pose))
+  static ActionRecognitionJob.Settings config(Pose pose, int parallelism) {
+    return ActionRecognitionJob.Settings.defaults(spec(pose))
         .withParallelism(parallelism)
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
   }

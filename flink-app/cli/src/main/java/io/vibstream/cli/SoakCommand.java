@@ -112,7 +112,7 @@ final class SoakCommand implements Callable<Integer> {
     }
     var manifest = ModelArtifacts.read(modelFile).manifest();
     int stride = Math.max(1, manifest.clipLength() / 4);
-    ActionRecognitionJob.Config config = (video != null ? PoseMode.config(pose, parallelism)
+    ActionRecognitionJob.Settings config = (video != null ? PoseMode.config(pose, parallelism)
         : JobCommand.config(backboneSpec, parallelism, 16, 20, stride))
         .withStride(stride)
         // a soak checks for loss, so a camera's window never resets for a slow frame

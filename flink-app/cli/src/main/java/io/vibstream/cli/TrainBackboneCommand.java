@@ -78,11 +78,11 @@ final class TrainBackboneCommand implements Callable<Integer> {
 
   @Option(names = "--action-weight", description = "weight of the action cross-entropy when training with poses "
       + "(default: ${DEFAULT-VALUE})")
-  double actionWeight = BuiltinCnnTrainer.Options.DEFAULT_ACTION_WEIGHT;
+  double actionWeight = BuiltinCnnTrainer.Settings.DEFAULT_ACTION_WEIGHT;
 
   @Option(names = "--keypoint-weight", description = "weight of the keypoint L1 loss, normalised image units "
       + "(default: ${DEFAULT-VALUE})")
-  double keypointWeight = BuiltinCnnTrainer.Options.DEFAULT_KEYPOINT_WEIGHT;
+  double keypointWeight = BuiltinCnnTrainer.Settings.DEFAULT_KEYPOINT_WEIGHT;
 
   @Option(names = "--flip-swaps-sides", description = "on horizontal flips also swap left and right joints (right "
       + "for real footage; synthetic figures facing left are drawn mirrored with the same joints, so not there)")
@@ -106,7 +106,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
     }
     boolean poses = !noPoses && allHavePoses(trainClips);
     int[] widths = channels != null ? channels : poses ? BuiltinCnn.DEFAULT_POSE_CHANNELS : BuiltinCnn.DEFAULT_CHANNELS;
-    BuiltinCnnTrainer.Options options = new BuiltinCnnTrainer.Options(size, widths, epochs, batchSize,
+    BuiltinCnnTrainer.Settings options = new BuiltinCnnTrainer.Settings(size, widths, epochs, batchSize,
         learningRate, seed, !noAugment, actionWeight, keypointWeight);
     // Decode at the input size: the trainer pads and shifts (same scale as extraction).
     int decode = size;

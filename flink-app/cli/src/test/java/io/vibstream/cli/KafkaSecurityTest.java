@@ -223,7 +223,7 @@ class KafkaSecurityTest {
     assertThat(publish.out()).contains("published model version " + MODEL_VERSION + " ");
 
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
-    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    ActionRecognitionJob.Settings config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     KafkaWiring.of(kafka.bootstrapServers()).withClient(KafkaClientConfig.load(CONFIGS.get("job")))
         .job(config).backbone(MeanColorExtractor.factory()).build(env);
     JobClient job = stack.flink().executeAsync(env, "secured action recognition");

@@ -122,7 +122,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** The inference job on this stack's topics, trusting this stack's signer. */
-  public ActionRecognitionJob job(ActionRecognitionJob.Config config) {
+  public ActionRecognitionJob job(ActionRecognitionJob.Settings config) {
     return wiring().job(config).trustedKeys(signer.trustedKeys());
   }
 

@@ -55,7 +55,7 @@ public final class BuiltinCnnTrainer {
    * @param size square input size in pixels
    * @param channels channel width per conv block; the last is the feature dimension
    */
-  public record Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
+  public record Settings(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
       boolean augment, double actionWeight, double keypointWeight) {
     /** Default weight of the action cross-entropy when keypoint targets are present. */
     public static final double DEFAULT_ACTION_WEIGHT = 0.01;
@@ -63,13 +63,13 @@ public final class BuiltinCnnTrainer {
     public static final double DEFAULT_KEYPOINT_WEIGHT = 1;
 
     /** Default loss weights. */
-    public Options(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
+    public Settings(int size, int[] channels, int epochs, int batchSize, double learningRate, long seed,
         boolean augment) {
       this(size, channels, epochs, batchSize, learningRate, seed, augment, DEFAULT_ACTION_WEIGHT,
           DEFAULT_KEYPOINT_WEIGHT);
     }
 
-    public Options {
+    public Settings {
       if (!(actionWeight >= 0) || !(keypointWeight >= 0) || actionWeight + keypointWeight == 0
           || Double.isInfinite(actionWeight) || Double.isInfinite(keypointWeight)) {
         throw new IllegalArgumentException("loss weights must be finite, >= 0 and not both 0, got action "
@@ -87,8 +87,8 @@ public final class BuiltinCnnTrainer {
     }
 
     /** 64x64, channels 16/32/64/96, 10 epochs, batch 32, learning rate 3e-3, seed 42, augmented. */
-    public static Options defaults() {
-      return new Options(BuiltinCnn.DEFAULT_SIZE, BuiltinCnn.DEFAULT_CHANNELS, 10, 32, 3e-3, 42, true);
+    public static Settings defaults() {
+      return new Settings(BuiltinCnn.DEFAULT_SIZE, BuiltinCnn.DEFAULT_CHANNELS, 10, 32, 3e-3, 42, true);
     }
 
     @Override
@@ -96,37 +96,37 @@ public final class BuiltinCnnTrainer {
       return channels.clone();
     }
 
-    public Options withSize(int value) {
-      return new Options(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+    public Settings withSize(int value) {
+      return new Settings(value, channels, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
-    public Options withChannels(int... value) {
-      return new Options(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+    public Settings withChannels(int... value) {
+      return new Settings(size, value, epochs, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
-    public Options withEpochs(int value) {
-      return new Options(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
+    public Settings withEpochs(int value) {
+      return new Settings(size, channels, value, batchSize, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
-    public Options withBatchSize(int value) {
-      return new Options(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight);
+    public Settings withBatchSize(int value) {
+      return new Settings(size, channels, epochs, value, learningRate, seed, augment, actionWeight, keypointWeight);
     }
 
-    public Options withLearningRate(double value) {
-      return new Options(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight);
+    public Settings withLearningRate(double value) {
+      return new Settings(size, channels, epochs, batchSize, value, seed, augment, actionWeight, keypointWeight);
     }
 
-    public Options withSeed(long value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight);
+    public Settings withSeed(long value) {
+      return new Settings(size, channels, epochs, batchSize, learningRate, value, augment, actionWeight, keypointWeight);
     }
 
     /** Weights of the action cross-entropy and the keypoint L1 loss (used when frames carry keypoints). */
-    public Options withLossWeights(double action, double keypoints) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints);
+    public Settings withLossWeights(double action, double keypoints) {
+      return new Settings(size, channels, epochs, batchSize, learningRate, seed, augment, action, keypoints);
     }
 
-    public Options withAugment(boolean value) {
-      return new Options(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight);
+    public Settings withAugment(boolean value) {
+      return new Settings(size, channels, epochs, batchSize, learningRate, seed, value, actionWeight, keypointWeight);
     }
   }
 
@@ -236,7 +236,7 @@ public final class BuiltinCnnTrainer {
    * @param labels class names; frame labels index into it
    */
   public static BuiltinCnnArtifact train(LabelledFrames train, LabelledFrames validation, List<String> labels,
-      Options options, Listener listener) {
+      Settings options, Listener listener) {
     Objects.requireNonNull(listener, "listener");
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training frames");

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The pose stage for fixed surveillance cameras with many small people: per camera, people are
  * found by motion ({@link MotionPersonDetector}: background subtraction and blobs, HOG inside blobs
- * too wide for one person, and every {@link Options#staticEvery()} frames HOG over the whole frame
+ * too wide for one person, and every {@link Settings#staticEvery()} frames HOG over the whole frame
  * for people standing still); each person gets a square crop of 1.25 x its box, MediaPipe's BlazePose
  * landmark model (lite by default) runs on it, optionally (off by default) a second time on a crop
  * re-centred on the skeleton found; poses with low presence or implausible proportions are
@@ -28,9 +28,9 @@ public final class BlazePoseEstimator implements PoseEstimator {
    *     standing still (part of the background model), who are then reported until the next HOG
    *     frame; 0: off (motion only). Costs about 200 ms per HOG frame for 768x576.
    */
-  public record Options(PoseModels.Landmark landmark, boolean secondPass, float minPresence, int minPersonHeight,
+  public record Settings(PoseModels.Landmark landmark, boolean secondPass, float minPresence, int minPersonHeight,
       int staticEvery) {
-    public Options {
+    public Settings {
       if (staticEvery < 0) {
         throw new IllegalArgumentException("staticEvery < 0: " + staticEvery);
       }
@@ -40,35 +40,35 @@ public final class BlazePoseEstimator implements PoseEstimator {
      * Lite model, no second pass (it doubles the landmark cost; motion boxes already frame the
      * person), presence >= 0.5, people from 40 px tall, static people searched every 10 frames.
      */
-    public static Options defaults() {
-      return new Options(PoseModels.Landmark.LITE, false, 0.5f, 40, 10);
+    public static Settings defaults() {
+      return new Settings(PoseModels.Landmark.LITE, false, 0.5f, 40, 10);
     }
 
-    public Options withLandmark(PoseModels.Landmark variant) {
-      return new Options(variant, secondPass, minPresence, minPersonHeight, staticEvery);
+    public Settings withLandmark(PoseModels.Landmark variant) {
+      return new Settings(variant, secondPass, minPresence, minPersonHeight, staticEvery);
     }
 
-    public Options withSecondPass(boolean on) {
-      return new Options(landmark, on, minPresence, minPersonHeight, staticEvery);
+    public Settings withSecondPass(boolean on) {
+      return new Settings(landmark, on, minPresence, minPersonHeight, staticEvery);
     }
 
-    public Options withStaticEvery(int frames) {
-      return new Options(landmark, secondPass, minPresence, minPersonHeight, frames);
+    public Settings withStaticEvery(int frames) {
+      return new Settings(landmark, secondPass, minPresence, minPersonHeight, frames);
     }
   }
 
-  private final Options options;
+  private final Settings options;
   private final MotionPersonDetector detector;
   private final BlazePoseLandmarker landmarker;
   private long rejected;
 
-  /** An estimator with {@link Options#defaults()} on the models in {@code models}. */
+  /** An estimator with {@link Settings#defaults()} on the models in {@code models}. */
   public BlazePoseEstimator(PoseModels models) {
-    this(models, Options.defaults());
+    this(models, Settings.defaults());
   }
 
   /** An estimator on the models in {@code models}; the landmark file is verified before loading. */
-  public BlazePoseEstimator(PoseModels models, Options options) {
+  public BlazePoseEstimator(PoseModels models, Settings options) {
     this.options = options;
     BlazePoseLandmarker lm = new BlazePoseLandmarker(models.landmark(options.landmark()));
     try {
@@ -80,7 +80,7 @@ public final class BlazePoseEstimator implements PoseEstimator {
     landmarker = lm;
   }
 
-  public Options options() {
+  public Settings options() {
     return options;
   }
 

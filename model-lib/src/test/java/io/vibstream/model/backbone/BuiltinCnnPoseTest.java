@@ -121,7 +121,7 @@ class BuiltinCnnPoseTest {
     List<Double> mse = new ArrayList<>();
     List<Double> error = new ArrayList<>();
     BuiltinCnnArtifact artifact = BuiltinCnnTrainer.train(train, validation, List.of("a", "b"),
-        BuiltinCnnTrainer.Options.defaults().withSize(32).withChannels(8, 16, 16).withEpochs(6).withBatchSize(16),
+        BuiltinCnnTrainer.Settings.defaults().withSize(32).withChannels(8, 16, 16).withEpochs(6).withBatchSize(16),
         new BuiltinCnnTrainer.Listener() {
           @Override
           public void onStep(BuiltinCnnTrainer.Step step) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
-import io.vibstream.model.backbone.BuiltinCnnTrainer.Options;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.Settings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class BuiltinCnnTest {
     AtomicInteger counter = new AtomicInteger();
     long t0 = System.nanoTime();
     artifact = BuiltinCnnTrainer.train(train, validation, ShapeFrames.LABELS,
-        Options.defaults().withSize(32).withEpochs(8).withBatchSize(16).withLearningRate(5e-3),
+        Settings.defaults().withSize(32).withEpochs(8).withBatchSize(16).withLearningRate(5e-3),
         step -> counter.incrementAndGet());
     seconds = (System.nanoTime() - t0) / 1e9;
     steps = counter.get();

@@ -102,7 +102,7 @@ class BlazePoseEstimatorTest {
       assertEquals(93, back, 5, "back ankle x");
     }
     // The full model with the second pass lands on the same joints.
-    var full = BlazePoseEstimator.Options.defaults().withLandmark(PoseModels.Landmark.FULL).withSecondPass(true);
+    var full = BlazePoseEstimator.Settings.defaults().withLandmark(PoseModels.Landmark.FULL).withSecondPass(true);
     try (BlazePoseEstimator est = new BlazePoseEstimator(PoseModels.locate(), full)) {
       PersonPose a = est.landmarks(f, new PersonBox(620, 268, 28, 102));
       assertNotNull(a);

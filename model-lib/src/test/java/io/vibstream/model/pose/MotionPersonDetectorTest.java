@@ -113,7 +113,7 @@ class MotionPersonDetectorTest {
   @Test
   void negativePeriodIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> new MotionPersonDetector(40, -1));
-    assertThrows(IllegalArgumentException.class, () -> BlazePoseEstimator.Options.defaults().withStaticEvery(-1));
+    assertThrows(IllegalArgumentException.class, () -> BlazePoseEstimator.Settings.defaults().withStaticEvery(-1));
   }
 
   /**
@@ -130,7 +130,7 @@ class MotionPersonDetectorTest {
     for (int run = 0; run < 3; run++) {
       for (int c = 0; c < periods.length; c++) { // interleaved, so that a load change hits both alike
         try (BlazePoseEstimator est = new BlazePoseEstimator(PoseModels.locate(),
-            BlazePoseEstimator.Options.defaults().withStaticEvery(periods[c]))) {
+            BlazePoseEstimator.Settings.defaults().withStaticEvery(periods[c]))) {
           est.estimate(frames.subList(0, 100));
           long t0 = System.nanoTime();
           people[c] = 0;

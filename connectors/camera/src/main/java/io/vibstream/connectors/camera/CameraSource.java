@@ -74,7 +74,7 @@ public final class CameraSource implements VideoSource, CorruptFrameCounter {
   }
 
   /** Opens and starts the input; throws a one-line IOException when it cannot. */
-  public static CameraSource open(String url, CameraOptions options) throws IOException {
+  public static CameraSource open(String url, CameraSettings options) throws IOException {
     boolean live = isLive(url);
     String target = url;
     String format = null;
@@ -129,7 +129,7 @@ public final class CameraSource implements VideoSource, CorruptFrameCounter {
     return new CameraSource(url, live, grabber);
   }
 
-  private static String reason(Throwable e, boolean live, CameraOptions options) {
+  private static String reason(Throwable e, boolean live, CameraSettings options) {
     String msg = FfmpegErrors.clean(e);
     if (msg.contains("Could not find input format \"lavfi\"")) {
       return "FFmpeg's lavfi input format is unavailable (on Debian install libpulse0)";

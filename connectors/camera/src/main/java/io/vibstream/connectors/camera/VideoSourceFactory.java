@@ -7,5 +7,5 @@ import java.io.IOException;
 @FunctionalInterface
 public interface VideoSourceFactory {
   /** Opens the source, or throws a one-line IOException. */
-  VideoSource open(String url, CameraOptions options) throws IOException;
+  VideoSource open(String url, CameraSettings options) throws IOException;
 }

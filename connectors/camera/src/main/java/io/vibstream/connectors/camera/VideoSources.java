@@ -27,7 +27,7 @@ public final class VideoSources {
   }
 
   /** Opens the URL. */
-  public VideoSource open(String url, CameraOptions options) throws IOException {
+  public VideoSource open(String url, CameraSettings options) throws IOException {
     int sep = url.indexOf("://");
     if (sep > 0) {
       VideoSourceFactory factory = byScheme.get(url.substring(0, sep).toLowerCase(Locale.ROOT));

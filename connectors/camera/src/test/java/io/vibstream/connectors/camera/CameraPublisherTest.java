@@ -67,7 +67,7 @@ class CameraPublisherTest {
     CameraPublisher.Stats stats;
     long t0 = System.nanoTime();
     try (VideoSource source = VideoSources.defaults().open(TestMedia.vtest().toString(),
-            CameraOptions.defaults().withSize(224, 224));
+            CameraSettings.defaults().withSize(224, 224));
         CameraPublisher publisher = CameraPublisher.create(kafka.bootstrapServers(), "frames-vtest", "vtest")) {
       stats = publisher.run(source, 0);
     }
@@ -105,7 +105,7 @@ class CameraPublisherTest {
     Process second = null;
     try {
       awaitStreaming(first);
-      CameraOptions options = CameraOptions.defaults().withSize(160, 120).withTimeout(Duration.ofSeconds(1))
+      CameraSettings options = CameraSettings.defaults().withSize(160, 120).withTimeout(Duration.ofSeconds(1))
           .withReconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 10);
       ReconnectingVideoSource source = (ReconnectingVideoSource) VideoSources.defaults()
           .open("udp://127.0.0.1:" + port, options);
@@ -157,7 +157,7 @@ class CameraPublisherTest {
     CameraPublisher publisher = new CameraPublisher(producer, "frames-slow", "slow", ImageEncoder.defaultJpeg(80))
         .realtime(true).logEvery(Duration.ofSeconds(1));
     long t0 = System.nanoTime();
-    try (VideoSource source = CameraSource.open(clip.toString(), CameraOptions.defaults())) {
+    try (VideoSource source = CameraSource.open(clip.toString(), CameraSettings.defaults())) {
       Future<CameraPublisher.Stats> run = pool.submit(() -> publisher.run(source, 0));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (publisher.published() < 20 && System.nanoTime() < deadline) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CameraSourceTest {
   @TempDir Path dir;
 
-  private static final CameraOptions QUICK = CameraOptions.defaults().withTimeout(Duration.ofSeconds(1));
+  private static final CameraSettings QUICK = CameraSettings.defaults().withTimeout(Duration.ofSeconds(1));
 
   private static String openError(String url) {
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> VideoSources.defaults().open(url, QUICK).close());
@@ -90,11 +90,11 @@ class CameraSourceTest {
     Path bad = dir.resolve("bad.avi");
     Files.write(bad, bytes);
 
-    try (CameraSource source = CameraSource.open(good.toString(), CameraOptions.defaults())) {
+    try (CameraSource source = CameraSource.open(good.toString(), CameraSettings.defaults())) {
       assertThat(TestMedia.drain(source)).isEqualTo(20);
       assertThat(source.corruptFrames()).isZero();
     }
-    try (CameraSource source = CameraSource.open(bad.toString(), CameraOptions.defaults().withSize(32, 32))) {
+    try (CameraSource source = CameraSource.open(bad.toString(), CameraSettings.defaults().withSize(32, 32))) {
       int frames = 0;
       VideoFrame last = null;
       for (VideoFrame f = source.next(); f != null; f = source.next()) {
@@ -110,7 +110,7 @@ class CameraSourceTest {
 
   @Test
   void decodesAndScalesTheRealClip() throws Exception {
-    try (CameraSource source = CameraSource.open(TestMedia.vtest().toString(), CameraOptions.defaults().withSize(224, 224))) {
+    try (CameraSource source = CameraSource.open(TestMedia.vtest().toString(), CameraSettings.defaults().withSize(224, 224))) {
       assertThat(source.frameRate()).isEqualTo(10.0);
       assertThat(source.codec()).isEqualTo("msmpeg4");
       VideoFrame f = source.next();

@@ -208,7 +208,7 @@ class RetrainAndSwapKafkaTest {
 
   private static JobClient startRecognition() throws Exception {
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
-    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    ActionRecognitionJob.Settings config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     stack.wiring().job(config).backbone(CenteredColorExtractor.factory()).build(env);
     return stack.flink().executeAsync(env, "action recognition");
   }

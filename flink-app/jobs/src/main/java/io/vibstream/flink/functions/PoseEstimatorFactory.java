@@ -25,7 +25,7 @@ public interface PoseEstimatorFactory extends Serializable {
       case ActionRecognitionJob.POSE_PREFIX + "full" -> PoseModels.Landmark.FULL;
       default -> throw new IllegalArgumentException("unknown pose spec '" + spec + "': pose:lite or pose:full");
     };
-    int staticEvery = BlazePoseEstimator.Options.defaults().staticEvery();
+    int staticEvery = BlazePoseEstimator.Settings.defaults().staticEvery();
     for (int i = 1; i < parts.length; i++) {
       if (!parts[i].matches("static=\\d{1,6}")) {
         throw new IllegalArgumentException("unknown pose spec option '" + parts[i] + "' in '" + spec
@@ -34,7 +34,7 @@ public interface PoseEstimatorFactory extends Serializable {
       staticEvery = Integer.parseInt(parts[i].substring("static=".length()));
     }
     int every = staticEvery; // the factory ships with the job graph: capture serializable values only
-    return () -> new BlazePoseEstimator(PoseModels.locate(), BlazePoseEstimator.Options.defaults()
+    return () -> new BlazePoseEstimator(PoseModels.locate(), BlazePoseEstimator.Settings.defaults()
         .withLandmark(landmark).withStaticEvery(every));
   }
 }

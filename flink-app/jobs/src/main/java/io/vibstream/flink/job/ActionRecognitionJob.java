@@ -106,10 +106,10 @@ public final class ActionRecognitionJob {
    * @param unsureBelow events below this confidence are marked unsure, in [0, 1]
    * @param limits what the frames input admits (size limit, camera allow-list, clock skew)
    */
-  public record Config(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
+  public record Settings(String backboneSpec, int maxBatchSize, long maxBatchWaitMs, Duration outOfOrderness,
       Duration idleness, long maxSequenceGap, Duration maxTimeGap, int strideFrames, int topK, int parallelism,
       long flushIntervalMs, float unsureBelow, FrameLimits limits) {
-    public Config {
+    public Settings {
       Objects.requireNonNull(limits, "limits");
       Objects.requireNonNull(outOfOrderness, "outOfOrderness");
       Objects.requireNonNull(idleness, "idleness");
@@ -131,58 +131,58 @@ public final class ActionRecognitionJob {
      * unsure below confidence 0.5, {@link FrameLimits#defaults()} (no size limit, every camera). A
      * spec {@code pose:...} selects pose mode (see the class doc).
      */
-    public static Config defaults(String backboneSpec) {
-      return new Config(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
+    public static Settings defaults(String backboneSpec) {
+      return new Settings(backboneSpec, 16, 20, Duration.ofMillis(200), Duration.ofSeconds(5), 2, Duration.ofSeconds(2),
           0, 3, 0, 5, ActionRecognizer.DEFAULT_UNSURE_BELOW, FrameLimits.defaults());
     }
 
     /** Frames above {@code bytes} are dead-lettered ({@code too_large}); 0 = no limit. */
-    public Config withMaxFrameBytes(long bytes) {
+    public Settings withMaxFrameBytes(long bytes) {
       return withLimits(limits.withMaxFrameBytes(bytes));
     }
 
     /** Only these cameras are admitted, others are dead-lettered ({@code unknown_camera}); empty = every camera. */
-    public Config withAllowedCameras(Set<String> cameras) {
+    public Settings withAllowedCameras(Set<String> cameras) {
       return withLimits(limits.withAllowedCameras(cameras));
     }
 
-    public Config withLimits(FrameLimits frameLimits) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+    public Settings withLimits(FrameLimits frameLimits) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
           maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, frameLimits);
     }
 
-    public Config withBatching(int size, long waitMs) {
-      return new Config(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
+    public Settings withBatching(int size, long waitMs) {
+      return new Settings(backboneSpec, size, waitMs, outOfOrderness, idleness, maxSequenceGap, maxTimeGap,
           strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
-    public Config withWatermarks(Duration bound, Duration idle) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
+    public Settings withWatermarks(Duration bound, Duration idle) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, bound, idle, maxSequenceGap, maxTimeGap,
           strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
-    public Config withGapLimits(long frames, Duration time) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
+    public Settings withGapLimits(long frames, Duration time) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, frames, time,
           strideFrames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
-    public Config withStride(int frames) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+    public Settings withStride(int frames) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
           maxTimeGap, frames, topK, parallelism, flushIntervalMs, unsureBelow, limits);
     }
 
-    public Config withParallelism(int p) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+    public Settings withParallelism(int p) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
           maxTimeGap, strideFrames, topK, p, flushIntervalMs, unsureBelow, limits);
     }
 
-    public Config withFlushInterval(long ms) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+    public Settings withFlushInterval(long ms) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
           maxTimeGap, strideFrames, topK, parallelism, ms, unsureBelow, limits);
     }
 
-    public Config withUnsureBelow(float confidence) {
-      return new Config(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
+    public Settings withUnsureBelow(float confidence) {
+      return new Settings(backboneSpec, maxBatchSize, maxBatchWaitMs, outOfOrderness, idleness, maxSequenceGap,
           maxTimeGap, strideFrames, topK, parallelism, flushIntervalMs, confidence, limits);
     }
 
@@ -205,7 +205,7 @@ public final class ActionRecognitionJob {
   private final Sink<ActionEvent> events;
   private final Sink<DeadLetter> deadLetters;
   private final Sink<ModelStatus> modelStatus;
-  private final Config config;
+  private final Settings config;
   private BackboneFactory backbone;
   private PoseEstimatorFactory pose;
   private PersonTracker.Settings tracking = PersonTracker.Settings.defaults();
@@ -218,7 +218,7 @@ public final class ActionRecognitionJob {
    * {@link #ofRecords} for records read from Kafka.
    */
   public ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events,
-      Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Config config) {
+      Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Settings config) {
     this(Objects.requireNonNull(frames, "frames"), null, models, events, deadLetters, modelStatus, config);
   }
 
@@ -227,14 +227,14 @@ public final class ActionRecognitionJob {
    * frames (see {@link KafkaWiring}); otherwise as the constructor.
    */
   public static ActionRecognitionJob ofRecords(Source<FrameInput, ?, ?> records, Source<ModelRelease, ?, ?> models,
-      Sink<ActionEvent> events, Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Config config) {
+      Sink<ActionEvent> events, Sink<DeadLetter> deadLetters, Sink<ModelStatus> modelStatus, Settings config) {
     return new ActionRecognitionJob(null, Objects.requireNonNull(records, "records"), models, events, deadLetters,
         modelStatus, config);
   }
 
   private ActionRecognitionJob(Source<Frame, ?, ?> frames, Source<FrameInput, ?, ?> records,
       Source<ModelRelease, ?, ?> models, Sink<ActionEvent> events, Sink<DeadLetter> deadLetters,
-      Sink<ModelStatus> modelStatus, Config config) {
+      Sink<ModelStatus> modelStatus, Settings config) {
     this.frames = frames;
     this.records = records;
     this.models = Objects.requireNonNull(models, "models");
@@ -290,7 +290,7 @@ public final class ActionRecognitionJob {
   public Topology build(StreamExecutionEnvironment env) {
     boolean poseMode = pose != null;
     if (!poseMode && backbone == null) {
-      throw new IllegalStateException("no backbone: set Config.backboneSpec or call backbone(factory)");
+      throw new IllegalStateException("no backbone: set Settings.backboneSpec or call backbone(factory)");
     }
     if (trust.isEmpty()) {
       LOG.warn("no trusted release keys: the job accepts unsigned model releases from anyone who can write to "
@@ -421,7 +421,7 @@ public final class ActionRecognitionJob {
   public static void main(String[] args) throws Exception {
     JobOptions options = JobOptions.parse(args);
     KafkaWiring kafka = options.wiring();
-    Config config = options.config();
+    Settings config = options.config();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(options.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
     env.getCheckpointConfig().enableUnalignedCheckpoints(options.unalignedCheckpoints());

@@ -93,10 +93,10 @@ public final class JobOptions {
             : KafkaClientConfig.NONE);
   }
 
-  /** The job's settings; what is not given keeps {@link ActionRecognitionJob.Config#defaults}. */
-  public ActionRecognitionJob.Config config() {
-    ActionRecognitionJob.Config d = ActionRecognitionJob.Config.defaults(required(BACKBONE));
-    ActionRecognitionJob.Config config = d
+  /** The job's settings; what is not given keeps {@link ActionRecognitionJob.Settings#defaults}. */
+  public ActionRecognitionJob.Settings config() {
+    ActionRecognitionJob.Settings d = ActionRecognitionJob.Settings.defaults(required(BACKBONE));
+    ActionRecognitionJob.Settings config = d
         .withParallelism(Integer.parseInt(get(PARALLELISM, String.valueOf(d.parallelism()))))
         .withBatching(Integer.parseInt(get(MAX_BATCH, String.valueOf(d.maxBatchSize()))),
             Long.parseLong(get(MAX_BATCH_WAIT_MS, String.valueOf(d.maxBatchWaitMs()))))

@@ -104,7 +104,7 @@ public record KafkaWiring(String bootstrapServers, String framesTopic, String mo
   }
 
   /** The job wired to these topics. */
-  public ActionRecognitionJob job(ActionRecognitionJob.Config config) {
+  public ActionRecognitionJob job(ActionRecognitionJob.Settings config) {
     return ActionRecognitionJob.ofRecords(frameSource(), modelSource(), eventSink(), deadLetterSink(),
         modelStatusSink(), config);
   }

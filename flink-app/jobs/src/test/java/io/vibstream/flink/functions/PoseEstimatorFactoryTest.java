@@ -15,12 +15,12 @@ class PoseEstimatorFactoryTest {
     // Shipped with the job graph: the factory must survive Flink's serialization.
     PoseEstimatorFactory shipped = InstantiationUtil.clone(PoseEstimatorFactory.spec("pose:full,static=0"));
     try (PoseEstimator e = shipped.open()) {
-      BlazePoseEstimator.Options o = ((BlazePoseEstimator) e).options();
+      BlazePoseEstimator.Settings o = ((BlazePoseEstimator) e).options();
       assertThat(o.landmark()).isEqualTo(PoseModels.Landmark.FULL);
       assertThat(o.staticEvery()).isZero();
     }
     try (PoseEstimator e = PoseEstimatorFactory.spec("pose:lite").open()) {
-      assertThat(((BlazePoseEstimator) e).options()).isEqualTo(BlazePoseEstimator.Options.defaults());
+      assertThat(((BlazePoseEstimator) e).options()).isEqualTo(BlazePoseEstimator.Settings.defaults());
     }
   }
 

@@ -1,6 +1,6 @@
 package io.vibstream.flink.functions;
 
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.video.VideoFrame;
 import java.awt.image.BufferedImage;
@@ -30,7 +30,7 @@ public final class VtestClip {
   /** Frames {@code from} to {@code to} (inclusive), decoded; index i of the list is frame from + i. */
   public static List<BufferedImage> read(int from, int to) throws Exception {
     List<BufferedImage> out = new ArrayList<>();
-    try (CameraSource source = CameraSource.open(path().toString(), CameraOptions.defaults())) {
+    try (CameraSource source = CameraSource.open(path().toString(), CameraSettings.defaults())) {
       VideoFrame f;
       for (int i = 0; i <= to && (f = source.next()) != null; i++) {
         if (i >= from) {

@@ -75,7 +75,7 @@ class ActionRecognitionJobTest {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults(null)
+    ActionRecognitionJob.Settings config = ActionRecognitionJob.Settings.defaults(null)
         .withParallelism(2)
         .withBatching(8, 20)
         .withStride(STRIDE);

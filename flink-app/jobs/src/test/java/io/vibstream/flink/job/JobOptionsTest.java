@@ -18,7 +18,7 @@ class JobOptionsTest {
     assertThat(wiring.framesTopic()).isEqualTo(Topic.FRAMES.topicName());
     assertThat(wiring.groupId()).isEqualTo("g");
     assertThat(wiring.transactionalIdPrefix()).isEqualTo("g");
-    ActionRecognitionJob.Config config = o.config();
+    ActionRecognitionJob.Settings config = o.config();
     assertThat(config.maxBatchSize()).isEqualTo(4);
     assertThat(config.maxBatchWaitMs()).isEqualTo(20);
     assertThat(config.limits().maxClockSkew()).isEqualTo(Duration.ofSeconds(30));

@@ -75,7 +75,7 @@ class PoseModeJobTest {
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no Kryo anywhere in the job
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    ActionRecognitionJob.Config config = ActionRecognitionJob.Config.defaults("pose:lite")
+    ActionRecognitionJob.Settings config = ActionRecognitionJob.Settings.defaults("pose:lite")
         .withParallelism(2)
         .withBatching(8, 20)
         .withStride(STRIDE);
@@ -159,7 +159,7 @@ class PoseModeJobTest {
    * runs split where more than maxSequenceGap frames or maxTimeGap are missing; in a run, the
    * first full window and then one every stride.
    */
-  private static List<Long> expectedEventEnds(List<FeatureFrame> frames, ActionRecognitionJob.Config config) {
+  private static List<Long> expectedEventEnds(List<FeatureFrame> frames, ActionRecognitionJob.Settings config) {
     List<Long> ends = new ArrayList<>();
     int runStart = 0;
     for (int i = 0; i < frames.size(); i++) {

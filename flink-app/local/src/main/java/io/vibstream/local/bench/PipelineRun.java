@@ -54,7 +54,7 @@ public final class PipelineRun {
   }
 
   /** The job of a run: its settings, its backbone (null: the settings' spec) and its topics. */
-  public record Job(ActionRecognitionJob.Config config, BackboneFactory backbone, String frames, String models,
+  public record Job(ActionRecognitionJob.Settings config, BackboneFactory backbone, String frames, String models,
       String events) {}
 
   /**

@@ -1,6 +1,6 @@
 package io.vibstream.local.bench;
 
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.video.VideoFrame;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ public final class RecordedFrames {
       throw new IllegalArgumentException(clip + " not found: run bin/setup (it fetches .media/vtest.avi)");
     }
     List<VideoFrame> out = new ArrayList<>();
-    try (CameraSource source = CameraSource.open(clip.toString(), CameraOptions.defaults())) {
+    try (CameraSource source = CameraSource.open(clip.toString(), CameraSettings.defaults())) {
       VideoFrame f;
       while (out.size() < n && (f = source.next()) != null) {
         out.add(f);

@@ -1,6 +1,6 @@
 package io.vibstream.local.people;
 
-import io.vibstream.connectors.camera.CameraOptions;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.video.VideoFiles;
@@ -51,7 +51,7 @@ public final class TrackPass {
       throw new IllegalArgumentException(video + ": no such video file");
     }
     Map<Long, List<Tracks.Seen>> byTrack = new TreeMap<>();
-    try (CameraSource source = CameraSource.open(video.toString(), CameraOptions.defaults());
+    try (CameraSource source = CameraSource.open(video.toString(), CameraSettings.defaults());
         ImageEncoder jpeg = ImageEncoder.defaultJpeg(JPEG_QUALITY);
         PoseEstimator estimator = estimators.open()) {
       double fps = source.frameRate() > 0 && source.frameRate() < 1000 ? source.frameRate() : 25;

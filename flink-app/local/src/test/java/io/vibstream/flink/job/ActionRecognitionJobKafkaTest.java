@@ -78,7 +78,7 @@ class ActionRecognitionJobKafkaTest {
     }
 
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack); // no Kryo anywhere in the job (LocalFlink)
-    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    ActionRecognitionJob.Settings config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);
     JobClient job = stack.flink().executeAsync(env, "action recognition IT");
     try {

@@ -214,7 +214,7 @@ class HostileInputKafkaTest {
     }
 
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
-    ActionRecognitionJob.Config config = KafkaTestJobs.config(1, Duration.ofMillis(200), STRIDE)
+    ActionRecognitionJob.Settings config = KafkaTestJobs.config(1, Duration.ofMillis(200), STRIDE)
         .withMaxFrameBytes(MAX_FRAME_BYTES)
         .withAllowedCameras(Set.of("cam-0", "cam-1", "cam-bad", "cam-lag"));
     stack.wiring().job(config).backbone(MeanColorExtractor.factory()).build(env);

@@ -20,8 +20,8 @@ public final class KafkaTestJobs {
    * The test backbone's job (set with {@code backbone(...)}): batches of 8 or 20 ms, 1 s idleness,
    * {@code outOfOrderness} and an event every {@code stride} frames.
    */
-  public static ActionRecognitionJob.Config config(int parallelism, Duration outOfOrderness, int stride) {
-    return ActionRecognitionJob.Config.defaults(null)
+  public static ActionRecognitionJob.Settings config(int parallelism, Duration outOfOrderness, int stride) {
+    return ActionRecognitionJob.Settings.defaults(null)
         .withParallelism(parallelism)
         .withBatching(8, 20)
         .withWatermarks(outOfOrderness, Duration.ofSeconds(1))

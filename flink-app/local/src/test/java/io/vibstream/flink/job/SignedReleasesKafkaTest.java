@@ -175,7 +175,7 @@ class SignedReleasesKafkaTest {
 
   private static JobClient startJob(TrustedKeys trust) throws Exception {
     StreamExecutionEnvironment env = KafkaTestJobs.environment(stack);
-    ActionRecognitionJob.Config config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
+    ActionRecognitionJob.Settings config = KafkaTestJobs.config(2, Duration.ofMillis(50), STRIDE);
     stack.wiring().job(config).trustedKeys(trust).backbone(MeanColorExtractor.factory()).build(env);
     return stack.flink().executeAsync(env, "signed releases");
   }

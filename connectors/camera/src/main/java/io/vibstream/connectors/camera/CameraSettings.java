@@ -19,9 +19,9 @@ import java.util.Objects;
  * @param decoderThreads FFmpeg decoder threads per camera (1: one core per camera, predictable
  *     on small machines with many cameras; 0: FFmpeg's automatic choice)
  */
-public record CameraOptions(int width, int height, Duration timeout, Duration reconnectInitialBackoff,
+public record CameraSettings(int width, int height, Duration timeout, Duration reconnectInitialBackoff,
     Duration reconnectMaxBackoff, int reconnectAttempts, Map<String, String> ffmpegOptions, int decoderThreads) {
-  public CameraOptions {
+  public CameraSettings {
     if (width < 0 || height < 0 || (width == 0) != (height == 0)) {
       throw new IllegalArgumentException("size must be WxH with both > 0, or unset; got " + width + "x" + height);
     }
@@ -41,38 +41,38 @@ public record CameraOptions(int width, int height, Duration timeout, Duration re
   }
 
   /** Source size, 5 s timeout, reconnect after 0.5 s doubling up to 30 s, 10 attempts, 1 decoder thread. */
-  public static CameraOptions defaults() {
-    return new CameraOptions(0, 0, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(30), 10, Map.of(), 1);
+  public static CameraSettings defaults() {
+    return new CameraSettings(0, 0, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(30), 10, Map.of(), 1);
   }
 
   /** With another number of decoder threads (0 = FFmpeg's automatic choice). */
-  public CameraOptions withDecoderThreads(int threads) {
-    return new CameraOptions(width, height, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
+  public CameraSettings withDecoderThreads(int threads) {
+    return new CameraSettings(width, height, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
         ffmpegOptions, threads);
   }
 
   /** Scaled to {@code w x h}. */
-  public CameraOptions withSize(int w, int h) {
-    return new CameraOptions(w, h, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
+  public CameraSettings withSize(int w, int h) {
+    return new CameraSettings(w, h, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
         ffmpegOptions, decoderThreads);
   }
 
   /** With another live-input timeout. */
-  public CameraOptions withTimeout(Duration t) {
-    return new CameraOptions(width, height, t, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
+  public CameraSettings withTimeout(Duration t) {
+    return new CameraSettings(width, height, t, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts,
         ffmpegOptions, decoderThreads);
   }
 
   /** With another reconnect policy. */
-  public CameraOptions withReconnect(Duration initial, Duration max, int attempts) {
-    return new CameraOptions(width, height, timeout, initial, max, attempts, ffmpegOptions, decoderThreads);
+  public CameraSettings withReconnect(Duration initial, Duration max, int attempts) {
+    return new CameraSettings(width, height, timeout, initial, max, attempts, ffmpegOptions, decoderThreads);
   }
 
   /** With one more FFmpeg input option. */
-  public CameraOptions withFfmpegOption(String key, String value) {
+  public CameraSettings withFfmpegOption(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(ffmpegOptions);
     m.put(key, value);
-    return new CameraOptions(width, height, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts, m,
+    return new CameraSettings(width, height, timeout, reconnectInitialBackoff, reconnectMaxBackoff, reconnectAttempts, m,
         decoderThreads);
   }
 
