@@ -17,7 +17,7 @@ final class BackboneData {
   private BackboneData() {}
 
   /**
-   * The labelled data set in {@code dir}: a layout {@link VideoDatasets} recognises (synthetic,
+   * The labeled data set in {@code dir}: a layout {@link VideoDatasets} recognizes (synthetic,
    * UCF11, UCF101, HMDB51), or a spec such as {@code ucf101:DIR:2}.
    */
   static VideoDataset openDataset(String spec) {

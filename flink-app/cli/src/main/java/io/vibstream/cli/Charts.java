@@ -11,7 +11,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.data.xy.XYDataset;
 
-/** The reports' chart style: white XY plots with grey grid lines, saved as 900x560 PNGs. */
+/** The reports' chart style: white XY plots with gray grid lines, saved as 900x560 PNGs. */
 final class Charts {
   private Charts() {}
 

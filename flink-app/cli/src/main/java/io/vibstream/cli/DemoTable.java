@@ -58,7 +58,7 @@ final class DemoTable {
     StringBuilder recall = new StringBuilder();
     s.recallByAction().forEach((action, n) -> recall.append(String.format(Locale.ROOT, " %s %.0f%% (%d)", action,
         100.0 * n[1] / n[0], n[0])));
-    out.printf(Locale.ROOT, "recognised per action (scored windows):%s%n", recall);
+    out.printf(Locale.ROOT, "recognized per action (scored windows):%s%n", recall);
     out.printf(Locale.ROOT, "events per model version: %s%n", s.eventsByModelVersion());
     out.printf(Locale.ROOT, "accuracy=%.1f events=%d frames=%d p50_ms=%d p99_ms=%d%n", s.accuracy(), events, frames,
         s.p50(), s.p99());

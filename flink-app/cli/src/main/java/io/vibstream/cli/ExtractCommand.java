@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vibstream extract}: decodes every clip of a labelled video data set, runs the backbone on
+ * {@code vibstream extract}: decodes every clip of a labeled video data set, runs the backbone on
  * its frames in batches and writes a feature data set ({@link FeatureSequences}) with the
  * backbone's id and dimension and the data set's labels and splits.
  */
@@ -28,7 +28,7 @@ final class ExtractCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labeled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
   String dataset;
 
   @Option(names = "--backbone", required = true, paramLabel = "SPEC",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vibstream job}: the action recognition job against an external Kafka, on an in-process
- * Flink cluster bound to 127.0.0.1, until Ctrl-C (then the job is cancelled and the cluster closed).
+ * Flink cluster bound to 127.0.0.1, until Ctrl-C (then the job is canceled and the cluster closed).
  */
 @Command(name = "job", mixinStandardHelpOptions = true,
     description = "Run the action recognition job (frames -> backbone -> VIB-LSTM -> events) on a local Flink "

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         + "the job read: the same frames in the same order give the same people and track ids as in the job "
         + "(tracking is deterministic; two estimator instances find the same people, joints equal up to float "
         + "rounding), and the run checks each event's box against this pass's. Each event's label and confidence "
-        + "is drawn on its track over the event's frames (first..last); an unsure label is grey with a '?'."})
+        + "is drawn on its track over the event's frames (first..last); an unsure label is gray with a '?'."})
 public final class RecognizeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

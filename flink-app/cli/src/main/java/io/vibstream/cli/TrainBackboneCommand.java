@@ -7,7 +7,7 @@ import io.vibstream.connectors.video.VideoFiles;
 import io.vibstream.model.backbone.BuiltinCnn;
 import io.vibstream.model.backbone.BuiltinCnnArtifact;
 import io.vibstream.model.backbone.BuiltinCnnTrainer;
-import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabeledFrames;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vibstream train-backbone}: trains the builtin CNN on frames sampled evenly from each clip
- * of a labelled video data set (frame label = clip label), validates on the test split's frames
+ * of a labeled video data set (frame label = clip label), validates on the test split's frames
  * and saves the artifact for {@code extract --backbone builtin:FILE}.
  *
  * <p>When every training clip has a pose file ({@link SyntheticPoses}, written by {@code synth}),
@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * only (features: the pooled vector).
  */
 @Command(name = "train-backbone", mixinStandardHelpOptions = true,
-    description = "Train the builtin CNN backbone on frames of a labelled video data set.")
+    description = "Train the builtin CNN backbone on frames of a labeled video data set.")
 final class TrainBackboneCommand implements Callable<Integer> {
   /** Frames decoded at most per clip before sampling. */
   static final int MAX_DECODED = 512;
@@ -42,7 +42,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labelled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "labeled video data set: a directory (synthetic, UCF11, UCF101 or HMDB51 layout) or ucf11:DIR, ucf101:DIR[:split], hmdb51:DIR[:split], synth:DIR")
   String dataset;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "backbone file to write")
@@ -80,7 +80,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE})")
   double actionWeight = BuiltinCnnTrainer.Settings.DEFAULT_ACTION_WEIGHT;
 
-  @Option(names = "--keypoint-weight", description = "weight of the keypoint L1 loss, normalised image units "
+  @Option(names = "--keypoint-weight", description = "weight of the keypoint L1 loss, normalized image units "
       + "(default: ${DEFAULT-VALUE})")
   double keypointWeight = BuiltinCnnTrainer.Settings.DEFAULT_KEYPOINT_WEIGHT;
 
@@ -120,9 +120,9 @@ final class TrainBackboneCommand implements Callable<Integer> {
     }
     stdout.flush();
     ProgressLine decoding = new ProgressLine(System.err, "decode", "clips");
-    LabelledFrames train = frames(trainClips, labels, decode, decoding, 0, trainClips.size() + testClips.size(),
+    LabeledFrames train = frames(trainClips, labels, decode, decoding, 0, trainClips.size() + testClips.size(),
         poses);
-    LabelledFrames test = frames(testClips, labels, decode, decoding, trainClips.size(),
+    LabeledFrames test = frames(testClips, labels, decode, decoding, trainClips.size(),
         trainClips.size() + testClips.size(), poses && allHavePoses(testClips));
     stdout.printf(Locale.ROOT, "data: %s: %d train clips (%d frames), %d test clips (%d frames), %d classes%n",
         dataset, trainClips.size(), train.size(), testClips.size(), test.size(), labels.size());
@@ -141,7 +141,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
           public void onKeypoints(int epoch, int epochs, double trainMse, double validationError) {
             bar.message(String.format(Locale.ROOT, "backbone  epoch %d/%d keypoints: train MSE %.5f%s", epoch,
                 epochs, trainMse, Double.isNaN(validationError) ? "" : String.format(Locale.ROOT,
-                    ", test mean error %.4f (normalised units)", validationError)));
+                    ", test mean error %.4f (normalized units)", validationError)));
           }
 
           @Override
@@ -160,7 +160,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
         validation == null ? "" : String.format(Locale.ROOT, ", test frame accuracy %.2f%%", 100 * validation));
     Double keypointError = artifact.metrics().get("validation_keypoint_error");
     if (keypointError != null) {
-      stdout.printf(Locale.ROOT, "keypoints: test mean error %.4f, pelvis-relative %.4f (normalised image units), "
+      stdout.printf(Locale.ROOT, "keypoints: test mean error %.4f, pelvis-relative %.4f (normalized image units), "
           + "train MSE %.5f%n", keypointError, artifact.metrics().get("validation_pose_error"),
           artifact.metrics().get("train_keypoint_mse"));
     }
@@ -168,7 +168,7 @@ final class TrainBackboneCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LabelledFrames frames(List<VideoClip> clips, List<String> labels, int decode, ProgressLine progress,
+  private LabeledFrames frames(List<VideoClip> clips, List<String> labels, int decode, ProgressLine progress,
       int doneBefore, int total, boolean poses) throws Exception {
     List<BufferedImage> frames = new ArrayList<>();
     List<Integer> targets = new ArrayList<>();
@@ -191,8 +191,8 @@ final class TrainBackboneCommand implements Callable<Integer> {
       progress.update(++done, total, "");
     }
     int[] y = targets.stream().mapToInt(Integer::intValue).toArray();
-    return poses ? new LabelledFrames(frames, y, keypoints.toArray(float[][]::new),
-        flipSwapsSides ? SyntheticPoses.FLIP_SWAP_SIDES : null) : new LabelledFrames(frames, y);
+    return poses ? new LabeledFrames(frames, y, keypoints.toArray(float[][]::new),
+        flipSwapsSides ? SyntheticPoses.FLIP_SWAP_SIDES : null) : new LabeledFrames(frames, y);
   }
 
   private static boolean allHavePoses(List<VideoClip> clips) {

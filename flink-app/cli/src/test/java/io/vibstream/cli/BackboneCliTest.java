@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * train-backbone, extract and bench extract on generated MPEG-4 videos: class "circle" shows a
- * moving disc, class "square" a moving square, in drifting colours and sizes.
+ * moving disc, class "square" a moving square, in drifting colors and sizes.
  */
 class BackboneCliTest {
   @TempDir
@@ -132,7 +132,7 @@ class BackboneCliTest {
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(20, 20, 30));
         g.fillRect(0, 0, size, size);
-        // Colour and size drift during the clip; the shape is the class.
+        // Color and size drift during the clip; the shape is the class.
         g.setColor(Color.getHSBColor(hue + 0.07f * t, 0.8f, 1f));
         int st = s + t % 4;
         int px = Math.floorMod(x + 2 * dx * t, size - st);

@@ -74,7 +74,7 @@ class DemoCommandTest {
    */
   @Test
   @Timeout(240)
-  void theShippedModelRecognisesActionsOnUnseenCameras() {
+  void theShippedModelRecognizesActionsOnUnseenCameras() {
     Path shipped = Path.of("../..", "models", "demo").toAbsolutePath().normalize();
     Cli cli = Cli.run("demo", "--cameras", "4", "--duration", "60s", "--model", shipped.resolve("model.vib").toString(),
         "--backbone", "builtin:" + shipped.resolve("backbone.cnn"), "--refresh-ms", "0");
@@ -83,7 +83,7 @@ class DemoCommandTest {
     Matcher m = Pattern.compile("accuracy=(\\d+\\.\\d) events=(\\d+) frames=\\d+ p50_ms=\\d+ p99_ms=\\d+")
         .matcher(cli.lastLine());
     assertThat(m.matches()).as(cli.out()).isTrue();
-    System.out.println("shipped demo model: " + cli.out().lines().filter(l -> l.startsWith("recognised per action"))
+    System.out.println("shipped demo model: " + cli.out().lines().filter(l -> l.startsWith("recognized per action"))
         .findFirst().orElse("") + System.lineSeparator() + cli.lastLine());
     int events = Integer.parseInt(m.group(2));
     assertThat(events).isGreaterThan(400);

@@ -297,7 +297,7 @@ class LabelCommandTest {
       writer.add(frames(3, 0), "walk", "train", null);
     }
     assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--features-dir", dir.toString(), "--label", "run"), 1,
-        "has no clips labelled 'run' (labels: [walk])");
+        "has no clips labeled 'run' (labels: [walk])");
     assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--features-dir", dir.toString(), "--from-frame", "3"),
         1, "has no clip longer than --from-frame 3");
     assertOneLine(Cli.run("label", "--bootstrap", bootstrap, "--features-dir", dir.toString(), "--from-frame", "2",

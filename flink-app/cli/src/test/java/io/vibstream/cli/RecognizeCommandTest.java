@@ -96,21 +96,21 @@ class RecognizeCommandTest {
         .isEqualTo(agree.group(3));
     assertThat(Integer.parseInt(agree.group(3))).isEqualTo(events);
 
-    // The montage: 6 tiles in 3 columns and 2 rows, some pixels in a track's colour.
+    // The montage: 6 tiles in 3 columns and 2 rows, some pixels in a track's color.
     BufferedImage grid = ImageIO.read(png.toFile());
     assertThat(grid.getWidth()).isEqualTo(4 + 3 * (384 + 4));
     assertThat(grid.getHeight()).isEqualTo(4 + 2 * (288 + 4));
     assertThat(cli.out()).contains("montage " + png + ": 6 frames [0, 20, 40, 59, 79, 99]");
-    boolean coloured = false;
-    for (long t = 1; t <= tracks && !coloured; t++) {
+    boolean colored = false;
+    for (long t = 1; t <= tracks && !colored; t++) {
       int rgb = FrameAnnotator.trackColor(t).getRGB();
-      for (int y = 0; y < grid.getHeight() && !coloured; y++) {
-        for (int x = 0; x < grid.getWidth() && !coloured; x++) {
-          coloured = close(grid.getRGB(x, y), rgb);
+      for (int y = 0; y < grid.getHeight() && !colored; y++) {
+        for (int x = 0; x < grid.getWidth() && !colored; x++) {
+          colored = close(grid.getRGB(x, y), rgb);
         }
       }
     }
-    assertThat(coloured).as("a track's colour in the montage").isTrue();
+    assertThat(colored).as("a track's color in the montage").isTrue();
   }
 
   private static boolean close(int a, int b) {

@@ -119,7 +119,7 @@ public final class LocalFlink implements AutoCloseable {
     return cluster.getJobStatus(job).get();
   }
 
-  /** Waits for the job to end (e.g. failed for good or cancelled). */
+  /** Waits for the job to end (e.g. failed for good or canceled). */
   public void await(JobID job) throws Exception {
     cluster.requestJobResult(job).get();
   }

@@ -25,7 +25,7 @@ import java.util.Arrays;
  * without losing resolution. A 1x1 conv gives one heatmap per joint, and a spatial soft-argmax
  * ({@link SoftArgmax}) turns each heatmap into the joint's expected position and a confidence. The
  * feature vector is {@code x0, y0, x1, y1, ..., x(K-1), y(K-1), c0, ..., c(K-1)}: positions in
- * normalised image units (0 to 1, x right, y down), then the heatmaps' peak probabilities;
+ * normalized image units (0 to 1, x right, y down), then the heatmaps' peak probabilities;
  * dimension {@code 3K}. Being translation-equivariant up to the soft-argmax, it keeps where every
  * joint is, so a sequence of feature vectors carries the body's motion.
  *

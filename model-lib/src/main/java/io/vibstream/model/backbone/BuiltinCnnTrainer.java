@@ -25,21 +25,21 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Trains a {@link BuiltinCnn} with its classifier head on labelled frames: Adam with a cosine
+ * Trains a {@link BuiltinCnn} with its classifier head on labeled frames: Adam with a cosine
  * learning-rate schedule on mean cross-entropy, one {@link NDScope} per step and optimizer updates
  * outside it. Augmentations (if enabled): frames are resized to {@code size}, padded by
  * {@code size / 8} pixels on every side (edge pixels repeated) and a random {@code size x size}
  * window taken, so training sees the same scale as inference (whole frames) shifted by up to 1/8;
  * flipped horizontally with probability 1/2; per-channel gain in [0.6, 1.4] and offset in
  * [-0.1, 0.1], turned to grayscale with probability 1/5, plus pixel noise (std up to 0.04), so
- * that unseen scenes and clothing colours look like seen ones. Normalization mean/std are the per-channel statistics
+ * that unseen scenes and clothing colors look like seen ones. Normalization mean/std are the per-channel statistics
  * of the training frames. Runs on the GPU if DJL's PyTorch engine sees one.
  *
  * <p><b>Pose supervision.</b> When the training frames carry keypoint targets
- * ({@link LabelledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
- * normalised to [0, 1]), the pose network of {@link BuiltinCnn#features(int[], int)} is trained:
+ * ({@link LabeledFrames#keypoints}: per frame {@code x0, y0, x1, y1, ...} in image coordinates
+ * normalized to [0, 1]), the pose network of {@link BuiltinCnn#features(int[], int)} is trained:
  * its soft-argmax positions (the first {@code 2K} features) regress the keypoints with an L1 loss,
- * and each heatmap's softmax is pulled towards a Gaussian around its joint (sigma one heatmap
+ * and each heatmap's softmax is pulled toward a Gaussian around its joint (sigma one heatmap
  * cell, cross-entropy; joints outside the frame are left out), which trains sharp heatmaps much
  * faster than the coordinate loss alone. The loss is {@code actionWeight * CE + keypointWeight *
  * (L1 + heatmap CE)} (the classifier head reads the pose features). The augmentations move the targets with the pixels
@@ -59,7 +59,7 @@ public final class BuiltinCnnTrainer {
       boolean augment, double actionWeight, double keypointWeight) {
     /** Default weight of the action cross-entropy when keypoint targets are present. */
     public static final double DEFAULT_ACTION_WEIGHT = 0.01;
-    /** Default weight of the keypoint L1 loss (normalised units). */
+    /** Default weight of the keypoint L1 loss (normalized units). */
     public static final double DEFAULT_KEYPOINT_WEIGHT = 1;
 
     /** Default loss weights. */
@@ -133,12 +133,12 @@ public final class BuiltinCnnTrainer {
   /**
    * Frames with their class indices into the label list and, optionally, keypoint targets.
    *
-   * @param keypoints null, or per frame {@code 2K} coordinates {@code x0, y0, ...} normalised to [0, 1]
+   * @param keypoints null, or per frame {@code 2K} coordinates {@code x0, y0, ...} normalized to [0, 1]
    * @param flipPermutation null (every joint maps to itself), or the joint a joint becomes when the
    *     frame is flipped horizontally (length K)
    */
-  public record LabelledFrames(List<BufferedImage> frames, int[] labels, float[][] keypoints, int[] flipPermutation) {
-    public LabelledFrames {
+  public record LabeledFrames(List<BufferedImage> frames, int[] labels, float[][] keypoints, int[] flipPermutation) {
+    public LabeledFrames {
       frames = List.copyOf(frames);
       labels = labels.clone();
       if (frames.size() != labels.length) {
@@ -177,7 +177,7 @@ public final class BuiltinCnnTrainer {
     }
 
     /** Frames with labels only. */
-    public LabelledFrames(List<BufferedImage> frames, int[] labels) {
+    public LabeledFrames(List<BufferedImage> frames, int[] labels) {
       this(frames, labels, null, null);
     }
 
@@ -187,8 +187,8 @@ public final class BuiltinCnnTrainer {
     }
 
     /** No frames. */
-    public static LabelledFrames empty() {
-      return new LabelledFrames(List.of(), new int[0]);
+    public static LabeledFrames empty() {
+      return new LabeledFrames(List.of(), new int[0]);
     }
 
     public int size() {
@@ -215,7 +215,7 @@ public final class BuiltinCnnTrainer {
 
     /**
      * After every epoch with keypoint targets, before {@link #onEpoch}: mean training MSE and the
-     * mean L2 keypoint error on the validation frames (NaN without them), in normalised units.
+     * mean L2 keypoint error on the validation frames (NaN without them), in normalized units.
      */
     default void onKeypoints(int epoch, int epochs, double trainMse, double validationError) {}
 
@@ -231,17 +231,17 @@ public final class BuiltinCnnTrainer {
    * {@code keypoint_joints}, {@code action_weight}, {@code keypoint_weight}, {@code train_keypoint_mse}
    * (last epoch), {@code validation_pose_error} (the same with both poses moved to the same root
    * joint, joint 0) and {@code validation_keypoint_error} (mean L2 distance per joint between predicted
-   * and true keypoints in normalised image units, on the validation frames, inference mode).
+   * and true keypoints in normalized image units, on the validation frames, inference mode).
    *
    * @param labels class names; frame labels index into it
    */
-  public static BuiltinCnnArtifact train(LabelledFrames train, LabelledFrames validation, List<String> labels,
+  public static BuiltinCnnArtifact train(LabeledFrames train, LabeledFrames validation, List<String> labels,
       Settings options, Listener listener) {
     Objects.requireNonNull(listener, "listener");
     if (train.size() == 0) {
       throw new IllegalArgumentException("no training frames");
     }
-    for (LabelledFrames set : List.of(train, validation)) {
+    for (LabeledFrames set : List.of(train, validation)) {
       for (int y : set.labels()) {
         if (y < 0 || y >= labels.size()) {
           throw new IllegalArgumentException("frame label " + y + " is outside the " + labels.size() + " classes");
@@ -416,7 +416,7 @@ public final class BuiltinCnnTrainer {
 
   /**
    * Heatmap targets [N][K][H*W]: per joint a Gaussian (sigma one cell) around its position
-   * {@code kp} (normalised units, cell centres at {@code (c + 0.5) / W}), summing to 1; all zeros
+   * {@code kp} (normalized units, cell centers at {@code (c + 0.5) / W}), summing to 1; all zeros
    * for a joint whose Gaussian falls (almost) entirely outside the map.
    */
   static float[] gaussians(float[] kp, int batch, int joints, int h, int w) {
@@ -460,7 +460,7 @@ public final class BuiltinCnnTrainer {
 
   /** Accuracy and (with a keypoint head and targets) mean L2 keypoint error, inference mode, whole frames. */
   private static double[] evaluate(Block features, Block classifier, NDIndex keypointColumns, ParameterStore store,
-      NDManager manager, LabelledFrames set, Preprocessing prep, int batch) {
+      NDManager manager, LabeledFrames set, Preprocessing prep, int batch) {
     int correct = 0;
     boolean poses = keypointColumns != null && set.keypoints() != null;
     double distance = 0;
@@ -505,7 +505,7 @@ public final class BuiltinCnnTrainer {
   /**
    * Keypoints of a frame after the training augmentation: the frame (resized to {@code p x p}) is
    * cropped to {@code s x s} at {@code (ox, oy)} and then, if {@code flip}, mirrored horizontally.
-   * Coordinates are normalised image units: {@code x' = (x * p - ox) / s}, mirrored as
+   * Coordinates are normalized image units: {@code x' = (x * p - ox) / s}, mirrored as
    * {@code 1 - x'}; on a flip joint {@code j} takes the place of joint {@code flipPermutation[j]}
    * (null: every joint keeps its place).
    *
@@ -530,7 +530,7 @@ public final class BuiltinCnnTrainer {
 
   /**
    * Keypoints of a frame resized to {@code s x s} and padded by {@code pad} pixels on every side,
-   * in normalised units of the padded frame: {@code (x * s + pad) / (s + 2 pad)}.
+   * in normalized units of the padded frame: {@code (x * s + pad) / (s + 2 pad)}.
    */
   static float[] padKeypoints(float[] xy, int s, int pad) {
     float[] out = new float[xy.length];

@@ -42,7 +42,7 @@ public record Preprocessing(int width, int height, float[] mean, float[] std, Ch
   /** The largest preprocessing JSON file read, in bytes. */
   public static final int MAX_FILE_BYTES = 1 << 20;
 
-  /** Order of the colour channels in the tensor. */
+  /** Order of the color channels in the tensor. */
   public enum ChannelOrder { RGB, BGR }
 
   /** Tensor layout. */

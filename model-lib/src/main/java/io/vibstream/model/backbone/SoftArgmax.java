@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
  * Spatial soft-argmax (integral regression): heatmaps {@code [N, K, H, W]} to
  * {@code [N, 3K]} = {@code x0, y0, ..., x(K-1), y(K-1), c0, ..., c(K-1)}. Each heatmap is turned
  * into a probability map {@code p = softmax(h)} over its {@code H*W} cells;
- * {@code x = sum p * (col + 0.5) / W}, {@code y = sum p * (row + 0.5) / H} (cell centres in
- * normalised image units) and {@code c = max p}. Differentiable, so keypoints train with a plain
+ * {@code x = sum p * (col + 0.5) / W}, {@code y = sum p * (row + 0.5) / H} (cell centers in
+ * normalized image units) and {@code c = max p}. Differentiable, so keypoints train with a plain
  * coordinate loss while the network stays convolutional.
  */
 final class SoftArgmax {

@@ -19,7 +19,7 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>The directory holds {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
  * {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each plain or with a
- * {@code .gz} suffix (plain wins if both exist; gzip is recognised by its magic bytes 1f 8b).
+ * {@code .gz} suffix (plain wins if both exist; gzip is recognized by its magic bytes 1f 8b).
  * Class names come from {@code labels.txt} (one per line) if present, else
  * {@link #FASHION_MNIST_LABELS} if the directory path contains "fashion", else "0" to "9".
  */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The horizontal mirror image of pose features, as a training-set augmentation. A pose backbone
  * of K joints gives per frame {@code x0, y0, ..., x(K-1), y(K-1), c0, ..., c(K-1)} (positions in
- * normalised image units, then confidences). A clip filmed in a mirror shows the same action with
+ * normalized image units, then confidences). A clip filmed in a mirror shows the same action with
  * {@code x -> 1 - x} (and, where the skeleton labels joints by side, left and right swapped), so adding each
  * training clip's mirror image doubles the training data without new recordings. Test data is
  * never mirrored.

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Labelled sequences of equal length: {@code size()} examples, each {@code timeSteps()} steps of
+ * Labeled sequences of equal length: {@code size()} examples, each {@code timeSteps()} steps of
  * {@code featureDim()} floats, stored flat and row-major (example, step, feature).
  */
 public final class SequenceDataset {

@@ -3,8 +3,8 @@ package io.vibstream.model.data;
 import io.vibstream.model.lstm.CompressedLstm;
 
 /**
- * Per-feature standardisation {@code x' = (x - mean) / std}, fitted on a training set. LSTMs
- * train far better on standardised inputs, and because the transform is affine it folds exactly
+ * Per-feature standardization {@code x' = (x - mean) / std}, fitted on a training set. LSTMs
+ * train far better on standardized inputs, and because the transform is affine it folds exactly
  * into a trained model's input weights and bias ({@link #fold}): the exported model reads the raw
  * features, so nothing changes at inference. For a model with
  * {@link CompressedLstm#inputDeltas() input deltas} the features are those of its input u_t: fit
@@ -53,7 +53,7 @@ public record Standardization(float[] mean, float[] std) {
     return new Standardization(mean, std);
   }
 
-  /** {@code data} with every feature standardised. */
+  /** {@code data} with every feature standardized. */
   public SequenceDataset apply(SequenceDataset data) {
     checkDim(data.featureDim());
     int d = mean.length;
@@ -70,22 +70,22 @@ public record Standardization(float[] mean, float[] std) {
     return new SequenceDataset(out, labels, data.timeSteps(), d, data.classNames());
   }
 
-  /** {@code split} with both sides standardised by this (fitted on the training side). */
+  /** {@code split} with both sides standardized by this (fitted on the training side). */
   public DataSplit apply(DataSplit split) {
     return new DataSplit(apply(split.train()), apply(split.test()), split.backboneId(),
-        split.description() + " (standardised)");
+        split.description() + " (standardized)");
   }
 
   /**
-   * The model that computes on raw features what {@code model} computes on standardised ones:
+   * The model that computes on raw features what {@code model} computes on standardized ones:
    * {@code W' = W / std} column by column and {@code b' = b - W' mean}, over the kept inputs
-   * (indices into u_t, so this standardisation has {@link CompressedLstm#inputWidth()} features).
+   * (indices into u_t, so this standardization has {@link CompressedLstm#inputWidth()} features).
    */
   public CompressedLstm fold(CompressedLstm model) {
     return transform(model, true);
   }
 
-  /** The inverse of {@link #fold}: a raw-feature model as a model of standardised features. */
+  /** The inverse of {@link #fold}: a raw-feature model as a model of standardized features. */
   public CompressedLstm unfold(CompressedLstm model) {
     return transform(model, false);
   }
@@ -117,7 +117,7 @@ public record Standardization(float[] mean, float[] std) {
 
   private void checkDim(int d) {
     if (d != mean.length) {
-      throw new IllegalArgumentException("standardisation of " + mean.length + " features applied to " + d);
+      throw new IllegalArgumentException("standardization of " + mean.length + " features applied to " + d);
     }
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * too wide for one person, and every {@link Settings#staticEvery()} frames HOG over the whole frame
  * for people standing still); each person gets a square crop of 1.25 x its box, MediaPipe's BlazePose
  * landmark model (lite by default) runs on it, optionally (off by default) a second time on a crop
- * re-centred on the skeleton found; poses with low presence or implausible proportions are
+ * re-centered on the skeleton found; poses with low presence or implausible proportions are
  * dropped; the 33 landmarks become the project's 17 joints in frame pixels.
  *
  * <p>All frames of one {@link #estimate} call are detected first and their crops then run through

@@ -8,7 +8,7 @@ import java.util.List;
  * does not come after the camera's last one ({@link Cursor#follows}) is skipped as late rather than
  * fed out of order; after more than {@code maxTimeGapMs} without frames every track ends first, so
  * stale tracks do not take the people of a camera that comes back. The streaming job (keyed by
- * camera, state restored per frame) and the offline passes (labelling, drawing) both call this, so
+ * camera, state restored per frame) and the offline passes (labeling, drawing) both call this, so
  * they find the same tracks.
  */
 public final class CameraTracking {

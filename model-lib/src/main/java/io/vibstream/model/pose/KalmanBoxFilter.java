@@ -14,18 +14,18 @@ final class KalmanBoxFilter {
   static final double MEASUREMENT_STD = 0.05;
   /** Measurement noise std of the aspect w / h. */
   static final double ASPECT_MEASUREMENT_STD = 0.05;
-  /** White-noise acceleration std of the centre, in box heights per s^2. */
-  static final double CENTRE_ACCEL_STD = 2.0;
+  /** White-noise acceleration std of the center, in box heights per s^2. */
+  static final double CENTER_ACCEL_STD = 2.0;
   /** White-noise acceleration std of the height, in box heights per s^2. */
   static final double HEIGHT_ACCEL_STD = 0.5;
   /** Random-walk std of the aspect per sqrt(s). */
   static final double ASPECT_WALK_STD = 0.2;
-  /** Initial velocity std of the centre and of the height, in box heights per s. */
-  static final double INIT_CENTRE_VELOCITY_STD = 1.5;
+  /** Initial velocity std of the center and of the height, in box heights per s. */
+  static final double INIT_CENTER_VELOCITY_STD = 1.5;
   static final double INIT_HEIGHT_VELOCITY_STD = 0.3;
   /** Smallest height the filter predicts, in pixels (a shrinking coasting box stays a box). */
   static final double MIN_HEIGHT = 1.0;
-  /** Doubles in a serialised filter. */
+  /** Doubles in a serialized filter. */
   static final int DOUBLES = 3 * 5 + 2;
 
   // Per axis a = 0 (cx), 1 (cy), 2 (h): position, velocity, covariance p00, p01, p11.
@@ -47,7 +47,7 @@ final class KalmanBoxFilter {
     f.pos[1] = box.centerY();
     f.pos[2] = h;
     double posVar = sq(2 * MEASUREMENT_STD * h);
-    double[] velStd = {INIT_CENTRE_VELOCITY_STD * h, INIT_CENTRE_VELOCITY_STD * h, INIT_HEIGHT_VELOCITY_STD * h};
+    double[] velStd = {INIT_CENTER_VELOCITY_STD * h, INIT_CENTER_VELOCITY_STD * h, INIT_HEIGHT_VELOCITY_STD * h};
     for (int a = 0; a < 3; a++) {
       f.p00[a] = posVar;
       f.p11[a] = sq(velStd[a]);
@@ -65,7 +65,7 @@ final class KalmanBoxFilter {
     double h = pos[2];
     double dt2 = dt * dt;
     for (int a = 0; a < 3; a++) {
-      double q = sq((a < 2 ? CENTRE_ACCEL_STD : HEIGHT_ACCEL_STD) * h);
+      double q = sq((a < 2 ? CENTER_ACCEL_STD : HEIGHT_ACCEL_STD) * h);
       pos[a] += vel[a] * dt;
       double n00 = p00[a] + 2 * dt * p01[a] + dt2 * p11[a] + q * dt2 * dt2 / 4;
       double n01 = p01[a] + dt * p11[a] + q * dt2 * dt / 2;
@@ -105,11 +105,11 @@ final class KalmanBoxFilter {
     }
   }
 
-  double centreX() {
+  double centerX() {
     return pos[0];
   }
 
-  double centreY() {
+  double centerY() {
     return pos[1];
   }
 
@@ -117,8 +117,8 @@ final class KalmanBoxFilter {
     return pos[2];
   }
 
-  /** Std of the predicted centre, the mean of its x and y variances' roots. */
-  double centreStd() {
+  /** Std of the predicted center, the mean of its x and y variances' roots. */
+  double centerstd() {
     return Math.sqrt((p00[0] + p00[1]) / 2);
   }
 

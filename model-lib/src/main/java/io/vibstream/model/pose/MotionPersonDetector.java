@@ -248,7 +248,7 @@ final class MotionPersonDetector implements AutoCloseable {
    * for HOG over the whole frame (unless the camera's previous job is still in flight). On the frame
    * its result is applied (the HOG frame itself with {@code waitForStatic}, else exactly
    * {@link #STATIC_LAG_FRAMES} frames later, waiting for the worker if it is late, so that the output
-   * depends only on the frames): a motion blob holding the centres of two or more HOG people is replaced by them
+   * depends only on the frames): a motion blob holding the centers of two or more HOG people is replaced by them
    * (only if the result is at most {@code staticEvery} frames old), and the HOG people that no motion
    * box overlaps become the camera's static people. On the other frames the static people are
    * reported as they were, less any that a motion box now overlaps (the person moved).
@@ -319,7 +319,7 @@ final class MotionPersonDetector implements AutoCloseable {
     return x >= b.x() && x <= b.x() + b.width() && y >= b.y() && y <= b.y() + b.height();
   }
 
-  /** Whether a motion box in {@code boxes} is the same person as {@code p} (IoU, or p's centre inside it). */
+  /** Whether a motion box in {@code boxes} is the same person as {@code p} (IoU, or p's center inside it). */
   private static boolean overlapsAny(PersonBox p, List<PersonBox> boxes) {
     for (PersonBox b : boxes) {
       if (p.iou(b) >= SAME_PERSON_IOU || contains(b, p.centerX(), p.centerY())) {
@@ -385,7 +385,7 @@ final class MotionPersonDetector implements AutoCloseable {
     return cam != null && cam.pending != null;
   }
 
-  /** Drops HOG windows that hold the centres of two or more other windows (one window over two people). */
+  /** Drops HOG windows that hold the centers of two or more other windows (one window over two people). */
   private static List<PersonBox> withoutSpanning(List<PersonBox> boxes) {
     List<PersonBox> out = new ArrayList<>(boxes.size());
     for (PersonBox b : boxes) {

@@ -2,7 +2,7 @@ package io.vibstream.model.pose;
 
 /**
  * A square, axis-aligned region of a frame that the landmark model sees scaled to its input size:
- * centre and side in frame pixels. Fills the model's float input straight from the frame's BGR
+ * center and side in frame pixels. Fills the model's float input straight from the frame's BGR
  * bytes (bilinear, RGB in [0, 1], black outside the frame) and maps model pixels back to frame
  * pixels.
  */
@@ -10,7 +10,7 @@ record PersonCrop(float centerX, float centerY, float side) {
   /** Side of the crop over the person's box height, as MediaPipe's 1.25 margin around the body. */
   static final float MARGIN = 1.25f;
 
-  /** The crop around {@code box}: its centre, side 1.25 x the larger of its height and width. */
+  /** The crop around {@code box}: its center, side 1.25 x the larger of its height and width. */
   static PersonCrop around(PersonBox box) {
     return new PersonCrop(box.centerX(), box.centerY(), MARGIN * Math.max(box.height(), box.width()));
   }

@@ -14,9 +14,9 @@ package io.vibstream.model.pose;
  *   motion   = (clip((cx_t - cx_{t-1}) / (h dt), +-3), clip((cy_t - cy_{t-1}) / (h dt), +-3))
  * </pre>
  * laid out as [x_0, y_0, ..., x_16, y_16, vis_0, ..., vis_16, vx, vy] ({@link #DIMENSION} = 53).
- * Centring on the hips and scaling by the torso remove where the person stands and how far away;
+ * Centering on the hips and scaling by the torso remove where the person stands and how far away;
  * the box's own velocity in body heights per second keeps walking and running apart, which the
- * centred joints alone cannot. A person seen for the first time has zero motion.
+ * centered joints alone cannot. A person seen for the first time has zero motion.
  */
 public final class PersonFeatures {
   /** Feature transform id; models trained on these features carry it as their backbone id. */

@@ -25,7 +25,7 @@ import java.util.zip.CRC32;
  *             r unchanged,    var_r += w^2 dt
  *   correct   S = P_pp + R,  K = P[:, p] / S,  x += K (z - p),  P = (I - K H) P
  * </pre>
- * with a = 2 h/s^2 for the centre and 0.5 h/s^2 for the height, R = (0.05 h)^2 for cx, cy and h
+ * with a = 2 h/s^2 for the center and 0.5 h/s^2 for the height, R = (0.05 h)^2 for cx, cy and h
  * and 0.05^2 for r, w = 0.2 per sqrt(s). Scaling the noise by the current height h makes a far
  * person (small box) and a near one behave alike. F, Q and R are block diagonal, so the filter
  * runs exactly as three 2-state filters and one scalar one ({@link KalmanBoxFilter}). A new track
@@ -36,11 +36,11 @@ import java.util.zip.CRC32;
  *
  * <p><b>Association.</b> After predicting every track to the frame's time, a detection and a track
  * may match when their heights are within a factor 2 and either IoU(predicted box, detection) &gt;=
- * {@code minIou} (and &gt; 0), or the centre distance d &lt;= {@code maxCenterDistance} h + min(2 sigma, h),
- * with sigma the predicted centre's std (capped so that a long gap between frames does not open
+ * {@code minIou} (and &gt; 0), or the center distance d &lt;= {@code maxCenterDistance} h + min(2 sigma, h),
+ * with sigma the predicted center's std (capped so that a long gap between frames does not open
  * the gate to the whole frame); the distance gate lets a small fast person whose boxes no
  * longer overlap still match (a {@code maxCenterDistance} of 0 turns it off). Among allowed pairs
- * the assignment minimising sum (1 - IoU + d / h) is found exactly (Hungarian method; a frame
+ * the assignment minimizing sum (1 - IoU + d / h) is found exactly (Hungarian method; a frame
  * holds few people), first for confirmed tracks, then for tentative ones with the detections
  * left, so a fresh false detection never takes a person from an established track.
  *
@@ -65,8 +65,8 @@ public final class PersonTracker {
 
   /**
    * @param minIou IoU between a track's predicted box and a detection that allows a match, in [0, 1]
-   * @param maxCenterDistance centre distance that allows a match, in predicted box heights (plus
-   *     twice the predicted centre's std); 0 disables the distance gate
+   * @param maxCenterDistance center distance that allows a match, in predicted box heights (plus
+   *     twice the predicted center's std); 0 disables the distance gate
    * @param minHits consecutive matched frames that confirm a track, &gt;= 1 (1: confirmed at once)
    * @param maxMissedFrames consecutive frames a confirmed track may go unmatched and still live, &gt;= 0
    */
@@ -86,7 +86,7 @@ public final class PersonTracker {
       }
     }
 
-    /** IoU 0.2, centre distance 0.75 box heights, 3 hits to confirm, 15 missed frames (~1 s at 15 fps). */
+    /** IoU 0.2, center distance 0.75 box heights, 3 hits to confirm, 15 missed frames (~1 s at 15 fps). */
     public static Settings defaults() {
       return new Settings(0.2f, 0.75f, 3, 15);
     }
@@ -263,10 +263,10 @@ public final class PersonTracker {
       return FORBIDDEN;
     }
     double iou = t.predicted.iou(detection);
-    double distance = Math.hypot(detection.centerX() - f.centreX(), detection.centerY() - f.centreY());
+    double distance = Math.hypot(detection.centerX() - f.centerX(), detection.centerY() - f.centerY());
     boolean byIou = iou > 0 && iou >= settings.minIou();
     boolean byDistance = settings.maxCenterDistance() > 0
-        && distance <= settings.maxCenterDistance() * h + Math.min(2 * f.centreStd(), MAX_GATE_SLACK * h);
+        && distance <= settings.maxCenterDistance() * h + Math.min(2 * f.centerstd(), MAX_GATE_SLACK * h);
     return byIou || byDistance ? 1 - iou + distance / h : FORBIDDEN;
   }
 

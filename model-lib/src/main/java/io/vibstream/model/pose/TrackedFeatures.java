@@ -2,8 +2,8 @@ package io.vibstream.model.pose;
 
 /**
  * Pose mode's per-person feature step: a tracked person's {@link PersonFeatures} in a frame, its
- * motion taken from the track's previous matched frame. The streaming job and offline labelling
- * both call this, so a labelled clip holds the vectors the job would feed the recognizer.
+ * motion taken from the track's previous matched frame. The streaming job and offline labeling
+ * both call this, so a labeled clip holds the vectors the job would feed the recognizer.
  */
 public final class TrackedFeatures {
   private TrackedFeatures() {}

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vectorised tanh. Java 17's Math.tanh and Math.exp are scalar and slow enough to dominate small
+ * Vectorized tanh. Java 17's Math.tanh and Math.exp are scalar and slow enough to dominate small
  * LSTMs, so tanh is Eigen's clamped rational approximation (odd degree-13 numerator over even
  * degree-6 denominator, Horner with FMA): absolute error below 3e-7 in float. Sigmoids are
  * computed from it as 0.5 + 0.5 tanh(x / 2).

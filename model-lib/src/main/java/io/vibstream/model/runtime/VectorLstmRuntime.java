@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Plain-Java clip inference on the incubating Vector API (needs
  * {@code --add-modules=jdk.incubator.vector}). The input projection {@code W x_t + b} of all
  * steps and clips is computed first as one panel-packed matrix product, then each step adds
- * {@code U h_{t-1}} and applies the cell with vectorised activations. Scratch buffers grow to
+ * {@code U h_{t-1}} and applies the cell with vectorized activations. Scratch buffers grow to
  * the largest batch x T seen and are reused, so repeated calls allocate only the result.
  *
  * <p>Not thread-safe: one thread at a time per instance.

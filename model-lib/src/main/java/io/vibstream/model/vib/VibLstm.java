@@ -67,19 +67,19 @@ public final class VibLstm implements AutoCloseable {
     this.classes = classes;
   }
 
-  /** A freshly initialised plain LSTM reading all {@code inputSize} features (seeded), last readout. */
+  /** A freshly initialized plain LSTM reading all {@code inputSize} features (seeded), last readout. */
   public static VibLstm plain(NDManager parent, int inputSize, int hidden, int classes, long seed) {
     return plain(parent, inputSize, identity(inputSize), hidden, classes, Readout.LAST, seed);
   }
 
-  /** A freshly initialised plain LSTM reading all {@code inputSize} features (seeded). */
+  /** A freshly initialized plain LSTM reading all {@code inputSize} features (seeded). */
   public static VibLstm plain(NDManager parent, int inputSize, int hidden, int classes, Readout readout,
       long seed) {
     return plain(parent, inputSize, identity(inputSize), hidden, classes, readout, seed);
   }
 
   /**
-   * A freshly initialised plain LSTM (PyTorch's uniform init, forget-gate bias +1) reading the
+   * A freshly initialized plain LSTM (PyTorch's uniform init, forget-gate bias +1) reading the
    * features {@code inputIndices} of vectors of dimension {@code featureDim} (seeded).
    */
   public static VibLstm plain(NDManager parent, int featureDim, int[] inputIndices, int hidden, int classes,
@@ -140,8 +140,8 @@ public final class VibLstm implements AutoCloseable {
     }
     VibLstm model = new VibLstm(parentManager(), Kind.VIB, featureDim, inputIndices, hidden, classes, readout);
     model.copyWeightsFrom(this);
-    model.inputMask = VibMask.initialise(model.manager, inputSize, seed);
-    model.gateMask = VibMask.initialise(model.manager, 4 * hidden, seed + 1);
+    model.inputMask = VibMask.initialize(model.manager, inputSize, seed);
+    model.gateMask = VibMask.initialize(model.manager, 4 * hidden, seed + 1);
     model.threshold = threshold;
     return model;
   }

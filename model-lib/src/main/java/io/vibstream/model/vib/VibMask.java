@@ -14,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  *   KL          = sum_j log(1 + mu_j^2 / sigma_j^2)
  * </pre>
  *
- * Parameters are {@code mu} and {@code log sigma^2}, initialised as VIBNet does (mu near 1 with
+ * Parameters are {@code mu} and {@code log sigma^2}, initialized as VIBNet does (mu near 1 with
  * spread 0.01, log sigma^2 near -9). Wherever it is used, log sigma^2 is clipped to
  * [{@value #MIN_LOG_SIGMA2}, {@value #MAX_LOG_SIGMA2}]: the KL term drives the variance of pruned
  * units up without bound, and unbounded noise overflows the cell state to NaN. The mask owns its two parameter arrays; they live in the
@@ -40,8 +40,8 @@ public final class VibMask {
     logSigma2.setRequiresGradient(true);
   }
 
-  /** A new mask of {@code units} units with VIBNet's initialisation (seeded). */
-  public static VibMask initialise(NDManager manager, int units, long seed) {
+  /** A new mask of {@code units} units with VIBNet's initialization (seeded). */
+  public static VibMask initialize(NDManager manager, int units, long seed) {
     java.util.Random random = new java.util.Random(seed);
     float[] mu = new float[units];
     float[] logSigma2 = new float[units];

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabeledFrames;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -56,7 +56,7 @@ class BuiltinCnnPoseTest {
 
   @Test
   void heatmapTargetsAreGaussiansAroundTheJointsSummingToOne() {
-    // joint 0 at the centre of cell (row 1, col 2) of a 4x4 map; joint 1 far outside the frame
+    // joint 0 at the center of cell (row 1, col 2) of a 4x4 map; joint 1 far outside the frame
     float[] kp = {2.5f / 4, 1.5f / 4, 3f, -2f};
     float[] t = BuiltinCnnTrainer.gaussians(kp, 1, 2, 4, 4);
     float sum = 0;
@@ -106,18 +106,18 @@ class BuiltinCnnPoseTest {
   @Test
   void rejectsMismatchedKeypoints() {
     List<BufferedImage> frames = List.of(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR));
-    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2, 3}}, null))
+    assertThatThrownBy(() -> new LabeledFrames(frames, new int[] {0}, new float[][] {{1, 2, 3}}, null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2}}, new int[] {1}))
+    assertThatThrownBy(() -> new LabeledFrames(frames, new int[] {0}, new float[][] {{1, 2}}, new int[] {1}))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LabelledFrames(frames, new int[] {0}, new float[][] {{1, 2}, {3, 4}}, null))
+    assertThatThrownBy(() -> new LabeledFrames(frames, new int[] {0}, new float[][] {{1, 2}, {3, 4}}, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void keypointLossDecreasesAndTheFeaturesEndWithTheKeypoints() {
-    LabelledFrames train = dots(192, 1);
-    LabelledFrames validation = dots(48, 2);
+    LabeledFrames train = dots(192, 1);
+    LabeledFrames validation = dots(48, 2);
     List<Double> mse = new ArrayList<>();
     List<Double> error = new ArrayList<>();
     BuiltinCnnArtifact artifact = BuiltinCnnTrainer.train(train, validation, List.of("a", "b"),
@@ -190,7 +190,7 @@ class BuiltinCnnPoseTest {
         }
       }
     }
-    // No shift: the padded frame's centre window is the frame itself.
+    // No shift: the padded frame's center window is the frame itself.
     BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
     img.setRGB(3, 4, 0x804020);
     float[] dst = new float[3 * s * s];
@@ -241,8 +241,8 @@ class BuiltinCnnPoseTest {
     }
   }
 
-  /** A red dot (joint 0) and a green dot (joint 1) at random places on grey; label: red left of green. */
-  private static LabelledFrames dots(int count, long seed) {
+  /** A red dot (joint 0) and a green dot (joint 1) at random places on gray; label: red left of green. */
+  private static LabeledFrames dots(int count, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int size = 37;
     List<BufferedImage> frames = new ArrayList<>();
@@ -265,6 +265,6 @@ class BuiltinCnnPoseTest {
       frames.add(img);
       labels[n] = kp[n][0] < kp[n][2] ? 0 : 1;
     }
-    return new LabelledFrames(frames, labels, kp, null);
+    return new LabeledFrames(frames, labels, kp, null);
   }
 }

@@ -4,7 +4,7 @@ import static io.vibstream.model.backbone.ModelFileExtractorsTest.assertOneLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabeledFrames;
 import io.vibstream.model.backbone.BuiltinCnnTrainer.Settings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -24,13 +24,13 @@ class BuiltinCnnTest {
   static Path dir;
 
   static BuiltinCnnArtifact artifact;
-  static LabelledFrames validation;
+  static LabeledFrames validation;
   static int steps;
   static double seconds;
 
   @BeforeAll
   static void train() {
-    LabelledFrames train = ShapeFrames.generate(192, 40, 1);
+    LabeledFrames train = ShapeFrames.generate(192, 40, 1);
     validation = ShapeFrames.generate(60, 40, 2);
     AtomicInteger counter = new AtomicInteger();
     long t0 = System.nanoTime();

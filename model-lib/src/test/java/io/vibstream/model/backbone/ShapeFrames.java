@@ -1,6 +1,6 @@
 package io.vibstream.model.backbone;
 
-import io.vibstream.model.backbone.BuiltinCnnTrainer.LabelledFrames;
+import io.vibstream.model.backbone.BuiltinCnnTrainer.LabeledFrames;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generated labelled frames: class 0 a filled circle, 1 a filled square, 2 a horizontal bar, in a
- * random colour at a random place on a random dark background. Colour carries no class
+ * Generated labeled frames: class 0 a filled circle, 1 a filled square, 2 a horizontal bar, in a
+ * random color at a random place on a random dark background. Color carries no class
  * information, only shape does.
  */
 final class ShapeFrames {
@@ -19,7 +19,7 @@ final class ShapeFrames {
 
   private ShapeFrames() {}
 
-  static LabelledFrames generate(int count, int size, long seed) {
+  static LabeledFrames generate(int count, int size, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<BufferedImage> frames = new ArrayList<>();
     int[] labels = new int[count];
@@ -28,7 +28,7 @@ final class ShapeFrames {
       labels[n] = label;
       frames.add(draw(label, size, rnd));
     }
-    return new LabelledFrames(frames, labels);
+    return new LabeledFrames(frames, labels);
   }
 
   static BufferedImage draw(int label, int size, SplittableRandom rnd) {

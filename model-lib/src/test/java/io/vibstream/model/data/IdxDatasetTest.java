@@ -59,7 +59,7 @@ class IdxDatasetTest {
   }
 
   @Test
-  void recognisesGzipByMagicWhateverTheName() throws IOException {
+  void recognizesGzipByMagicWhateverTheName() throws IOException {
     Path dir = tmp.resolve("mixed");
     writeTiny(dir, false);
     Path labels = dir.resolve("t10k-labels-idx1-ubyte");

@@ -57,7 +57,7 @@ class InputDeltasTest {
   }
 
   @Test
-  void standardisationFittedOnExpandedDataFoldsIntoADeltasModelOnRawFeatures() {
+  void standardizationFittedOnExpandedDataFoldsIntoADeltasModelOnRawFeatures() {
     int d = 5;
     SequenceDataset raw = randomData(12, 7, d);
     SequenceDataset expanded = InputDeltas.expand(raw);
@@ -68,10 +68,10 @@ class InputDeltasTest {
     CompressedLstm exported = InputDeltas.fold(s.fold(trained));
     assertThat(s.fold(InputDeltas.fold(trained)).b()).as("folds commute").containsExactly(exported.b());
     float[][][] rawClips = clips(raw);
-    float[][][] standardised = clips(s.apply(expanded));
+    float[][][] standardized = clips(s.apply(expanded));
     try (VectorLstmRuntime onRaw = new VectorLstmRuntime(exported);
-        VectorLstmRuntime onStandardised = new VectorLstmRuntime(trained)) {
-      float[][] expected = onStandardised.logits(standardised);
+        VectorLstmRuntime onStandardized = new VectorLstmRuntime(trained)) {
+      float[][] expected = onStandardized.logits(standardized);
       float[][] actual = onRaw.logits(rawClips);
       for (int n = 0; n < expected.length; n++) {
         assertThat(actual[n]).containsExactly(expected[n], within(1e-4f));
@@ -83,7 +83,7 @@ class InputDeltasTest {
     assertThat(InputDeltas.unfold(unfolded).b()).containsExactly(trained.b(), within(1e-5f));
     assertThatThrownBy(() -> Standardization.fit(raw).fold(exported))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("standardisation of 5 features applied to 10");
+        .hasMessage("standardization of 5 features applied to 10");
   }
 
   private CompressedLstm model(int featureDim, int[] kept, int h) {
@@ -92,7 +92,7 @@ class InputDeltasTest {
         .classifier(random(3 * h), random(3)).build();
   }
 
-  /** Features with a per-feature offset and scale, so standardisation matters. */
+  /** Features with a per-feature offset and scale, so standardization matters. */
   private SequenceDataset randomData(int n, int steps, int d) {
     float[] data = new float[n * steps * d];
     for (int i = 0; i < data.length; i++) {

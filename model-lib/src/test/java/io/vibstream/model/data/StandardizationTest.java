@@ -13,7 +13,7 @@ class StandardizationTest {
   private final SplittableRandom rnd = new SplittableRandom(5);
 
   @Test
-  void fitsMeanAndStdPerFeatureAndStandardises() {
+  void fitsMeanAndStdPerFeatureAndStandardizes() {
     // Feature 0: 1, 3, 5, 7 (mean 4, std sqrt(5)); feature 1 constant 2 (std 1).
     SequenceDataset data = new SequenceDataset(new float[] {1, 2, 3, 2, 5, 2, 7, 2}, new int[] {0, 1}, 2, 2,
         List.of("a", "b"));
@@ -26,7 +26,7 @@ class StandardizationTest {
   }
 
   @Test
-  void aFoldedModelOnRawFeaturesEqualsTheModelOnStandardisedOnesAndUnfoldInvertsIt() {
+  void aFoldedModelOnRawFeaturesEqualsTheModelOnStandardizedOnesAndUnfoldInvertsIt() {
     int d = 6;
     int h = 4;
     int[] kept = {0, 2, 5};
@@ -39,7 +39,7 @@ class StandardizationTest {
       std[j] = 0.1f + (float) rnd.nextDouble() * 3;
     }
     Standardization s = new Standardization(mean, std);
-    LstmStream onStandardised = new LstmStream(model);
+    LstmStream onStandardized = new LstmStream(model);
     LstmStream onRaw = new LstmStream(s.fold(model));
     for (int t = 0; t < 10; t++) {
       float[] raw = random(d);
@@ -47,10 +47,10 @@ class StandardizationTest {
       for (int j = 0; j < d; j++) {
         z[j] = (raw[j] - mean[j]) / std[j];
       }
-      onStandardised.step(z);
+      onStandardized.step(z);
       onRaw.step(raw);
     }
-    assertThat(onRaw.logits()).containsExactly(onStandardised.logits(), within(1e-4f));
+    assertThat(onRaw.logits()).containsExactly(onStandardized.logits(), within(1e-4f));
     assertThat(s.unfold(s.fold(model)).w()).containsExactly(model.w(), within(1e-5f));
     assertThat(s.unfold(s.fold(model)).b()).containsExactly(model.b(), within(1e-5f));
   }

@@ -23,7 +23,7 @@ class JsonFieldsTest {
   }
 
   @Test
-  void aStringLongerThanOneMebicharacterIsRefused() {
+  void aStringLongerThanOneMebicharacterizRefused() {
     assertRefused("{\"a\": \"" + "x".repeat(JsonFields.MAX_STRING_CHARS + 1) + "\"}",
         "malformed test JSON: String value length (1048577) exceeds the maximum allowed (1048576");
     assertRefused("{\"" + "k".repeat(JsonFields.MAX_STRING_CHARS + 1) + "\": 1}",

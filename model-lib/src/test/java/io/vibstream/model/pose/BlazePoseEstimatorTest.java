@@ -20,7 +20,7 @@ class BlazePoseEstimatorTest {
   }
 
   /**
-   * People's centres counted by eye on frames 100, 150 and 200 (after a 100-frame warm-up); the
+   * People's centers counted by eye on frames 100, 150 and 200 (after a 100-frame warm-up); the
    * misses seen: a 30 px far walker (below the 40 px minimum), a man standing still since the
    * start (part of the background), and one person hidden behind a sign.
    */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PersonTrackerTest {
   private static final PersonTracker.Settings DEFAULTS = PersonTracker.Settings.defaults();
 
-  /** A standing person centred at (cx, cy), h pixels tall and 0.4 h wide, joints inside the box. */
+  /** A standing person centered at (cx, cy), h pixels tall and 0.4 h wide, joints inside the box. */
   static PersonPose person(double cx, double cy, double h) {
     float w = (float) (0.4 * h);
     PersonBox box = new PersonBox((float) (cx - w / 2), (float) (cy - h / 2), w, (float) h);
@@ -155,7 +155,7 @@ class PersonTrackerTest {
   }
 
   @Test
-  void smallFastPersonMatchesByCentreDistance() {
+  void smallFastPersonMatchesByCenteredistance() {
     // 40 px tall, 16 px wide, 20 px per frame: consecutive boxes never overlap.
     PersonTracker gated = new PersonTracker(DEFAULTS);
     PersonTracker iouOnly = new PersonTracker(new PersonTracker.Settings(0.2f, 0f, 3, 15));

@@ -22,7 +22,7 @@ class TrainingInputsTest {
     TrainingInputs.Fitted<DataSplit> fitted = TrainingInputs.fit(new DataSplit(raw, raw, "pose", "features:/x"),
         true, true);
     TrainingInputs inputs = fitted.inputs();
-    assertThat(fitted.data().description()).isEqualTo("features:/x (with input deltas) (standardised)");
+    assertThat(fitted.data().description()).isEqualTo("features:/x (with input deltas) (standardized)");
     assertThat(fitted.data().train().featureDim()).isEqualTo(2 * D);
     assertThat(TrainingInputs.fit(raw, true, true).inputs().standardization().mean())
         .containsExactly(inputs.standardization().mean());

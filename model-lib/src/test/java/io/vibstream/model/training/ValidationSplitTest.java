@@ -16,9 +16,9 @@ class ValidationSplitTest {
   void aClipIsAlwaysOnTheSameSideWhateverItsLabel() {
     for (LabeledClip clip : CLIPS.subList(0, 50)) {
       LabeledClip copy = LabeledClip.newBuilder(clip).setFeatures(new ArrayList<>(clip.getFeatures())).build();
-      LabeledClip relabelled = LabeledClip.newBuilder(clip).setLabel("other").build();
+      LabeledClip relabeled = LabeledClip.newBuilder(clip).setLabel("other").build();
       assertThat(ValidationSplit.position(copy)).isEqualTo(ValidationSplit.position(clip));
-      assertThat(ValidationSplit.position(relabelled)).isEqualTo(ValidationSplit.position(clip));
+      assertThat(ValidationSplit.position(relabeled)).isEqualTo(ValidationSplit.position(clip));
     }
   }
 

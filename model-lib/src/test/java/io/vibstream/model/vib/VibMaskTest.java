@@ -46,9 +46,9 @@ class VibMaskTest {
   }
 
   @Test
-  void initialisationFollowsVibNet() {
+  void initializationFollowsVibNet() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      VibMask mask = VibMask.initialise(manager, 1000, 7);
+      VibMask mask = VibMask.initialize(manager, 1000, 7);
       for (float mu : mask.mu().toFloatArray()) {
         assertThat(mu).isBetween(0.94f, 1.06f);
       }

@@ -25,7 +25,7 @@ import java.util.Locale;
  * Draws persons on a frame in place: a box, the skeleton ({@link PoseJoints#BONES}; bones with a
  * joint below {@link PersonFeatures#VISIBLE} visibility faint, such joints not dotted), and a tag
  * above the box with the track id, the label and its confidence (moved up when it would cover an
- * earlier person's tag). Each track has its own colour; an unsure label gets a dashed box, a grey
+ * earlier person's tag). Each track has its own color; an unsure label gets a dashed box, a gray
  * tag and a trailing "?".
  */
 public final class FrameAnnotator {
@@ -35,7 +35,7 @@ public final class FrameAnnotator {
 
   private FrameAnnotator() {}
 
-  /** The colour of track {@code trackId}: hues spread by the golden ratio, saturated and bright. */
+  /** The color of track {@code trackId}: hues spread by the golden ratio, saturated and bright. */
   public static Color trackColor(long trackId) {
     double hue = (Math.floorMod(trackId, 1L << 20) * 0.6180339887498949) % 1.0;
     return Color.getHSBColor((float) hue, 0.85f, 1.0f);

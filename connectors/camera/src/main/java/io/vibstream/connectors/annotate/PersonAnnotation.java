@@ -7,7 +7,7 @@ import java.util.Objects;
  * What to draw for one person in one frame: the tracked pose and, once the recognizer has scored
  * the person's window, its action.
  *
- * @param trackId the tracker's id; picks the colour
+ * @param trackId the tracker's id; picks the color
  * @param pose skeleton and box in frame pixels
  * @param label the recognized action, or null while none is known
  * @param confidence the label's probability in [0, 1] (ignored without a label)
@@ -19,7 +19,7 @@ public record PersonAnnotation(long trackId, PersonPose pose, String label, floa
   }
 
   /** A tracked person without a label yet. */
-  public static PersonAnnotation unlabelled(long trackId, PersonPose pose) {
+  public static PersonAnnotation unlabeled(long trackId, PersonPose pose) {
     return new PersonAnnotation(trackId, pose, null, 0f, false);
   }
 }

@@ -74,7 +74,7 @@ public final class LabeledClips {
       throws Exception {
     FeatureSequences.Info info = FeatureSequences.readInfo(dir);
     if (label != null && !info.labels().contains(label)) {
-      throw new IllegalArgumentException(dir + " has no clips labelled '" + label + "' (labels: " + info.labels() + ")");
+      throw new IllegalArgumentException(dir + " has no clips labeled '" + label + "' (labels: " + info.labels() + ")");
     }
     Instant modified = modified(dir.resolve(FeatureSequences.INDEX_FILE));
     List<FeatureSequences.StoredClip> stored = FeatureSequences.clips(dir);
@@ -89,7 +89,7 @@ public final class LabeledClips {
       }
     }
     if (clips.isEmpty()) {
-      throw new IllegalArgumentException(dir + " has no clip " + (label == null ? "" : "labelled '" + label + "' ")
+      throw new IllegalArgumentException(dir + " has no clip " + (label == null ? "" : "labeled '" + label + "' ")
           + "longer than --from-frame " + from);
     }
     return clips;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A labelled video file of a data set.
+ * A labeled video file of a data set.
  *
  * @param path the video file
  * @param label the action class

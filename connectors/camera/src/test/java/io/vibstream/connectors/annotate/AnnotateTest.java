@@ -70,7 +70,7 @@ class AnnotateTest {
   }
 
   @Test
-  void drawsBoxSkeletonAndTagInTheTracksColour() {
+  void drawsBoxSkeletonAndTagInTheTracksColor() {
     BufferedImage img = black(200, 200);
     PersonPose pose = figure(50, 60, 80, 120, PoseJoints.L_HAND);
     FrameAnnotator.draw(img, List.of(new PersonAnnotation(3, pose, "walk", 0.83f, false)));
@@ -83,14 +83,14 @@ class AnnotateTest {
     int ky = Math.round(pose.y()[PoseJoints.L_KNEE]);
     assertEquals(0, distance(c, at(img, kx, ky)), "left knee");
     assertEquals(Color.BLACK, at(img, 60, 150), "empty part of the box");
-    // The bone to the hidden hand is faint: about 30% of the colour, not full, not black.
+    // The bone to the hidden hand is faint: about 30% of the color, not full, not black.
     int mx = Math.round((pose.x()[PoseJoints.L_ELBOW] + pose.x()[PoseJoints.L_HAND]) / 2);
     int my = Math.round((pose.y()[PoseJoints.L_ELBOW] + pose.y()[PoseJoints.L_HAND]) / 2);
     Color faint = at(img, mx, my);
     int full = Math.max(c.getRed(), Math.max(c.getGreen(), c.getBlue()));
     int seen = Math.max(faint.getRed(), Math.max(faint.getGreen(), faint.getBlue()));
     assertTrue(seen > 0.15 * full && seen < 0.5 * full, "faint bone " + faint + " of " + c);
-    // The tag plate sits above the box in the track's colour and carries text.
+    // The tag plate sits above the box in the track's color and carries text.
     assertEquals(0, distance(c, at(img, 51, 58)), "tag plate");
     assertEquals("#3 walk 83%", FrameAnnotator.tag(new PersonAnnotation(3, pose, "walk", 0.83f, false)));
     boolean text = false;
@@ -103,7 +103,7 @@ class AnnotateTest {
   }
 
   @Test
-  void unsureLabelsAreDashedAndGrey() {
+  void unsureLabelsAreDashedAndGray() {
     BufferedImage img = black(200, 200);
     PersonPose pose = figure(50, 60, 80, 120, -1);
     PersonAnnotation unsure = new PersonAnnotation(4, pose, "wave", 0.41f, true);
@@ -121,13 +121,13 @@ class AnnotateTest {
     }
     assertTrue(on > 20 && off > 20, "dashed left edge: " + on + " drawn, " + off + " gaps");
     Color plate = at(img, 51, 58);
-    assertEquals(plate.getRed(), plate.getGreen(), "grey plate " + plate);
-    assertEquals(plate.getGreen(), plate.getBlue(), "grey plate " + plate);
-    assertEquals("#4", FrameAnnotator.tag(PersonAnnotation.unlabelled(4, pose)));
+    assertEquals(plate.getRed(), plate.getGreen(), "gray plate " + plate);
+    assertEquals(plate.getGreen(), plate.getBlue(), "gray plate " + plate);
+    assertEquals("#4", FrameAnnotator.tag(PersonAnnotation.unlabeled(4, pose)));
   }
 
   @Test
-  void tagsOfNeighboursDoNotCoverEachOther() {
+  void tagsOfNeighborsDoNotCoverEachOther() {
     BufferedImage img = black(300, 200);
     Color a = FrameAnnotator.trackColor(1);
     Color b = FrameAnnotator.trackColor(2);
@@ -143,7 +143,7 @@ class AnnotateTest {
   }
 
   @Test
-  void tracksHaveDistinctColours() {
+  void tracksHaveDistinctColors() {
     for (int a = 0; a < 12; a++) {
       for (int b = a + 1; b < 12; b++) {
         assertTrue(distance(FrameAnnotator.trackColor(a), FrameAnnotator.trackColor(b)) > 40,
@@ -175,7 +175,7 @@ class AnnotateTest {
     assertEquals(37, VideoFiles.frameCount(out));
     assertEquals(160, back.get(0).getWidth());
     assertEquals(120, back.get(0).getHeight());
-    // Lossy, but the box is still there: frame 30's left edge (x = 50) near the track colour.
+    // Lossy, but the box is still there: frame 30's left edge (x = 50) near the track color.
     Color c = FrameAnnotator.trackColor(1);
     assertTrue(distance(c, at(back.get(30), 50, 90)) < 120, "decoded edge " + at(back.get(30), 50, 90) + " vs " + c);
     assertTrue(distance(Color.BLACK, at(back.get(30), 60, 100)) < 60, "decoded background");

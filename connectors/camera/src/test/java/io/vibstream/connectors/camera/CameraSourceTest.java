@@ -144,7 +144,7 @@ class CameraSourceTest {
           assertThat(back.getWidth()).as(encoder.name()).isEqualTo(224);
           assertThat(meanAbsDiff(image, back)).as(encoder.name()).isLessThan(6.0);
         }
-        // A different size re-initialises the encoder.
+        // A different size re-initializes the encoder.
         assertThat(ImageIO.read(new ByteArrayInputStream(encoder.encode(TestMedia.pattern(64, 48, 1)))).getHeight())
             .isEqualTo(48);
       }

@@ -169,7 +169,7 @@ class DatasetsTest {
   }
 
   @Test
-  void missingAndUnrecognisedFoldersFailInOneLine() throws IOException {
+  void missingAndUnrecognizedFoldersFailInOneLine() throws IOException {
     assertThatThrownBy(() -> VideoDatasets.open(tmp.resolve("nowhere"))).isInstanceOf(NoSuchFileException.class)
         .hasMessageContaining("nowhere");
     assertThatThrownBy(() -> VideoDatasets.open("synth:" + tmp.resolve("nothing"))).isInstanceOf(NoSuchFileException.class)

@@ -49,7 +49,7 @@ public enum Action {
         + Arrays.stream(values()).map(Action::label).collect(Collectors.joining(", ")) + ")");
   }
 
-  /** Per-performance randomisation: cycle rate (Hz), start phase, one-shot timing and style parameters. */
+  /** Per-performance randomization: cycle rate (Hz), start phase, one-shot timing and style parameters. */
   record Style(double rate, double phase0, double duration, double u0, double[] p, int side) {}
 
   /** Draws a style for a performance of about {@code seconds}. */

@@ -74,7 +74,7 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
       60, 110, // farHeight, nearHeight: unused while limbDrop is 0
       0.015, 0.5, // swap, swapPersist: estimates
       0.02, 0.10, // boxMarginMin, boxMarginMax: estimates
-      0.042, // boxJitter: vtest measurement, box centre jitter (docs/results/real/vtest)
+      0.042, // boxJitter: vtest measurement, box center jitter (docs/results/real/vtest)
       0.05, // boxScaleDrift: estimate (vtest box height jitter 1.5x comes mostly via boxJitter)
       0.7, 0.99, // visibleMin, visibleMax: estimates
       0.32, 0.85); // occludedMin/Max: raised from 0.15-0.65, vtest measurement: far-side limbs mostly visible (docs/results/real/vtest)

@@ -50,7 +50,7 @@ final class Performer {
     start = t;
     lastT = t;
     if (!next.cyclic()) {
-      // Fall and sit towards the middle of the picture.
+      // Fall and sit toward the middle of the picture.
       dir = x < stage.width / 2.0 ? 1 : -1;
     } else if (random.nextDouble() < 0.3) {
       dir = -dir;

@@ -61,7 +61,7 @@ final class Skeleton {
   private static final int R_TOE = 16;
   private static final int POINTS = 17;
 
-  /** Looks of one actor: colours and build. */
+  /** Looks of one actor: colors and build. */
   record Actor(Color skin, Color hair, Color shirt, Color pants, Color shoes, boolean longSleeves, double build,
       double head, double shoulders) {
     static Actor random(SplittableRandom r) {
@@ -70,7 +70,7 @@ final class Skeleton {
       Color skin = jitter(skins[r.nextInt(skins.length)], r, 12);
       Color hair = Color.getHSBColor(0.05f + 0.08f * r.nextFloat(), 0.3f + 0.5f * r.nextFloat(),
           0.1f + 0.6f * r.nextFloat());
-      return new Actor(skin, hair, randomColour(r), randomColour(r), randomColour(r).darker(), r.nextBoolean(),
+      return new Actor(skin, hair, randomColor(r), randomColor(r), randomColor(r).darker(), r.nextBoolean(),
           0.8 + 0.45 * r.nextDouble(), 0.9 + 0.2 * r.nextDouble(), 0.08 + 0.03 * r.nextDouble());
     }
   }
@@ -144,7 +144,7 @@ final class Skeleton {
         head(g, actor, sx, sy, scale, flip * cos);
         headDrawn = true;
       }
-      Color c = d < torsoDepth - 0.03 ? s.colour.darker() : s.colour;
+      Color c = d < torsoDepth - 0.03 ? s.color.darker() : s.color;
       g.setColor(c);
       g.setStroke(new BasicStroke((float) Math.max(1, s.width * scale), BasicStroke.CAP_ROUND,
           BasicStroke.JOIN_ROUND));
@@ -171,7 +171,7 @@ final class Skeleton {
     g.fill(new Arc2D.Double(x - r, y - r, 2 * r, 2 * r, start, 160, Arc2D.CHORD));
   }
 
-  private record Seg(int a, int b, double width, Color colour) {}
+  private record Seg(int a, int b, double width, Color color) {}
 
   /**
    * Forward kinematics alone, for 3D uses (camera projection): writes the {@link #KEYPOINTS} joint
@@ -248,7 +248,7 @@ final class Skeleton {
     along(i, from, len, Math.sin(flex) * Math.cos(abd), -Math.cos(flex) * Math.cos(abd), side * Math.sin(abd));
   }
 
-  static Color randomColour(SplittableRandom r) {
+  static Color randomColor(SplittableRandom r) {
     return Color.getHSBColor(r.nextFloat(), 0.2f + 0.7f * r.nextFloat(), 0.25f + 0.7f * r.nextFloat());
   }
 

@@ -71,7 +71,7 @@ final class Stage {
 
   /** Adds a box hiding part of the scene from {@code t0} to {@code t1} seconds. */
   void occlude(double t0, double t1, double x, double y, double w, double h, SplittableRandom r) {
-    occluders.add(new Occluder(t0, t1, new Rectangle2D.Double(x, y, w, h), Skeleton.randomColour(r),
+    occluders.add(new Occluder(t0, t1, new Rectangle2D.Double(x, y, w, h), Skeleton.randomColor(r),
         r.nextBoolean()));
   }
 
@@ -134,10 +134,10 @@ final class Stage {
       }
       for (Occluder o : occluders) {
         if (t >= o.t0 && t < o.t1) {
-          g.setColor(o.colour);
+          g.setColor(o.color);
           g.fill(o.box);
           if (o.striped) {
-            g.setColor(o.colour.darker());
+            g.setColor(o.color.darker());
             g.setStroke(new BasicStroke((float) Math.max(1, o.box.width / 8)));
             for (double x = o.box.x + o.box.width / 6; x < o.box.x + o.box.width; x += o.box.width / 3) {
               g.draw(new Line2D.Double(x, o.box.y, x, o.box.y + o.box.height));
@@ -153,7 +153,7 @@ final class Stage {
 
   /**
    * The figure's keypoints in the last rendered frame, {@code x0, y0, x1, y1, ...} in image
-   * coordinates normalised by width and height (camera jitter included), into {@code xy}.
+   * coordinates normalized by width and height (camera jitter included), into {@code xy}.
    */
   void keypoints(float[] xy) {
     System.arraycopy(keypoints, 0, xy, 0, keypoints.length);
@@ -194,7 +194,7 @@ final class Stage {
     Graphics2D g = bg.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      Color wall = Skeleton.randomColour(scene);
+      Color wall = Skeleton.randomColor(scene);
       g.setPaint(new GradientPaint(0, 0, wall, 0, h, scene.nextBoolean() ? wall.darker() : wall.brighter()));
       g.fillRect(0, 0, w, h);
       int texture = scene.nextInt(4);
@@ -224,7 +224,7 @@ final class Stage {
         default -> { }
       }
       if (scene.nextDouble() < 0.75) {
-        Color floor = Skeleton.randomColour(scene);
+        Color floor = Skeleton.randomColor(scene);
         int top = (int) Math.round(groundY + margin - scale * 0.02);
         g.setPaint(new GradientPaint(0, top, floor.brighter(), 0, h, floor.darker()));
         g.fillRect(0, top, w, h - top);
@@ -244,7 +244,7 @@ final class Stage {
   }
 
   private void clutter(Graphics2D g, SplittableRandom r, int w, int h) {
-    g.setColor(Skeleton.randomColour(r));
+    g.setColor(Skeleton.randomColor(r));
     double x = r.nextDouble() * w;
     double y = r.nextDouble() * h;
     double size = scale * (0.1 + 0.6 * r.nextDouble());
@@ -261,21 +261,21 @@ final class Stage {
     }
   }
 
-  private record Occluder(double t0, double t1, Rectangle2D.Double box, Color colour, boolean striped) {}
+  private record Occluder(double t0, double t1, Rectangle2D.Double box, Color color, boolean striped) {}
 
   /** A moving shape: a bouncing ball, a swinging stick (periodic, like a waving arm) or a sliding box. */
   private record Distractor(int kind, double x, double y, double vx, double vy, double size, double freq,
-      double phase, Color colour, boolean front) {
+      double phase, Color color, boolean front) {
     static Distractor random(SplittableRandom r, int w, int h, double scale) {
       double speed = scale * (0.3 + 1.2 * r.nextDouble());
       double angle = r.nextDouble() * 2 * Math.PI;
       return new Distractor(r.nextInt(3), r.nextDouble() * w, r.nextDouble() * h, speed * Math.cos(angle),
           speed * Math.sin(angle), scale * (0.08 + 0.2 * r.nextDouble()), 0.5 + 2 * r.nextDouble(),
-          r.nextDouble() * 2 * Math.PI, Skeleton.randomColour(r), r.nextDouble() < 0.3);
+          r.nextDouble() * 2 * Math.PI, Skeleton.randomColor(r), r.nextDouble() < 0.3);
     }
 
     void draw(Graphics2D g, double t, int w, int h) {
-      g.setColor(colour);
+      g.setColor(color);
       double px = bounce(x + vx * t, w);
       double py = bounce(y + vy * t, h);
       switch (kind) {

@@ -39,7 +39,7 @@ public final class SurveillanceMotion {
 
   private static final double[][] TRAIN_ELEVATIONS = {{5, 15}, {20, 30}, {35, 45}};
   private static final double[][] TEST_ELEVATIONS = {{15, 20}, {30, 35}};
-  /** Headings: 0 = facing the camera, 90 = the person's left side towards it. */
+  /** Headings: 0 = facing the camera, 90 = the person's left side toward it. */
   private static final double[][] TEST_HEADINGS = {{35, 55}, {125, 145}, {215, 235}, {305, 325}};
   private static final double[][] TRAIN_HEADINGS = {{-35, 35}, {55, 125}, {145, 215}, {235, 305}};
   /** Shoulder half-widths (body heights): training builds in the middle, test builds narrower and broader. */
@@ -72,7 +72,7 @@ public final class SurveillanceMotion {
    * @param variant for {@link #IDLE}: {@code stand}, {@code sit} or {@code lie}; else empty
    * @param elevationDeg camera elevation (angle of the view ray below horizontal)
    * @param headingDeg the person's heading at the start, 0 = facing the camera
-   * @param personPx the person's standing height in the frame at the track's centre, pixels
+   * @param personPx the person's standing height in the frame at the track's center, pixels
    */
   public record View(int actor, String variant, double elevationDeg, double headingDeg, double distanceM,
       double focalPx, double personPx, double fps) {
@@ -195,7 +195,7 @@ public final class SurveillanceMotion {
   // Actors
 
   /**
-   * A recurring person: height in metres, build (shoulder half-width, head size, for the
+   * A recurring person: height in meters, build (shoulder half-width, head size, for the
    * kinematics), tempo (scales cycle rates) and mannerisms (pulled into every style's parameters),
    * so that an actor's clips share a way of moving that held-out actors do not.
    */
@@ -217,7 +217,7 @@ public final class SurveillanceMotion {
   // ---------------------------------------------------------------------------------------------
   // Motion in 3D
 
-  /** The figure's 3D joints per frame, world metres (y up), and its facing. */
+  /** The figure's 3D joints per frame, world meters (y up), and its facing. */
   private static final class Motion {
     final double fps;
     final String variant;
@@ -305,7 +305,7 @@ public final class SurveillanceMotion {
     }
   }
 
-  /** The style of a performance pulled towards the actor's mannerisms and tempo. */
+  /** The style of a performance pulled toward the actor's mannerisms and tempo. */
   private static Action.Style personal(Action.Style s, Actor actor) {
     double[] p = s.p().clone();
     for (int i = 0; i < p.length; i++) {
@@ -452,7 +452,7 @@ public final class SurveillanceMotion {
         for (int j = 0; j < k; j++) {
           cam.project(m.world[f][j], uv[j]);
         }
-        // The true extent, with the top of the head (the head joint is the head's centre).
+        // The true extent, with the top of the head (the head joint is the head's center).
         double top = uv[PoseJoints.HEAD][1] + 0.7 * (uv[PoseJoints.HEAD][1] - uv[PoseJoints.NECK][1]);
         double topX = uv[PoseJoints.HEAD][0] + 0.7 * (uv[PoseJoints.HEAD][0] - uv[PoseJoints.NECK][0]);
         double x0 = topX;
@@ -543,7 +543,7 @@ public final class SurveillanceMotion {
     /**
      * Moves the renderer's projected joints to where BlazePose puts its landmarks on a person: its
      * hip landmarks lie lower than the renderer's hip joints (0.12 of the way to the knees), its
-     * head point is the nose, below the head's centre (0.25 of the way to the shoulders' midpoint),
+     * head point is the nose, below the head's center (0.25 of the way to the shoulders' midpoint),
      * and its arms are shorter against the torso (0.85). Measured on the real estimator's skeletons
      * of moving people (vtest.avi, about 2,700 person-frames, proportions in shoulder-to-hip units:
      * knees 0.69, ankles 1.35, nose -1.34, elbows -0.50, wrists -0.13 from the hips; the renderer
@@ -601,7 +601,7 @@ public final class SurveillanceMotion {
       double shoulders = Math.hypot(uv[PoseJoints.L_SHOULDER][0] - uv[PoseJoints.R_SHOULDER][0],
           uv[PoseJoints.L_SHOULDER][1] - uv[PoseJoints.R_SHOULDER][1]);
       double halfWidth = shoulders / 2 + 0.06 * h;
-      // Depth margin: about 5 cm for a 1.7 m person (in the camera's depth units, metres).
+      // Depth margin: about 5 cm for a 1.7 m person (in the camera's depth units, meters).
       double depthMargin = 0.05;
       for (int j = 0; j < uv.length; j++) {
         if (j == PoseJoints.PELVIS || j == PoseJoints.NECK || j == PoseJoints.HEAD || j == PoseJoints.L_SHOULDER

@@ -27,7 +27,7 @@ import java.util.List;
  *   16          4           u32 video width
  *   20          4           u32 video height
  *   24          8*F*K       f32 x, f32 y per joint per frame (frame-major), image coordinates
- *                           normalised to [0, 1] by width and height (x right, y down; values
+ *                           normalized to [0, 1] by width and height (x right, y down; values
  *                           just outside [0, 1] mean the joint is outside the picture)
  *   24+8*F*K    F*K         u8 per joint per frame: 1 visible, 0 outside the picture or behind an
  *                           occluding box (self-occlusion and moving distractors are not counted)

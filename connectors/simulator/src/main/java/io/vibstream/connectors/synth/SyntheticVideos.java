@@ -29,7 +29,7 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * UCF101's split 1 does. The output is a function of the arguments only.
  *
  * <p>Next to each clip goes its pose file ({@code walk_g02_c03.pose}, see {@link SyntheticPoses}
- * for the layout): per encoded frame, the 17 joints of the figure in image coordinates normalised
+ * for the layout): per encoded frame, the 17 joints of the figure in image coordinates normalized
  * to [0, 1] (camera jitter included, exactly where they were drawn) and a visibility flag, for
  * pose-supervised backbone training. Readers that only want videos ignore it.
  */
@@ -282,7 +282,7 @@ public final class SyntheticVideos {
     return mix(seed, 0x5CE4EL, group);
   }
 
-  /** Mixes seeds (SplitMix64 finaliser). */
+  /** Mixes seeds (SplitMix64 finalizer). */
   static long mix(long a, long b, long c) {
     long z = a * 0x9E3779B97F4A7C15L + b;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L + c;

@@ -67,7 +67,7 @@ class SurveillanceMotionTest {
       for (PersonPose p : c.poses()) {
         assertThat(p.box().x()).isGreaterThanOrEqualTo(0);
         assertThat(p.box().x() + p.box().width()).isLessThanOrEqualTo(SurveillanceMotion.FRAME_WIDTH);
-        // personPx is the height at the track's centre: walkers towards the camera grow, raised
+        // personPx is the height at the track's center: walkers toward the camera grow, raised
         // arms and jumps reach above the standing height, margins add up to 20%.
         assertThat(p.box().height()).isBetween(8f, (float) (3 * c.view().personPx()));
       }

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole loop on one embedded broker and one MiniCluster, the inference job (parallelism 2)
  * and the retrain job running side by side: model v1 ({@code vibstream train} on daylight clips,
  * {@code models publish}) serves two realtime {@link RhythmCamera}s in daylight; the cameras move
- * to a night scene that fools v1; labelled night clips ({@code vibstream label --features-dir})
+ * to a night scene that fools v1; labeled night clips ({@code vibstream label --features-dir})
  * make the retrain job publish v2, which the inference job swaps in while the cameras keep going;
  * then two bad releases are refused. Features come from a real deterministic backbone
  * ({@link CenteredColorExtractor}) on the JPEG frames, for the clips as for the job. Everything is

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on a MiniCluster and an embedded broker: a model that knows two actions is on the
- * compacted models topic ({@code vibstream models publish}), labelled feature clips of three
+ * compacted models topic ({@code vibstream models publish}), labeled feature clips of three
  * actions are on training-clips ({@code vibstream label --features-dir}), both before the job
  * starts; the job publishes a release that knows the third, read back committed.
  */
@@ -65,7 +65,7 @@ class RetrainJobKafkaTest {
 
   @Test
   @Timeout(120)
-  void labelledClipsOfANewActionBecomeABetterRelease() throws Exception {
+  void labeledClipsOfANewActionBecomeABetterRelease() throws Exception {
     Path v1 = Files.write(tmp.resolve("v1.vib"), TrendClips.knownModelBytes(1, 16, 21));
     assertThat(cli("models", "publish", v1.toString(), "--bootstrap", kafka.bootstrapServers())).isZero();
     Path clips = tmp.resolve("clips");

@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * run (a backbone change redeploys both jobs).
  *
  * <p><b>Parent.</b> The newest valid release seen (as the inference job serves the newest) is the
- * parent of the next candidate; every version seen counts towards the next candidate's version,
+ * parent of the next candidate; every version seen counts toward the next candidate's version,
  * {@code max(seen, published) + 1}. With trusted keys, a release is valid only if one of them
  * signed it ({@link ModelReleases#verify(ModelRelease, TrustedKeys)}), so no unsigned model is
  * fine-tuned into a signed one; the signing key's own public key is then trusted too, as the

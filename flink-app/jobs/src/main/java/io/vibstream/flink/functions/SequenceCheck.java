@@ -17,10 +17,10 @@ import org.apache.flink.util.Collector;
  * camera already sent in its current run (a camera that re-sends after a reconnect, or a sequence
  * number that went back while its capture time went on) as {@code repeated_sequence}, and a frame
  * far out of order, more than {@code outOfOrdernessMs} behind its camera's latest capture time
- * and at or behind the watermark (the recogniser could not place it), as {@code out_of_order};
+ * and at or behind the watermark (the recognizer could not place it), as {@code out_of_order};
  * both go to {@link DecodeFunction#DEAD_LETTERS} (stage {@value #STAGE}) and are counted. A
  * sequence number 0 with a later capture time starts a new run (a restarted camera: the
- * recogniser resets its window). Frames a little out of order pass on, for the recogniser to
+ * recognizer resets its window). Frames a little out of order pass on, for the recognizer to
  * reorder. State: one {@link SequenceWindow} per camera.
  */
 public final class SequenceCheck extends KeyedProcessFunction<String, FrameInput, FrameInput> {

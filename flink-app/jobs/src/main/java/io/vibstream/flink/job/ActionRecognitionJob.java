@@ -100,7 +100,7 @@ public final class ActionRecognitionJob {
    * @param topK labels in each event's top-k
    * @param parallelism job parallelism, or 0 for the environment's
    * @param flushIntervalMs longest a feature frame waits in a network buffer on its way to its
-   *     camera's recogniser (Flink's buffer timeout of that exchange; Flink's default, 100 ms, was
+   *     camera's recognizer (Flink's buffer timeout of that exchange; Flink's default, 100 ms, was
    *     most of the frame-to-event latency at these record rates), >= 0, 0 = after every record;
    *     also the buffer timeout of the frames' keyed exchange into the sequence check
    * @param unsureBelow events below this confidence are marked unsure, in [0, 1]
@@ -127,7 +127,7 @@ public final class ActionRecognitionJob {
     /**
      * Defaults: batches of 16 or 20 ms, 200 ms out-of-orderness, 5 s idleness, a window reset after
      * more than 2 missing frames or 2 s without frames, stride clipLength / 4, top-3, the
-     * environment's parallelism, feature frames flushed to the recognisers within 5 ms, events
+     * environment's parallelism, feature frames flushed to the recognizers within 5 ms, events
      * unsure below confidence 0.5, {@link FrameLimits#defaults()} (no size limit, every camera). A
      * spec {@code pose:...} selects pose mode (see the class doc).
      */
@@ -382,7 +382,7 @@ public final class ActionRecognitionJob {
    * Watermarks for the model-release stream: none, the stream is always idle, so the rarely-written
    * compacted topic never holds back the event time of the frames it is connected with. (It used to
    * emit Long.MAX_VALUE: then, once the frames had been idle for the idleness timeout, e.g. before the
-   * first camera started, the recogniser's watermark jumped to the maximum and every later frame was
+   * first camera started, the recognizer's watermark jumped to the maximum and every later frame was
    * dropped as late.)
    */
   static final class NeverHoldsBack<T> implements WatermarkStrategy<T> {

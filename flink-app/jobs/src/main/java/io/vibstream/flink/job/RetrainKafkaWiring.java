@@ -18,7 +18,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  * Kafka sources and sinks of {@link RetrainJob}, in the wire format and style of
  * {@link KafkaWiring}: clips and model releases are read from the earliest offset (the window is
  * rebuilt from the clips topic when the job starts without a checkpoint; every release counts
- * towards the next version), releases go to the compacted models topic under their version key
+ * toward the next version), releases go to the compacted models topic under their version key
  * ({@link Topic#versionKey}, as {@code vibstream models publish} writes them, so compaction
  * keeps the history) and statuses to the status topic, both {@link ExactlyOnceSink}s of requests
  * up to 16 MiB (transactional ids {@code PREFIX-models} and {@code PREFIX-status}; read with

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 
 /**
  * A deterministic test backbone whose features an LSTM can train on as they are: the
- * {@link MeanColorExtractor} means, centered on mid-grey and scaled by 4 (about -2..2), as a
+ * {@link MeanColorExtractor} means, centered on mid-gray and scaled by 4 (about -2..2), as a
  * normalizing backbone head would give them. On the raw [0, 1] means, LSTMs did not learn color
  * rhythms a quarter of the range high (they stayed at chance).
  */

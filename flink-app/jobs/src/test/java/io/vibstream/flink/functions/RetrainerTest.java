@@ -304,7 +304,7 @@ class RetrainerTest {
 
   @Test
   void rejectsACandidateWorseThanTheParentBeyondTheTolerance() throws Exception {
-    // Mislabelled training clips (rise and fall swapped), correct validation clips: the candidate
+    // Mislabeled training clips (rise and fall swapped), correct validation clips: the candidate
     // learns the swap and loses to the parent on the validation clips.
     List<LabeledClip> clips = new ArrayList<>();
     for (LabeledClip clip : TrendClips.clips(TrendClips.KNOWN, 45, 0, 7)) {

@@ -34,7 +34,7 @@ class SequenceCheckTest {
             i -> i.frame().getCameraId(), Types.STRING)) {
       feed(h, "cam", 0, T0);
       feed(h, "cam", 2, T0 + 80);
-      feed(h, "cam", 1, T0 + 40);            // a little out of order: the recogniser reorders it
+      feed(h, "cam", 1, T0 + 40);            // a little out of order: the recognizer reorders it
       feed(h, "cam", 1, T0 + 40);            // the same frame again
       feed(h, "cam", 3, T0 + 120);
       feed(h, "cam", 2, T0 + 5_000);         // went back with a later capture time: a repeat

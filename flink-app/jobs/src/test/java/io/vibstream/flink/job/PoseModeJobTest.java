@@ -188,13 +188,13 @@ class PoseModeJobTest {
   /**
    * JPEG frames at 10 fps, in two source splits of 2M indices each (so every camera is read in
    * order by one reader): cam-a, vtest frames 0..2M-1; then cam-b (vtest frames 400..) and
-   * cam-empty (a grey wall nobody walks past), interleaved.
+   * cam-empty (a gray wall nobody walks past), interleaved.
    */
   static final class VideoFrames implements GeneratorFunction<Long, Frame> {
     private static final long serialVersionUID = 1L;
     private static final int CAM_B_FROM = 400;
     private transient List<byte[]> jpegs;
-    private transient byte[] grey;
+    private transient byte[] gray;
     private transient int width;
     private transient int height;
 
@@ -212,7 +212,7 @@ class PoseModeJobTest {
       g.setColor(new Color(128, 128, 128));
       g.fillRect(0, 0, width, height);
       g.dispose();
-      grey = jpeg(wall);
+      gray = jpeg(wall);
     }
 
     @Override
@@ -229,7 +229,7 @@ class PoseModeJobTest {
         long j = i - 2 * M;
         seq = j / 2;
         camera = j % 2 == 0 ? "cam-b" : "cam-empty";
-        image = j % 2 == 0 ? jpegs.get(CAM_B_FROM + (int) seq) : grey;
+        image = j % 2 == 0 ? jpegs.get(CAM_B_FROM + (int) seq) : gray;
       }
       return Frame.newBuilder().setCameraId(camera).setSequenceNumber(seq)
           .setCaptureTimestamp(Instant.ofEpochMilli(T0 + seq * 100)).setWidth(width).setHeight(height)

@@ -11,8 +11,8 @@ import java.util.Random;
 
 /**
  * A test camera whose actions show only in how the picture changes over time: each action is a
- * colour rhythm of its own period ({@code walk} 16 frames, {@code wave} 4, {@code jump} 2), and the
- * {@link Scene} decides which colour carries it. The camera plays one action per segment of
+ * color rhythm of its own period ({@code walk} 16 frames, {@code wave} 4, {@code jump} 2), and the
+ * {@link Scene} decides which color carries it. The camera plays one action per segment of
  * {@code segmentFrames} frames, in turn through its scene's actions; {@link #shift} changes the
  * scene from the next segment on. Every frame's action and scene are kept by sequence number (the
  * n-th frame {@link #next()} returns has sequence number n at its publisher). 25 frames per second,
@@ -122,7 +122,7 @@ final class RhythmCamera implements VideoSource {
         (float) (0.05 * random.nextGaussian())};
   }
 
-  /** Frame {@code t} of {@code action}'s rhythm in {@code scene}: one flat colour, a little noise per frame. */
+  /** Frame {@code t} of {@code action}'s rhythm in {@code scene}: one flat color, a little noise per frame. */
   private static BufferedImage render(Scene scene, String action, int t, float[] level, Random random) {
     double rhythm = Math.cos(2 * Math.PI * t / period(action));
     double[] rgb = scene == Scene.DAYLIGHT

@@ -110,7 +110,7 @@ public record AnnotationPass(PoseEstimatorFactory estimators, Supplier<CameraTra
           for (PersonTracker.TrackedPerson p : step == null ? List.<PersonTracker.TrackedPerson>of() : step.persons()) {
             tracks.add(p.trackId());
             ActionEvent e = labels.at(camera, p.trackId(), d.sequenceNumber());
-            people.add(e == null ? PersonAnnotation.unlabelled(p.trackId(), p.pose())
+            people.add(e == null ? PersonAnnotation.unlabeled(p.trackId(), p.pose())
                 : new PersonAnnotation(p.trackId(), p.pose(), e.getLabel(), e.getConfidence(), e.getUnsure()));
             ActionEvent ending = byLastFrame.get(p.trackId() + "@" + d.sequenceNumber());
             if (ending != null && sameBox(ending.getBox(), p.pose().box())) {

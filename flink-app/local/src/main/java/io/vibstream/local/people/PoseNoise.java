@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * {@code all}.
  */
 public final class PoseNoise {
-  private static final String[] GROUPS = {"torso", "head", "legs", "arms", "box_centre", "box_height"};
+  private static final String[] GROUPS = {"torso", "head", "legs", "arms", "box_center", "box_height"};
   private static final int[] GROUP_OF_JOINT = {0, 0, 1, 0, 3, 3, 0, 3, 3, 0, 2, 2, 2, 0, 2, 2, 2};
   /** The columns of {@link #csv()}. */
   public static final String CSV_HEADER = "source,size,quantity,n,value\n";
@@ -92,7 +92,7 @@ public final class PoseNoise {
       }
       double rx = (p.box().centerX() - cx) / h;
       double ry = (p.box().centerY() - cy) / h;
-      sumBoth(source, size, "box_centre", (rx * rx + ry * ry) / 2);
+      sumBoth(source, size, "box_center", (rx * rx + ry * ry) / 2);
       double rh = (p.box().height() - bh) / h;
       sumBoth(source, size, "box_height", rh * rh);
     }

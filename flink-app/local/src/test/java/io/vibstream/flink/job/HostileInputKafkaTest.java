@@ -101,7 +101,7 @@ class HostileInputKafkaTest {
       this(name, Topic.FRAMES.topicName(), record, reason);
     }
 
-    /** A labelled clip for the retrain job. */
+    /** A labeled clip for the retrain job. */
     static Case clip(String name, IntFunction<Bytes> record, String reason) {
       return new Case(name, Topic.TRAINING_CLIPS.topicName(), record, reason);
     }
@@ -364,7 +364,7 @@ class HostileInputKafkaTest {
     return m.offset();
   }
 
-  /** Good frame {@code seq} of {@code camera}: a colour of its own, captured {@code seq * FRAME_MS} after the start. */
+  /** Good frame {@code seq} of {@code camera}: a color of its own, captured {@code seq * FRAME_MS} after the start. */
   private static byte[] goodValue(String camera, int seq) {
     return AVRO.serialize(Topic.FRAMES.topicName(),
         frame(camera, seq, base + seq * FRAME_MS, 32, 32, goodJpeg(camera, seq)));
@@ -487,7 +487,7 @@ class HostileInputKafkaTest {
     Thread.sleep(600); // three watermark intervals (200 ms)
   }
 
-  /** Until the recogniser's committed model status says it serves the model (frames before it would find none). */
+  /** Until the recognizer's committed model status says it serves the model (frames before it would find none). */
   private static void awaitModelServing() {
     try (KafkaConsumer<byte[], byte[]> consumer = committedReader()) {
       consumer.subscribe(List.of(Topic.MODEL_STATUS.topicName()));

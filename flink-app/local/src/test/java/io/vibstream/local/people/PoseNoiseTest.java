@@ -24,7 +24,7 @@ class PoseNoiseTest {
     noise.add("jitter", walk(10, JITTER), frames(0, 10));
     Map<String, Double> v = values(noise);
     assertThat(v.get("steady|near|torso")).isCloseTo(0, within(1e-9));
-    assertThat(v.get("steady|near|box_centre")).isCloseTo(0, within(1e-9));
+    assertThat(v.get("steady|near|box_center")).isCloseTo(0, within(1e-9));
     assertThat(v.get("steady|all|invisible_share")).isZero();
     // +e, -e, ... less its 5-frame mean (+-e/5) is +-0.8 e in x only: RMS over x and y is 0.8 e / sqrt 2
     double expected = 0.8 * JITTER / HEIGHT / Math.sqrt(2);
@@ -32,7 +32,7 @@ class PoseNoiseTest {
       assertThat(v.get("jitter|near|" + group)).as(group).isCloseTo(expected, within(1e-6));
       assertThat(v.get("jitter|all|" + group)).as(group).isCloseTo(expected, within(1e-6));
     }
-    assertThat(v.get("jitter|near|box_centre")).isCloseTo(0, within(1e-9));
+    assertThat(v.get("jitter|near|box_center")).isCloseTo(0, within(1e-9));
     assertThat(v).doesNotContainKey("jitter|far|torso");
   }
 
