@@ -1,12 +1,12 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.synth.SyntheticCamera;
-import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.camera.VideoSources;
-import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.Topic;
+import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.connectors.video.VideoSource;
 import io.vibstream.schemas.Frame;
 import java.io.PrintWriter;

@@ -3,9 +3,9 @@ package io.vibstream.cli;
 import io.vibstream.model.lstm.LstmParams;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vibstream params}: the paper's LSTM parameter count. */
 @Command(name = "params", mixinStandardHelpOptions = true, description = "Print the LSTM parameter count 4(DH + H^2 + 2H); the last line is the integer.")

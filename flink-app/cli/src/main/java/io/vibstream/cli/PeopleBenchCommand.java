@@ -1,7 +1,7 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.local.ModelRegistry;

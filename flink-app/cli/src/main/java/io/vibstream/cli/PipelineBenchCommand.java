@@ -1,16 +1,16 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.local.bench.BackboneThroughput;
 import io.vibstream.local.bench.BenchEvents;
 import io.vibstream.local.bench.OnCameraFeatures;
-import io.vibstream.local.bench.PipelineRun;
 import io.vibstream.local.bench.PipelineRun.Job;
 import io.vibstream.local.bench.PipelineRun.Workload;
+import io.vibstream.local.bench.PipelineRun;
 import io.vibstream.local.bench.SyntheticFrames;
 import io.vibstream.local.bench.SyntheticModels;
 import io.vibstream.model.signing.ReleaseSigner;

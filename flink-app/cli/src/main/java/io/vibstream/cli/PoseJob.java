@@ -1,12 +1,12 @@
 package io.vibstream.cli;
 
-import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.connectors.camera.CameraSettings;
 import io.vibstream.connectors.camera.CameraSource;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.AvroSerializer;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.LocalFlink;
 import io.vibstream.local.LocalStack;

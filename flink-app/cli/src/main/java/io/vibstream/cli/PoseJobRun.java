@@ -1,9 +1,5 @@
 package io.vibstream.cli;
 
-import io.vibstream.local.JobRest;
-import io.vibstream.local.bench.BenchEvents;
-import io.vibstream.local.bench.PoseStageBench;
-import io.vibstream.local.bench.ReplaySource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
@@ -11,7 +7,11 @@ import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
+import io.vibstream.local.JobRest;
 import io.vibstream.local.LocalFlink;
+import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseStageBench;
+import io.vibstream.local.bench.ReplaySource;
 import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.vibstream.cli;
 
 import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
-import io.vibstream.local.LocalFlink;
 import io.vibstream.flink.job.RetrainKafkaWiring;
+import io.vibstream.local.LocalFlink;
 import io.vibstream.model.signing.ReleaseSigner;
 import io.vibstream.model.signing.TrustedKeys;
+import io.vibstream.model.training.CandidateTraining;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

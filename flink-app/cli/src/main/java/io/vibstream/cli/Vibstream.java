@@ -1,8 +1,8 @@
 package io.vibstream.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code vibstream} command line. */
 @Command(

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.lstm.Readout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Every runtime computes the mean readout, logits = W_fc (1/T) sum_t h_t + b_fc. */
 class MeanReadoutTest {

@@ -1,8 +1,5 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.cli.Vibstream;
@@ -10,10 +7,13 @@ import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.ImageEncoder;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.CenteredColorExtractor;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.job.RhythmCamera.Scene;
+import io.vibstream.local.CommittedOutputs;
+import io.vibstream.local.LocalStack;
 import io.vibstream.model.data.FeatureSequences;
 import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.ActionEvent;

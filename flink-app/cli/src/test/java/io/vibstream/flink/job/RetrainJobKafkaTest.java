@@ -1,14 +1,14 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.local.LocalStack;
-import io.vibstream.connectors.kafka.Topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.cli.Vibstream;
 import io.vibstream.connectors.kafka.AvroDeserializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.functions.TrendClips;
+import io.vibstream.local.LocalStack;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.model.backbone.BackboneIdentity;
 import io.vibstream.model.data.FeatureSequences;

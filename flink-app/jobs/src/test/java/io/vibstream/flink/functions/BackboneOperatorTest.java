@@ -12,11 +12,11 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.util.InstantiationUtil;
-import org.junit.jupiter.api.io.TempDir;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BackboneOperatorTest {
   private static DecodedFrame solid(String camera, long seq, Color color) {

@@ -1,10 +1,10 @@
 package io.vibstream.local.bench;
 
-import io.vibstream.connectors.kafka.Topic;
 import static io.vibstream.local.JobRest.stat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vibstream.connectors.camera.CameraPublisher;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.VideoFrame;
 import io.vibstream.flink.functions.BackboneFactory;
 import io.vibstream.flink.job.ActionRecognitionJob;

@@ -1,9 +1,9 @@
 package io.vibstream.local.bench;
 
-import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.flink.functions.Retrainer;
 import io.vibstream.flink.job.RetrainKafkaWiring;
 import io.vibstream.local.LocalStack;
+import io.vibstream.model.training.CandidateTraining;
 import io.vibstream.schemas.LabeledClip;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,16 +1,16 @@
 package io.vibstream.flink.job;
 
-import io.vibstream.connectors.kafka.Topic;
-import io.vibstream.local.CommittedOutputs;
-import io.vibstream.local.LocalStack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.kafka.AvroSerializer;
 import io.vibstream.connectors.kafka.EmbeddedKafka;
+import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.synth.SyntheticCamera;
 import io.vibstream.flink.functions.MeanColorExtractor;
 import io.vibstream.flink.functions.TestModels;
+import io.vibstream.local.CommittedOutputs;
+import io.vibstream.local.LocalStack;
 import io.vibstream.model.artifact.ModelArtifacts;
 import io.vibstream.model.release.ModelReleases;
 import io.vibstream.model.signing.ReleaseSigner;
