@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vibstream.model.data.DataSplit;
+import io.vibstream.model.data.RandomInputs;
 import io.vibstream.model.data.SequenceDataset;
 import io.vibstream.model.lstm.CompressedLstm;
 import io.vibstream.model.runtime.VectorLstmRuntime;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class TrainingInputsTest {
   private static final int D = 4;
-  private final SplittableRandom rnd = new SplittableRandom(5);
+  private final RandomInputs inputs = new RandomInputs(5);
 
   @Test
   void aModelTrainedOnDeltasAndStandardizedInputsIsExportedToReadRawFeatures() {
@@ -59,34 +58,14 @@ class TrainingInputsTest {
   }
 
   private CompressedLstm model(int featureDim, int[] kept, int h) {
-    return CompressedLstm.builder().featureDim(featureDim).keptInputs(kept).hiddenSize(h).classes(3)
-        .weights(random(4 * h * kept.length), random(4 * h * h), random(4 * h)).unitGateScales()
-        .classifier(random(3 * h), random(3)).build();
+    return inputs.model(featureDim, kept, h);
   }
 
-  /** Features with a per-feature offset and scale, so standardization matters. */
   private SequenceDataset randomData(int n, int steps) {
-    float[] data = new float[n * steps * D];
-    for (int i = 0; i < data.length; i++) {
-      int j = i % D;
-      data[i] = 3 * j + (j + 1) * (float) (rnd.nextDouble() * 2 - 1);
-    }
-    return new SequenceDataset(data, new int[n], steps, D, List.of("a", "b", "c"));
+    return inputs.data(n, steps, D);
   }
 
   private static float[][][] clips(SequenceDataset data) {
-    float[][][] clips = new float[data.size()][][];
-    for (int n = 0; n < clips.length; n++) {
-      clips[n] = data.sequence(n);
-    }
-    return clips;
-  }
-
-  private float[] random(int n) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) (rnd.nextDouble() * 2 - 1);
-    }
-    return v;
+    return RandomInputs.clips(data);
   }
 }
