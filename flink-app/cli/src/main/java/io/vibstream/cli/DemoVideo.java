@@ -1,5 +1,7 @@
 package io.vibstream.cli;
 
+import io.vibstream.local.people.Pose;
+import io.vibstream.local.people.PoseJob;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.schemas.ActionEvent;
 import java.io.IOException;

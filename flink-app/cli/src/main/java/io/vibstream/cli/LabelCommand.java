@@ -4,6 +4,8 @@ import io.vibstream.connectors.kafka.ClipPublisher;
 import io.vibstream.connectors.kafka.Topic;
 import io.vibstream.connectors.video.LabeledClips;
 import io.vibstream.local.people.FrameRange;
+import io.vibstream.local.people.Pose;
+import io.vibstream.local.people.PoseMode;
 import io.vibstream.local.people.TrackPass;
 import io.vibstream.local.people.Tracks;
 import io.vibstream.model.pose.PersonFeatures;

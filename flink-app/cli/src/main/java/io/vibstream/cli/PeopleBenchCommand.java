@@ -7,6 +7,7 @@ import io.vibstream.flink.functions.PoseEstimatorFactory;
 import io.vibstream.local.ModelRegistry;
 import io.vibstream.local.bench.BalancedCameras;
 import io.vibstream.local.bench.BenchEvents;
+import io.vibstream.local.bench.PoseJobRun;
 import io.vibstream.local.bench.PoseStageBench;
 import io.vibstream.local.bench.RecordedFrames;
 import io.vibstream.local.bench.SyntheticModels;

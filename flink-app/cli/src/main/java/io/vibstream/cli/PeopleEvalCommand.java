@@ -2,6 +2,8 @@ package io.vibstream.cli;
 
 import io.vibstream.local.people.EventCheck;
 import io.vibstream.local.people.FrameRange;
+import io.vibstream.local.people.Pose;
+import io.vibstream.local.people.PoseMode;
 import io.vibstream.local.people.PoseNoise;
 import io.vibstream.local.people.ProportionsTable;
 import io.vibstream.local.people.SyntheticReference;

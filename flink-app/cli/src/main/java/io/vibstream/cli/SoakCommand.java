@@ -8,6 +8,8 @@ import io.vibstream.local.LocalStack;
 import io.vibstream.local.bench.CameraFleet;
 import io.vibstream.local.bench.RecordedFrames;
 import io.vibstream.local.bench.ReplaySource;
+import io.vibstream.local.people.Pose;
+import io.vibstream.local.people.PoseMode;
 import io.vibstream.local.soak.Soak;
 import io.vibstream.local.soak.StrideCheck;
 import io.vibstream.model.artifact.ModelArtifacts;

@@ -2,6 +2,7 @@ package io.vibstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vibstream.local.bench.PoseJobRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;

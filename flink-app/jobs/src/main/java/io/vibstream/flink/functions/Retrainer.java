@@ -51,49 +51,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The retrain job's operator, under one key ({@link #KEY}): labeled clips in, model releases in,
  * a {@link RetrainStatus} out per retraining and a {@link ModelRelease} on {@link #RELEASES} per
- * published candidate.
- *
- * <p><b>Window.</b> Clips with features are kept in keyed state, the newest {@code windowClips}
- * (the oldest is evicted), each on the side {@link ValidationSplit} gives it. The window holds
- * one backbone's features: the current model's, or before a model the first clip's. Clips of
- * another backbone, without features (encoded frames need a backbone this job does not run) or
- * malformed, and records of the clips input that were not clips at all, go to {@link #DEAD_CLIPS}
- * with their origin and reason ({@code bad_label}, {@code bad_length}, {@code bad_backbone},
- * {@code bad_features}, {@code not_avro}, {@code unknown_schema_version}), logged and counted
- * ({@code clipsDropped}, and per reason); a release of another backbone
- * than the window's clips is ignored, as the inference job refuses one for a backbone it does not
- * run (a backbone change redeploys both jobs).
- *
- * <p><b>Parent.</b> The newest valid release seen (as the inference job serves the newest) is the
- * parent of the next candidate; every version seen counts toward the next candidate's version,
- * {@code max(seen, published) + 1}. With trusted keys, a release is valid only if one of them
- * signed it ({@link ModelReleases#verify(ModelRelease, TrustedKeys)}), so no unsigned model is
- * fine-tuned into a signed one; the signing key's own public key is then trusted too, as the
- * job's own releases come back from the models topic after a restart.
- *
- * <p><b>Triggers.</b> A retraining starts after {@code everyClips} new clips and at each
- * processing-time tick of {@code every} that follows new clips (0 switches either off), never
- * two at a time: a count reached during training is served when it ends. None starts within
- * {@code settle} of the instance starting: both inputs start at the earliest offsets, and a
- * candidate must not take its version number before the models topic was read (a count reached
- * meanwhile is served then, ticks meanwhile are skipped).
- *
- * <p><b>Off the hot path.</b> {@link CandidateTraining} runs on one background thread with an
- * immutable snapshot of the window, so records and checkpoint barriers keep flowing while it
- * trains; a processing-time timer polls it every {@code poll} and decides on the task thread. The
- * snapshot and a running training are not checkpointed: after a restore the {@code training}
- * flag in state starts it again on the restored window. Closing the operator interrupts it (it
- * stops at its next step).
- *
- * <p><b>Decision.</b> The candidate is published when its validation accuracy is at least the
- * parent's minus {@code tolerancePoints} and its LSTM parameters are within {@code paramBudget}
- * (0: the parent's count, unlimited without a parent). A release carries the {@code .vib} bytes
- * inline with their SHA-256, metrics ({@code accuracy}, {@code parent_accuracy},
- * {@code lstm_params}, {@code parent_lstm_params}, {@code compression_ratio} against the
- * uncompressed LSTM, {@code training_clips}, {@code validation_clips}, {@code training_ms}) and
- * lineage (parent version, the clips' arrival and capture-time range, beta, betaInput, training
- * settings), signed by the job's signing key if it has one, and becomes the parent. If the parent
- * changed while the candidate trained, the candidate is dropped ({@code SKIPPED}) and training starts again against the new parent.
+ * published candidate. It keeps a window of one backbone's clips in keyed state (unusable clips go
+ * to {@link #DEAD_CLIPS} with their reason), fine-tunes the newest valid (trusted-signed) release
+ * on them with {@link CandidateTraining} on a background thread so records and checkpoints keep
+ * flowing, and publishes the candidate when it holds the parent's accuracy within a tolerance and
+ * a parameter budget. The rules in full: docs/architecture.md, "The retrain job".
  */
 public final class Retrainer extends KeyedCoProcessFunction<String, ClipInput, ModelRelease, RetrainStatus> {
   private static final long serialVersionUID = 1L;

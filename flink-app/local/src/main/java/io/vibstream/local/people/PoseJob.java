@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.people;
 
 import io.vibstream.connectors.camera.CameraPublisher;
 import io.vibstream.connectors.camera.CameraSettings;
@@ -47,19 +47,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * published as one camera to {@code frames} at its own frame rate ({@link PoseMode}).
  * {@code recognize} and {@code demo --video} run it.
  */
-final class PoseJob implements AutoCloseable {
+public final class PoseJob implements AutoCloseable {
   /** How the job runs. */
-  record Settings(Pose pose, int parallelism, long checkpointIntervalMs, long stallTimeoutSeconds) {}
+  public record Settings(Pose pose, int parallelism, long checkpointIntervalMs, long stallTimeoutSeconds) {}
 
   /** Sees each committed event as it is read, and every read loop (about every 200 ms). */
-  interface Listener {
+  public interface Listener {
     void event(ActionEvent e);
 
     default void polled() {}
   }
 
   /** Every event committed for the file's frames, and the camera's counts. */
-  record Result(List<ActionEvent> events, CameraPublisher.Stats camera) {}
+  public record Result(List<ActionEvent> events, CameraPublisher.Stats camera) {}
 
   private final Settings settings;
   private final long started = System.nanoTime();
@@ -80,7 +80,7 @@ final class PoseJob implements AutoCloseable {
   }
 
   /** Starts Kafka and the job, publishes {@code modelFile} and prints one line about them. */
-  static PoseJob start(Settings settings, Path modelFile, String jobName, PrintWriter out) throws Exception {
+  public static PoseJob start(Settings settings, Path modelFile, String jobName, PrintWriter out) throws Exception {
     PoseJob j = new PoseJob(settings);
     try {
       j.stack = LocalStack.start(LocalStack.Settings.of(settings.parallelism()).withPartitions(1));
@@ -105,22 +105,22 @@ final class PoseJob implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return stack.bootstrap();
   }
 
   /** Seconds since the start. */
-  double seconds() {
+  public double seconds() {
     return (System.nanoTime() - started) / 1e9;
   }
 
   /** Frames of the file published so far. */
-  long published() {
+  public long published() {
     CameraPublisher p = publisher;
     return p == null ? 0 : p.published();
   }
 
-  JobStatus status() throws Exception {
+  public JobStatus status() throws Exception {
     return flink.status(job);
   }
 
@@ -130,7 +130,7 @@ final class PoseJob implements AutoCloseable {
    * of them is committed too), then drains that last checkpoint's events and cancels the job
    * (Kafka stays up until {@link #close}).
    */
-  Result run(Path video, String camera, long maxFrames, Listener listener) throws Exception {
+  public Result run(Path video, String camera, long maxFrames, Listener listener) throws Exception {
     publisher = filePublisher(camera);
     CameraPublisher p = publisher;
     Future<CameraPublisher.Stats> publishing = pool.submit(() -> {

@@ -1,13 +1,13 @@
-package io.vibstream.cli;
+package io.vibstream.local.people;
 
 import io.vibstream.model.pose.PoseModels;
 
 /** The BlazePose landmark model variants of {@code --pose}. */
-enum Pose {
+public enum Pose {
   lite(PoseModels.Landmark.LITE),
   full(PoseModels.Landmark.FULL);
 
-  final PoseModels.Landmark landmark;
+  public final PoseModels.Landmark landmark;
 
   Pose(PoseModels.Landmark landmark) {
     this.landmark = landmark;

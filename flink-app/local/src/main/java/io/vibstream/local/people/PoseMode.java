@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.people;
 
 import io.vibstream.flink.functions.PersonTracking;
 import io.vibstream.flink.functions.PoseEstimatorFactory;
@@ -13,26 +13,26 @@ import java.time.Duration;
  * {@link PersonTracker.Settings} and time gap, the rules of {@link PersonTracking}), for the
  * offline passes that must find the job's people and track ids (drawing, labeling, evaluating).
  */
-final class PoseMode {
+public final class PoseMode {
   private PoseMode() {}
 
-  static String spec(Pose pose) {
+  public static String spec(Pose pose) {
     return ActionRecognitionJob.POSE_PREFIX + pose.name();
   }
 
-  static ActionRecognitionJob.Settings config(Pose pose, int parallelism) {
+  public static ActionRecognitionJob.Settings config(Pose pose, int parallelism) {
     return ActionRecognitionJob.Settings.defaults(spec(pose))
         .withParallelism(parallelism)
         .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
   }
 
   /** The job's pose estimator. */
-  static PoseEstimatorFactory estimators(Pose pose) {
+  public static PoseEstimatorFactory estimators(Pose pose) {
     return PoseEstimatorFactory.spec(spec(pose));
   }
 
   /** A camera's tracking as the job's {@link PersonTracking} does it. */
-  static CameraTracking cameraTracking(Pose pose) {
+  public static CameraTracking cameraTracking(Pose pose) {
     return new CameraTracking(PersonTracker.Settings.defaults(), config(pose, 1).maxTimeGap().toMillis());
   }
 }

@@ -1,4 +1,4 @@
-package io.vibstream.cli;
+package io.vibstream.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vibstream.connectors.camera.CameraPublisher;
@@ -9,9 +9,6 @@ import io.vibstream.flink.job.ActionRecognitionJob;
 import io.vibstream.flink.job.KafkaWiring;
 import io.vibstream.local.JobRest;
 import io.vibstream.local.LocalFlink;
-import io.vibstream.local.bench.BenchEvents;
-import io.vibstream.local.bench.PoseStageBench;
-import io.vibstream.local.bench.ReplaySource;
 import io.vibstream.model.signing.TrustedKeys;
 import io.vibstream.schemas.ActionEvent;
 import java.time.Duration;
@@ -42,16 +39,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * its own place in the scene ({@link PoseStageBench#frameOf}). The cameras start once every task
  * of the job runs.
  */
-final class PoseJobRun {
+public final class PoseJobRun {
   /** The job's settings; {@code unaligned}: unaligned checkpoints (barriers overtake queued frames). */
-  record Settings(String poseSpec, int parallelism, int maxBatch, long maxBatchWaitMs, boolean unaligned) {}
+  public record Settings(String poseSpec, int parallelism, int maxBatch, long maxBatchWaitMs, boolean unaligned) {}
 
   /**
    * What the job emitted and its own account (REST metrics at the end of the run): pose ms per
    * batch (median of the last batches, averaged over subtasks), persons per frame (all frames,
    * the cameras' background-learning frames included), frames per batch.
    */
-  record Outcome(List<ActionEvent> events, long camerasStartMs, double poseMsMedian, double personsPerFrame,
+  public record Outcome(List<ActionEvent> events, long camerasStartMs, double poseMsMedian, double personsPerFrame,
       double framesPerBatch) {}
 
   private final EmbeddedKafka kafka;
@@ -60,7 +57,8 @@ final class PoseJobRun {
   private final String[] cameraIds;
   private final TrustedKeys trust;
 
-  PoseJobRun(EmbeddedKafka kafka, Settings settings, List<VideoFrame> scene, String[] cameraIds, TrustedKeys trust) {
+  public PoseJobRun(EmbeddedKafka kafka, Settings settings, List<VideoFrame> scene, String[] cameraIds,
+      TrustedKeys trust) {
     this.kafka = kafka;
     this.settings = settings;
     this.scene = scene;
@@ -77,7 +75,7 @@ final class PoseJobRun {
    * Publishes {@code framesPerCamera} frames of every camera into a fresh topic as fast as the
    * cameras encode them, then runs the job over them until no event came for {@code quiet}.
    */
-  Outcome preloaded(String name, int framesPerCamera, Duration quiet, Duration limit) throws Exception {
+  public Outcome preloaded(String name, int framesPerCamera, Duration quiet, Duration limit) throws Exception {
     String frames = topics(name);
     publish(frames, framesPerCamera, c -> camera(c, 1000, 0, 1000)).forEach(PoseJobRun::join);
     return run(frames, name, null, quiet, limit);
@@ -88,7 +86,7 @@ final class PoseJobRun {
    * then {@code fps} a camera for {@code seconds}; collects events until {@code quiet} after the
    * cameras stopped.
    */
-  Outcome live(String name, double fps, int prime, double seconds, Duration quiet) throws Exception {
+  public Outcome live(String name, double fps, int prime, double seconds, Duration quiet) throws Exception {
     String frames = topics(name);
     long n = prime + Math.round(fps * seconds);
     Camerawork work = () -> publish(frames, n, c -> camera(c, fps, prime, 10));
@@ -140,8 +138,11 @@ final class PoseJobRun {
     try (LocalFlink flink = LocalFlink.start(settings.parallelism(), flinkConfig)) {
       StreamExecutionEnvironment env = flink.environment();
       env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE);
-      ActionRecognitionJob.Settings config = JobCommand.config(settings.poseSpec(), settings.parallelism(),
-          settings.maxBatch(), settings.maxBatchWaitMs(), 0).withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
+      ActionRecognitionJob.Settings config = ActionRecognitionJob.Settings.defaults(settings.poseSpec())
+          .withParallelism(settings.parallelism())
+          .withBatching(settings.maxBatch(), settings.maxBatchWaitMs())
+          .withStride(0)
+          .withWatermarks(Duration.ofMillis(200), Duration.ofSeconds(1));
       String group = "bench-" + UUID.randomUUID();
       KafkaWiring.of(kafka.bootstrapServers()).withTopics(framesTopic, Topic.MODELS.topicName(), eventsTopic,
           Topic.FRAMES_DEAD_LETTER.topicName()).withIds(group, group).job(config).trustedKeys(trust).build(env);
@@ -219,7 +220,7 @@ final class PoseJobRun {
    * times): per camera, the newest frame that an event emitted by {@code toMs} covers minus the
    * newest one by {@code fromMs} (or, without one, the first covered after it), summed.
    */
-  static double framesPerSecond(List<ActionEvent> events, long fromMs, long toMs) {
+  public static double framesPerSecond(List<ActionEvent> events, long fromMs, long toMs) {
     Map<String, long[]> cameras = new HashMap<>(); // before, firstAfter, last
     for (ActionEvent e : events) {
       long at = BenchEvents.emittedMs(e);
