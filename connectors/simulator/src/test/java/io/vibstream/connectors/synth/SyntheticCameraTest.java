@@ -82,7 +82,7 @@ class SyntheticCameraTest {
     assertThatThrownBy(() -> SyntheticCamera.open("synth://cam1?script=walk")).hasMessageContaining("action:seconds");
     assertThatThrownBy(() -> SyntheticCamera.open("synth://cam1?size=big")).hasMessageContaining("WxH");
     assertThatThrownBy(() -> SyntheticCamera.open("synth://cam1?fps=0")).hasMessageContaining("fps");
-    assertThatThrownBy(() -> SyntheticCamera.open("synth://cam1?color=red")).hasMessageContaining("unknown parameter");
+    assertThatThrownBy(() -> SyntheticCamera.open("synth://cam1?colour=red")).hasMessageContaining("unknown parameter");
     assertThatThrownBy(() -> SyntheticCamera.open("synth://?fps=3")).hasMessageContaining("camera name");
     assertThatThrownBy(() -> SyntheticCamera.open("synth://a b")).isInstanceOf(IllegalArgumentException.class);
   }
