@@ -113,6 +113,36 @@ class BlazePoseEstimatorTest {
     }
   }
 
+  /** Crops shared out among three interpreters give exactly the poses one gives, frame by frame. */
+  @Test
+  void landmarkThreadsChangeNothingButWhoRunsACrop() {
+    BlazePoseEstimator.Settings one = BlazePoseEstimator.Settings.defaults().withStaticEvery(0).withLandmarkThreads(1);
+    List<List<PersonPose>> serial = new ArrayList<>();
+    List<List<PersonPose>> shared = new ArrayList<>();
+    try (BlazePoseEstimator a = new BlazePoseEstimator(PoseModels.locate(), one);
+        BlazePoseEstimator b = new BlazePoseEstimator(PoseModels.locate(), one.withLandmarkThreads(3))) {
+      for (int start = 0; start + 4 <= 120; start += 4) {
+        List<PoseFrame> batch = frames.subList(start, start + 4); // several frames per call, as the job batches them
+        serial.addAll(a.estimate(batch));
+        shared.addAll(b.estimate(batch));
+      }
+      assertEquals(a.rejectedSkeletons(), b.rejectedSkeletons());
+    }
+    int people = 0;
+    for (int f = 0; f < serial.size(); f++) {
+      assertEquals(serial.get(f).size(), shared.get(f).size(), "people in frame " + f);
+      for (int i = 0; i < serial.get(f).size(); i++) {
+        PersonPose x = serial.get(f).get(i);
+        PersonPose y = shared.get(f).get(i);
+        assertEquals(x.box(), y.box());
+        assertTrue(java.util.Arrays.equals(x.x(), y.x()) && java.util.Arrays.equals(x.y(), y.y())
+            && java.util.Arrays.equals(x.visibility(), y.visibility()), "pose " + i + " of frame " + f);
+        people++;
+      }
+    }
+    assertTrue(people > 100, "people compared: " + people);
+  }
+
   /** Two people's halves joined (what a crop holding two people yields) are rejected; each alone passes. */
   @Test
   void skeletonCheckRejectsTwoPeopleJoined() {

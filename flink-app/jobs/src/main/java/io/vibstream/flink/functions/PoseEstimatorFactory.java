@@ -16,7 +16,8 @@ public interface PoseEstimatorFactory extends Serializable {
    * {@link BlazePoseEstimator} for {@code pose:lite} or {@code pose:full} (the landmark model), on
    * the models {@link PoseModels#locate()} finds on each TaskManager, optionally followed by
    * {@code ,static=N}: the static-person HOG pass every N frames of a camera (default 10; 0 turns
-   * it off, for scenes where nobody stands still).
+   * it off, for scenes where nobody stands still) and {@code ,threads=N}: landmark interpreters
+   * per subtask, each on its own thread (default 2).
    */
   static PoseEstimatorFactory spec(String spec) {
     String[] parts = spec.split(",", -1);
@@ -25,16 +26,21 @@ public interface PoseEstimatorFactory extends Serializable {
       case ActionRecognitionJob.POSE_PREFIX + "full" -> PoseModels.Landmark.FULL;
       default -> throw new IllegalArgumentException("unknown pose spec '" + spec + "': pose:lite or pose:full");
     };
-    int staticEvery = BlazePoseEstimator.Settings.defaults().staticEvery();
+    BlazePoseEstimator.Settings settings = BlazePoseEstimator.Settings.defaults().withLandmark(landmark);
     for (int i = 1; i < parts.length; i++) {
-      if (!parts[i].matches("static=\\d{1,6}")) {
+      if (parts[i].matches("static=\\d{1,6}")) {
+        settings = settings.withStaticEvery(Integer.parseInt(parts[i].substring("static=".length())));
+      } else if (parts[i].matches("threads=([1-9]|[1-5]\\d|6[0-4])")) {
+        settings = settings.withLandmarkThreads(Integer.parseInt(parts[i].substring("threads=".length())));
+      } else {
         throw new IllegalArgumentException("unknown pose spec option '" + parts[i] + "' in '" + spec
-            + "': static=N (the static-person pass every N frames, 0 = off)");
+            + "': static=N (the static-person pass every N frames, 0 = off) or threads=N (landmark threads, 1-64)");
       }
-      staticEvery = Integer.parseInt(parts[i].substring("static=".length()));
     }
-    int every = staticEvery; // the factory ships with the job graph: capture serializable values only
+    // The factory ships with the job graph: capture serializable values only.
+    int staticEvery = settings.staticEvery();
+    int threads = settings.landmarkThreads();
     return () -> new BlazePoseEstimator(PoseModels.locate(), BlazePoseEstimator.Settings.defaults()
-        .withLandmark(landmark).withStaticEvery(every));
+        .withLandmark(landmark).withStaticEvery(staticEvery).withLandmarkThreads(threads));
   }
 }

@@ -13,11 +13,12 @@ class PoseEstimatorFactoryTest {
   @Test
   void specChoosesTheLandmarkModelAndTheStaticPassCadence() throws Exception {
     // Shipped with the job graph: the factory must survive Flink's serialization.
-    PoseEstimatorFactory shipped = InstantiationUtil.clone(PoseEstimatorFactory.spec("pose:full,static=0"));
+    PoseEstimatorFactory shipped = InstantiationUtil.clone(PoseEstimatorFactory.spec("pose:full,static=0,threads=1"));
     try (PoseEstimator e = shipped.open()) {
       BlazePoseEstimator.Settings o = ((BlazePoseEstimator) e).options();
       assertThat(o.landmark()).isEqualTo(PoseModels.Landmark.FULL);
       assertThat(o.staticEvery()).isZero();
+      assertThat(o.landmarkThreads()).isEqualTo(1);
     }
     try (PoseEstimator e = PoseEstimatorFactory.spec("pose:lite").open()) {
       assertThat(((BlazePoseEstimator) e).options()).isEqualTo(BlazePoseEstimator.Settings.defaults());
@@ -30,5 +31,7 @@ class PoseEstimatorFactoryTest {
     assertThatThrownBy(() -> PoseEstimatorFactory.spec("pose:lite,static=-1"))
         .hasMessageContaining("'static=-1'").hasMessageContaining("static=N");
     assertThatThrownBy(() -> PoseEstimatorFactory.spec("pose:lite,fast")).hasMessageContaining("'fast'");
+    assertThatThrownBy(() -> PoseEstimatorFactory.spec("pose:lite,threads=0")).hasMessageContaining("'threads=0'")
+        .hasMessageContaining("threads=N");
   }
 }
