@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * per-person features ({@link SurveillanceMotion}).
  */
 @Command(name = "synth-people", mixinStandardHelpOptions = true,
-    description = "Write per-person skeleton feature clips (person-skeleton-v1, 53 per frame) of the 12 synthetic"
+    description = "Write per-person skeleton feature clips (person-skeleton-v2, 53 per frame) of the 12 synthetic"
         + " actions and idle, projected from the 3D figure at surveillance viewpoints with pose-estimator noise;"
         + " test clips use held-out actors, headings and camera elevations. Train on them with"
         + " train/sweep --data features:DIR:T.")

@@ -191,7 +191,7 @@ class LabelCommandTest {
       }
     }
 
-    // the retrain operator fine-tunes a person model (person-skeleton-v1, D = 53) on windows of them
+    // the retrain operator fine-tunes a person model (person-skeleton-v2, D = 53) on windows of them
     int length = 8;
     byte[] parent = TestModels.artifact(3, PersonFeatures.ID, PersonFeatures.DIMENSION, length, 5);
     List<LabeledClip> windows = new ArrayList<>();

@@ -117,6 +117,16 @@ final class KalmanBoxFilter {
     return pos[2];
   }
 
+  /** Filtered velocity of the center along x, pixels per second. */
+  double velocityX() {
+    return vel[0];
+  }
+
+  /** Filtered velocity of the center along y, pixels per second. */
+  double velocityY() {
+    return vel[1];
+  }
+
   /** Std of the predicted center, the mean of its x and y variances' roots. */
   double centerstd() {
     return Math.sqrt((p00[0] + p00[1]) / 2);

@@ -5,22 +5,24 @@ package io.vibstream.model.pose;
  * skeletons in training and from the real estimator live, so that what the model learned on one
  * transfers to the other.
  *
- * <p>For a pose with box height h and the previous frame's box of the same person, dt seconds
- * earlier:
+ * <p>For a pose with box height h whose track's filtered box-center velocity is (u, v) pixels per
+ * second ({@link PersonTracker}'s Kalman filter, which smooths the detector's per-frame jitter):
  * <pre>
  *   s        = max(|neck - pelvis|, 0.2 h)                 (torso length, floored for bent or hidden torsos)
  *   joint j  = ((x_j - x_pelvis) / s, (y_j - y_pelvis) / s)   if visibility_j &gt;= 0.5, else (0, 0)
  *   vis j    = visibility_j
- *   motion   = (clip((cx_t - cx_{t-1}) / (h dt), +-3), clip((cy_t - cy_{t-1}) / (h dt), +-3))
+ *   motion   = (clip(u / h, +-3), clip(v / h, +-3))
  * </pre>
  * laid out as [x_0, y_0, ..., x_16, y_16, vis_0, ..., vis_16, vx, vy] ({@link #DIMENSION} = 53).
  * Centering on the hips and scaling by the torso remove where the person stands and how far away;
  * the box's own velocity in body heights per second keeps walking and running apart, which the
- * centered joints alone cannot. A person seen for the first time has zero motion.
+ * centered joints alone cannot. Taking it from the tracker's filter rather than from two
+ * consecutive boxes matters on real video: a detector's box edges jitter by a few percent of the
+ * height each frame, which at 10 fps is as large as a walker's speed.
  */
 public final class PersonFeatures {
   /** Feature transform id; models trained on these features carry it as their backbone id. */
-  public static final String ID = "person-skeleton-v1";
+  public static final String ID = "person-skeleton-v2";
   /** Features per person per frame. */
   public static final int DIMENSION = 3 * PoseJoints.COUNT + 2;
   /** Visibility below which a joint's position is not used. */
@@ -32,17 +34,17 @@ public final class PersonFeatures {
   /**
    * Features of {@code pose}.
    *
-   * @param previous the same person's box in its previous frame, or null when first seen
-   * @param dtSeconds time since that frame, > 0 when {@code previous} is given
+   * @param velocityX the person's box-center velocity along x, pixels per second
+   * @param velocityY the same along y
    */
-  public static float[] of(PersonPose pose, PersonBox previous, double dtSeconds) {
+  public static float[] of(PersonPose pose, double velocityX, double velocityY) {
     float[] out = new float[DIMENSION];
-    write(pose, previous, dtSeconds, out, 0);
+    write(pose, velocityX, velocityY, out, 0);
     return out;
   }
 
   /** Writes the features of {@code pose} into {@code out} from {@code offset}; see {@link #of}. */
-  public static void write(PersonPose pose, PersonBox previous, double dtSeconds, float[] out, int offset) {
+  public static void write(PersonPose pose, double velocityX, double velocityY, float[] out, int offset) {
     float[] x = pose.x();
     float[] y = pose.y();
     float[] v = pose.visibility();
@@ -58,12 +60,8 @@ public final class PersonFeatures {
       out[offset + 2 * j + 1] = seen ? (y[j] - y[p]) / s : 0f;
       out[offset + 2 * PoseJoints.COUNT + j] = Math.max(0f, Math.min(1f, v[j]));
     }
-    float vx = 0;
-    float vy = 0;
-    if (previous != null && dtSeconds > 0) {
-      vx = clip((float) ((box.centerX() - previous.centerX()) / (h * dtSeconds)));
-      vy = clip((float) ((box.centerY() - previous.centerY()) / (h * dtSeconds)));
-    }
+    float vx = clip((float) (velocityX / h));
+    float vy = clip((float) (velocityY / h));
     out[offset + 3 * PoseJoints.COUNT] = vx;
     out[offset + 3 * PoseJoints.COUNT + 1] = vy;
   }

@@ -33,6 +33,8 @@ import java.util.zip.CRC32;
  * velocity. A missed track coasts on its prediction, and because its covariance grows every
  * predict, so does its gate: a person hidden for a few frames is picked up again near the
  * predicted path, and two people crossing are told apart by where each was heading.
+ * The filtered center velocity is also the person's motion in their features ({@link
+ * TrackedPerson#velocityX}): several frames' boxes smooth out the detector's per-frame jitter.
  *
  * <p><b>Association.</b> After predicting every track to the frame's time, a detection and a track
  * may match when their heights are within a factor 2 and either IoU(predicted box, detection) &gt;=
@@ -54,9 +56,12 @@ import java.util.zip.CRC32;
  */
 public final class PersonTracker {
   /** Leading byte of {@link #snapshot()}. */
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
+  /** Format 1 also held each track's last detection time and box (24 bytes), no longer used. */
+  private static final byte FORMAT_1 = 1;
+  private static final int FORMAT_1_EXTRA_BYTES = 8 + 4 * 4;
   private static final int HEADER_BYTES = 1 + 8 + 1 + 8 + 4;
-  private static final int TRACK_BYTES = 8 + 4 + 4 + 8 + 4 * 4 + KalmanBoxFilter.DOUBLES * 8;
+  private static final int TRACK_BYTES = 8 + 4 + 4 + KalmanBoxFilter.DOUBLES * 8;
   private static final int CRC_BYTES = 4;
   private static final double FORBIDDEN = 1e6;
   private static final double MAX_HEIGHT_RATIO = 2;
@@ -96,10 +101,11 @@ public final class PersonTracker {
    * One confirmed person in a frame.
    *
    * @param pose the detection as seen (not the filtered box), for the features
-   * @param previousBox this track's detected box in its previous matched frame, null when first seen
-   * @param previousTimestampMs that frame's timestamp; the current frame's when {@code previousBox} is null
+   * @param velocityX the track's filtered box-center velocity after this frame's detection, pixels
+   *     per second along x (zero on a track's first frame)
+   * @param velocityY the same along y
    */
-  public record TrackedPerson(long trackId, PersonPose pose, PersonBox previousBox, long previousTimestampMs) {
+  public record TrackedPerson(long trackId, PersonPose pose, float velocityX, float velocityY) {
     public TrackedPerson {
       Objects.requireNonNull(pose, "pose");
     }
@@ -120,8 +126,6 @@ public final class PersonTracker {
     long id; // 0 while tentative
     int hits; // consecutive matched frames, saturating
     int missed; // consecutive unmatched frames
-    long lastSeenMs;
-    PersonBox lastBox; // the last matched detection's box
     final KalmanBoxFilter filter;
     PersonBox predicted; // this frame's predicted box, transient
 
@@ -172,18 +176,14 @@ public final class PersonTracker {
       int d = detectionOfTrack[i];
       if (d >= 0) {
         PersonPose pose = detections.get(d);
-        PersonBox previous = t.lastBox;
-        long previousMs = t.lastSeenMs;
         t.filter.correct(pose.box());
         t.hits = t.hits == Integer.MAX_VALUE ? t.hits : t.hits + 1;
         t.missed = 0;
-        t.lastBox = pose.box();
-        t.lastSeenMs = timestampMs;
         if (t.id == 0 && t.hits >= settings.minHits()) {
           t.id = nextId++;
         }
         if (t.id != 0) {
-          seen[d] = new TrackedPerson(t.id, pose, previous, previousMs);
+          seen[d] = new TrackedPerson(t.id, pose, (float) t.filter.velocityX(), (float) t.filter.velocityY());
         }
         kept.add(t);
       } else if (t.id != 0 && ++t.missed <= settings.maxMissedFrames()) {
@@ -198,11 +198,9 @@ public final class PersonTracker {
         PersonPose pose = detections.get(d);
         Track t = new Track(KalmanBoxFilter.start(pose.box()));
         t.hits = 1;
-        t.lastBox = pose.box();
-        t.lastSeenMs = timestampMs;
         if (settings.minHits() <= 1) {
           t.id = nextId++;
-          seen[d] = new TrackedPerson(t.id, pose, null, timestampMs);
+          seen[d] = new TrackedPerson(t.id, pose, 0f, 0f);
         }
         kept.add(t);
       }
@@ -283,16 +281,14 @@ public final class PersonTracker {
 
   /**
    * Compact binary snapshot of all tracker state for Flink keyed state: format byte {@value #FORMAT},
-   * the next id, the last timestamp, the tracks (id, hits, misses, last detection's time and box,
-   * filter mean and covariance), and a CRC-32 of all that. Settings are not included.
+   * the next id, the last timestamp, the tracks (id, hits, misses, filter mean and covariance), and
+   * a CRC-32 of all that. Settings are not included. {@link #restore} also reads format 1.
    */
   public byte[] snapshot() {
     ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + tracks.size() * TRACK_BYTES + CRC_BYTES);
     out.put(FORMAT).putLong(nextId).put((byte) (hasTimestamp ? 1 : 0)).putLong(lastTimestampMs).putInt(tracks.size());
     for (Track t : tracks) {
-      out.putLong(t.id).putInt(t.hits).putInt(t.missed).putLong(t.lastSeenMs);
-      PersonBox b = t.lastBox;
-      out.putFloat(b.x()).putFloat(b.y()).putFloat(b.width()).putFloat(b.height());
+      out.putLong(t.id).putInt(t.hits).putInt(t.missed);
       t.filter.write(out);
     }
     CRC32 crc = new CRC32();
@@ -313,9 +309,11 @@ public final class PersonTracker {
       throw new IllegalArgumentException("tracker snapshot truncated: " + snapshot.length + " bytes, at least "
           + (HEADER_BYTES + CRC_BYTES) + " needed");
     }
-    if (snapshot[0] != FORMAT) {
-      throw new IllegalArgumentException("unknown tracker snapshot format " + snapshot[0] + ", expected " + FORMAT);
+    if (snapshot[0] != FORMAT && snapshot[0] != FORMAT_1) {
+      throw new IllegalArgumentException("unknown tracker snapshot format " + snapshot[0] + ", expected " + FORMAT
+          + " or " + FORMAT_1);
     }
+    int trackBytes = TRACK_BYTES + (snapshot[0] == FORMAT_1 ? FORMAT_1_EXTRA_BYTES : 0);
     ByteBuffer in = ByteBuffer.wrap(snapshot);
     in.position(1);
     try {
@@ -331,9 +329,9 @@ public final class PersonTracker {
       }
       tracker.hasTimestamp = hasTime == 1;
       long room = (long) in.remaining() - CRC_BYTES;
-      if (count < 0 || (long) count * TRACK_BYTES != room) {
+      if (count < 0 || (long) count * trackBytes != room) {
         throw new IllegalArgumentException("track count " + count + " does not match the " + room
-            + " bytes of tracks (" + TRACK_BYTES + " each)");
+            + " bytes of tracks (" + trackBytes + " each)");
       }
       CRC32 crc = new CRC32();
       crc.update(snapshot, 0, snapshot.length - CRC_BYTES);
@@ -346,13 +344,7 @@ public final class PersonTracker {
         long id = in.getLong();
         int hits = in.getInt();
         int missed = in.getInt();
-        long lastSeenMs = in.getLong();
-        PersonBox box;
-        try {
-          box = new PersonBox(in.getFloat(), in.getFloat(), in.getFloat(), in.getFloat());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("track " + i + ": " + e.getMessage(), e);
-        }
+        in.position(in.position() + trackBytes - TRACK_BYTES);
         if (id < 0 || id >= tracker.nextId || (id != 0 && !ids.add(id))) {
           throw new IllegalArgumentException("track " + i + ": invalid or repeated id " + id);
         }
@@ -368,8 +360,6 @@ public final class PersonTracker {
         t.id = id;
         t.hits = hits;
         t.missed = missed;
-        t.lastSeenMs = lastSeenMs;
-        t.lastBox = box;
         tracker.tracks.add(t);
       }
     } catch (BufferUnderflowException e) {

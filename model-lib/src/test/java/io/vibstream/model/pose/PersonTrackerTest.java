@@ -89,10 +89,10 @@ class PersonTrackerTest {
         }
         assertThat(now).as("frame " + f).isEqualTo(id);
         if (f == 21) {
-          // previousBox is the last box seen before the occlusion, with its time.
+          // The filtered velocity carried through the occlusion: 200 px/s right, 40 px/s down.
           PersonTracker.TrackedPerson tp = u.persons().get(0);
-          assertThat(tp.previousTimestampMs()).isEqualTo(1400L);
-          assertThat(tp.previousBox().centerX()).isEqualTo((float) (100 + 20 * 14), org.assertj.core.api.Assertions.within(1e-3f));
+          assertThat(tp.velocityX()).isCloseTo(200f, org.assertj.core.api.Assertions.within(10f));
+          assertThat(tp.velocityY()).isCloseTo(40f, org.assertj.core.api.Assertions.within(10f));
         }
       }
     }
@@ -141,8 +141,9 @@ class PersonTrackerTest {
           idsB.add(idOf(u, b));
         }
         for (PersonTracker.TrackedPerson p : u.persons()) {
-          assertThat(p.previousBox()).isNotNull();
-          assertThat(p.previousTimestampMs()).isLessThan(t);
+          float height = p.pose().box().height();
+          assertThat(p.velocityX() / height).as("frame " + f).isBetween(0.4f, 1.4f); // walking at 0.9 h/s
+          assertThat(Math.abs(p.velocityY() / height)).as("frame " + f).isLessThan(0.5f);
           reported++;
         }
       }
@@ -215,18 +216,18 @@ class PersonTrackerTest {
   }
 
   @Test
-  void minHitsOneConfirmsAtOnceWithoutPreviousBox() {
+  void minHitsOneConfirmsAtOnceWithZeroVelocity() {
     PersonTracker tracker = new PersonTracker(new PersonTracker.Settings(0.2f, 0.75f, 1, 2));
     PersonTracker.Update u = tracker.update(List.of(person(100, 100, 100)), 5000);
     assertThat(u.persons()).hasSize(1);
     PersonTracker.TrackedPerson p = u.persons().get(0);
     assertThat(p.trackId()).isEqualTo(1);
-    assertThat(p.previousBox()).isNull();
-    assertThat(p.previousTimestampMs()).isEqualTo(5000);
+    assertThat(p.velocityX()).isZero();
+    assertThat(p.velocityY()).isZero();
     PersonPose next = person(105, 100, 100);
     p = tracker.update(List.of(next), 5100).persons().get(0);
-    assertThat(p.previousBox()).isEqualTo(person(100, 100, 100).box());
-    assertThat(p.previousTimestampMs()).isEqualTo(5000);
+    assertThat(p.velocityX()).isBetween(1f, 50f); // moved 5 px in 0.1 s: toward 50 px/s
+    assertThat(p.velocityY()).isZero();
     assertThat(p.pose()).isSameAs(next);
   }
 
@@ -264,7 +265,7 @@ class PersonTrackerTest {
         original.update(frames.get(f), times[f]);
       }
       byte[] snap = original.snapshot();
-      assertThat(snap[0]).isEqualTo((byte) 1);
+      assertThat(snap[0]).isEqualTo((byte) 2);
       PersonTracker restored = PersonTracker.restore(snap, DEFAULTS);
       assertThat(restored.snapshot()).isEqualTo(snap);
       assertThat(restored.activeTracks()).isEqualTo(original.activeTracks());
@@ -274,6 +275,35 @@ class PersonTrackerTest {
         assertThat(b).as("cut " + cut + " frame " + f).isEqualTo(a);
       }
       assertThat(restored.snapshot()).isEqualTo(original.snapshot());
+    }
+  }
+
+  @Test
+  void formatOneSnapshotsStillRestore() {
+    List<List<PersonPose>> frames = scene(3, 60);
+    PersonTracker original = new PersonTracker(DEFAULTS);
+    for (int f = 0; f < 30; f++) {
+      original.update(frames.get(f), 100L * f);
+    }
+    // Format 1: the same, with 24 bytes (last detection's time and box) after each track's misses.
+    ByteBuffer two = ByteBuffer.wrap(original.snapshot());
+    two.position(1 + 8 + 1 + 8);
+    int count = two.getInt();
+    int trackBytes = 8 + 4 + 4 + 17 * 8;
+    ByteBuffer one = ByteBuffer.allocate(two.capacity() + 24 * count);
+    one.put((byte) 1).put(original.snapshot(), 1, 1 + 8 + 8 + 4 - 1 + 1);
+    for (int i = 0; i < count; i++) {
+      int at = 1 + 8 + 1 + 8 + 4 + i * trackBytes;
+      one.put(two.array(), at, 16).putLong(100L * 29).putFloat(1).putFloat(2).putFloat(3).putFloat(4);
+      one.put(two.array(), at + 16, trackBytes - 16);
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(one.array(), 0, one.position());
+    one.putInt((int) crc.getValue());
+    PersonTracker restored = PersonTracker.restore(one.array(), DEFAULTS);
+    assertThat(restored.snapshot()).isEqualTo(original.snapshot());
+    for (int f = 30; f < frames.size(); f++) {
+      assertThat(restored.update(frames.get(f), 100L * f)).isEqualTo(original.update(frames.get(f), 100L * f));
     }
   }
 

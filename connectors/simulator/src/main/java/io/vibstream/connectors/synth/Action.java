@@ -60,7 +60,7 @@ public enum Action {
     }
     int side = r.nextBoolean() ? 1 : -1;
     double rate = switch (this) {
-      case WALK -> u(r, 0.8, 1.15);
+      case WALK -> u(r, 0.7, 1.15);
       case RUN -> u(r, 1.3, 1.9);
       case JUMP -> u(r, 0.6, 1.0);
       case WAVE -> u(r, 1.2, 2.5);
@@ -86,7 +86,7 @@ public enum Action {
   }
 
   private double gaitHip(Style s) {
-    return this == WALK ? 0.3 + 0.2 * s.p()[0] : 0.45 + 0.3 * s.p()[0];
+    return this == WALK ? 0.2 + 0.3 * s.p()[0] : 0.45 + 0.3 * s.p()[0];
   }
 
   /** Writes the pose {@code t} seconds into the performance into {@code q} (length {@link Skeleton#JOINTS}). */

@@ -45,12 +45,15 @@ package io.vibstream.connectors.synth;
  *     from [occludedMin, occludedMax] (about a third below 0.5 with the defaults: the real
  *     estimator mostly gives far-side limbs a visible, guessed position)
  * @param occludedMax largest such visibility
+ * @param gaitLegSwingMin smallest share of a walker's or runner's leg swing (hip and knee angles)
+ *     that the estimator reports, drawn per clip from [gaitLegSwingMin, 1]: on persons a few dozen
+ *     pixels tall the real estimator draws the legs nearer a standing pose than they are
  */
 public record EstimatorNoise(double torsoJitter, double headJitter, double legJitter, double armJitter,
     double pixelJitter, double jitterCorrelation, double occludedJitterFactor, double dropout, double limbDrop,
     double limbDropPersist, double farHeight, double nearHeight, double swap, double swapPersist,
     double boxMarginMin, double boxMarginMax, double boxJitter, double boxScaleDrift,
-    double visibleMin, double visibleMax, double occludedMin, double occludedMax) {
+    double visibleMin, double visibleMax, double occludedMin, double occludedMax, double gaitLegSwingMin) {
 
   /**
    * The values in use: the jitters, the share of invisible joints and the box jitter are set from
@@ -77,16 +80,18 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
       0.042, // boxJitter: vtest measurement, box center jitter (docs/results/real/vtest)
       0.05, // boxScaleDrift: estimate (vtest box height jitter 1.5x comes mostly via boxJitter)
       0.7, 0.99, // visibleMin, visibleMax: estimates
-      0.32, 0.85); // occludedMin/Max: raised from 0.15-0.65, vtest measurement: far-side limbs mostly visible (docs/results/real/vtest)
+      0.32, 0.85, // occludedMin/Max: raised from 0.15-0.65, vtest measurement: far-side limbs mostly visible (docs/results/real/vtest)
+      0.3); // gaitLegSwingMin: vtest measurement, real walkers' ankles half as far from the pelvis's vertical as synthetic (docs/results/real/vtest)
 
   /** No estimator error at all: the renderer's exact joints, a tight box, everything visible. */
   public static final EstimatorNoise NONE = new EstimatorNoise(0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 60, 110, 0, 0, 0, 0, 0,
-      0, 1, 1, 1, 1);
+      0, 1, 1, 1, 1, 1);
 
   public EstimatorNoise {
     double[] all = {torsoJitter, headJitter, legJitter, armJitter, pixelJitter, jitterCorrelation,
         occludedJitterFactor, dropout, limbDrop, limbDropPersist, farHeight, nearHeight, swap, swapPersist,
-        boxMarginMin, boxMarginMax, boxJitter, boxScaleDrift, visibleMin, visibleMax, occludedMin, occludedMax};
+        boxMarginMin, boxMarginMax, boxJitter, boxScaleDrift, visibleMin, visibleMax, occludedMin, occludedMax,
+        gaitLegSwingMin};
     for (double v : all) {
       if (!(v >= 0) || !Double.isFinite(v)) {
         throw new IllegalArgumentException("noise parameters must be finite and >= 0");
@@ -94,7 +99,7 @@ public record EstimatorNoise(double torsoJitter, double headJitter, double legJi
     }
     if (jitterCorrelation >= 1 || dropout > 1 || limbDrop > 1 || limbDropPersist > 1 || swap > 1 || swapPersist > 1
         || visibleMax > 1 || visibleMax < visibleMin || occludedMax > 1 || occludedMax < occludedMin
-        || boxMarginMax < boxMarginMin || nearHeight <= farHeight) {
+        || boxMarginMax < boxMarginMin || nearHeight <= farHeight || gaitLegSwingMin > 1) {
       throw new IllegalArgumentException("noise parameters out of range: " + this);
     }
   }

@@ -4,7 +4,9 @@ import io.vibstream.model.data.FeatureSequences;
 import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonPose;
+import io.vibstream.model.pose.PersonTracker;
 import io.vibstream.model.pose.PoseJoints;
+import io.vibstream.model.pose.TrackedFeatures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +20,8 @@ import java.util.SplittableRandom;
  * still) in 3D, moved over the ground as it walks or runs, seen by a surveillance camera (looking
  * down 5-45 degrees, any heading of the person, perspective, the person 40-200 px tall in a 768x576
  * frame), with the errors of a real per-frame pose estimator ({@link EstimatorNoise}) on the
- * projected joints, and turned into features by {@link PersonFeatures#of}, the transform the live
- * job applies to the real estimator's poses.
+ * projected joints and box, and turned into features by the live job's tracker and {@link
+ * PersonFeatures} ({@link #features}), as the job does with the real estimator's poses.
  *
  * <p>Held-out split ({@link #write}): test clips come from actors with builds (shoulder widths) no
  * training actor has, from person headings (diagonal bands around 45, 135, 225 and 315 degrees)
@@ -49,6 +51,14 @@ public final class SurveillanceMotion {
   private static final int TEST_ACTORS = 16;
   private static final int[] LEFT = {PoseJoints.L_SHOULDER, PoseJoints.L_ELBOW, PoseJoints.L_HAND, PoseJoints.L_HIP,
       PoseJoints.L_KNEE, PoseJoints.L_ANKLE, PoseJoints.L_TOE};
+  /** Tracker settings of {@link #features}: the live defaults, but a track is confirmed on its first frame. */
+  private static final PersonTracker.Settings ONE_PERSON = new PersonTracker.Settings(
+      PersonTracker.Settings.defaults().minIou(), PersonTracker.Settings.defaults().maxCenterDistance(), 1,
+      PersonTracker.Settings.defaults().maxMissedFrames());
+  private static final int[] LEGS = {PoseJoints.L_KNEE, PoseJoints.L_ANKLE, PoseJoints.L_TOE, PoseJoints.R_KNEE,
+      PoseJoints.R_ANKLE, PoseJoints.R_TOE};
+  private static final int[] LEG_ANGLES = {Skeleton.LHF, Skeleton.LHA, Skeleton.LK, Skeleton.RHF, Skeleton.RHA,
+      Skeleton.RK};
   private static final int[][] LIMBS = {{PoseJoints.L_ELBOW, PoseJoints.L_HAND}, {PoseJoints.R_ELBOW, PoseJoints.R_HAND},
       {PoseJoints.L_KNEE, PoseJoints.L_ANKLE, PoseJoints.L_TOE}, {PoseJoints.R_KNEE, PoseJoints.R_ANKLE,
       PoseJoints.R_TOE}};
@@ -100,15 +110,18 @@ public final class SurveillanceMotion {
   public record Summary(List<String> labels, int trainClips, int testClips, int frames) {}
 
   /**
-   * Features of consecutive poses of one person at {@code fps}: {@link PersonFeatures#of} with the
-   * previous frame's box (none for the first frame), exactly as live.
+   * Features of consecutive poses of one person at {@code fps}, exactly as live: the poses go
+   * through a {@link PersonTracker} (confirming at once, so every frame has its person) and each
+   * frame's features are {@link TrackedFeatures#of} the tracked person, its motion the track's
+   * filtered velocity. A pose the tracker does not match to the person's track (a jump larger
+   * than its gates) starts a new track, as live.
    */
   public static float[][] features(List<PersonPose> poses, double fps) {
+    PersonTracker tracker = new PersonTracker(ONE_PERSON);
     float[][] out = new float[poses.size()][];
-    PersonBox previous = null;
     for (int t = 0; t < out.length; t++) {
-      out[t] = PersonFeatures.of(poses.get(t), previous, 1.0 / fps);
-      previous = poses.get(t).box();
+      long timestampMs = Math.round(t * 1000.0 / fps);
+      out[t] = TrackedFeatures.of(tracker.update(List.of(poses.get(t)), timestampMs).persons().get(0));
     }
     return out;
   }
@@ -170,7 +183,9 @@ public final class SurveillanceMotion {
     int actorIndex = r.nextInt(test ? TEST_ACTORS : TRAIN_ACTORS);
     Actor actor = actor(test, actorIndex, datasetSeed);
     double fps = fpsMin + (fpsMax - fpsMin) * r.nextDouble();
-    Motion motion = Motion.of(label, actor, frames, fps, test, r);
+    boolean gait = label.equals(Action.WALK.label()) || label.equals(Action.RUN.label());
+    double legSwing = gait ? uniform(r, noise.gaitLegSwingMin(), 1) : 1;
+    Motion motion = Motion.of(label, actor, frames, fps, test, legSwing, r);
     Camera camera = Camera.place(motion, actor, test, r);
     List<PersonPose> poses = Estimator.observe(motion, camera, actor, noise, r);
     View view = new View(actorIndex, motion.variant, camera.elevationDeg, motion.headingDeg, camera.distance,
@@ -217,22 +232,31 @@ public final class SurveillanceMotion {
   // ---------------------------------------------------------------------------------------------
   // Motion in 3D
 
-  /** The figure's 3D joints per frame, world meters (y up), and its facing. */
+  /**
+   * The figure's 3D joints per frame, world meters (y up), and its facing; and the joints as the
+   * estimator reports them, which differ from the true ones in a walker's or runner's legs: their
+   * hip and knee angles scaled by {@code legSwing} (see {@link EstimatorNoise#gaitLegSwingMin}; 1
+   * for every other action).
+   */
   private static final class Motion {
     final double fps;
     final String variant;
     final double headingDeg;
     /** [frame][joint][xyz]. */
     final double[][][] world;
+    /** [frame][joint][xyz], as reported. */
+    final double[][][] reported;
 
-    private Motion(double fps, String variant, double headingDeg, double[][][] world) {
+    private Motion(double fps, String variant, double headingDeg, double[][][] world, double[][][] reported) {
       this.fps = fps;
       this.variant = variant;
       this.headingDeg = headingDeg;
       this.world = world;
+      this.reported = reported;
     }
 
-    static Motion of(String label, Actor actor, int frames, double fps, boolean test, SplittableRandom r) {
+    static Motion of(String label, Actor actor, int frames, double fps, boolean test, double legSwing,
+        SplittableRandom r) {
       double seconds = frames / fps;
       double heading = pick(r, test ? TEST_HEADINGS : TRAIN_HEADINGS);
       Action action = label.equals(IDLE) ? null : Action.of(label);
@@ -258,6 +282,9 @@ public final class SurveillanceMotion {
       double[][] body = new double[Skeleton.KEYPOINTS][3];
       Skeleton skeleton = new Skeleton();
       double[][][] world = new double[frames][Skeleton.KEYPOINTS][3];
+      double[][][] reported = legSwing < 1 ? new double[frames][Skeleton.KEYPOINTS][3] : world;
+      double[] damped = new double[Skeleton.JOINTS];
+      double[][] dampedBody = new double[Skeleton.KEYPOINTS][3];
       double px = 0;
       double pz = 0;
       double theta = Math.toRadians(heading);
@@ -280,24 +307,38 @@ public final class SurveillanceMotion {
           pz += speed / fps * -Math.sin(theta);
         }
         skeleton.joints3d(q, actor.body, body);
-        // Body frame (x forward, y up, z left) to world: forward F = (-cos, 0, -sin) faces the
-        // camera (which looks along +x) at heading 0; left = -(F x up) keeps the person's left
-        // on their left (no mirror image).
-        double fx = -Math.cos(theta);
-        double fz = -Math.sin(theta);
-        // F x up = (-fz, 0, fx) is the person's right, so their left is (fz, 0, -fx).
-        double lx = fz;
-        double lz = -fx;
-        for (int j = 0; j < Skeleton.KEYPOINTS; j++) {
-          double bx = body[j][0] * actor.heightM;
-          double by = body[j][1] * actor.heightM;
-          double bz = body[j][2] * actor.heightM;
-          world[f][j][0] = px + bx * fx + bz * lx;
-          world[f][j][1] = by;
-          world[f][j][2] = pz + bx * fz + bz * lz;
+        toWorld(body, actor.heightM, theta, px, pz, world[f]);
+        if (reported != world) {
+          System.arraycopy(q, 0, damped, 0, q.length);
+          for (int a : LEG_ANGLES) {
+            damped[a] *= legSwing;
+          }
+          skeleton.joints3d(damped, actor.body, dampedBody);
+          toWorld(dampedBody, actor.heightM, theta, px, pz, reported[f]);
         }
       }
-      return new Motion(fps, variant, heading, world);
+      return new Motion(fps, variant, heading, world, reported);
+    }
+
+    /**
+     * Body frame (x forward, y up, z left, body heights) to world meters: forward F = (-cos, 0,
+     * -sin) faces the camera (which looks along +x) at heading 0; left = -(F x up) keeps the
+     * person's left on their left (no mirror image).
+     */
+    private static void toWorld(double[][] body, double heightM, double theta, double px, double pz, double[][] out) {
+      double fx = -Math.cos(theta);
+      double fz = -Math.sin(theta);
+      // F x up = (-fz, 0, fx) is the person's right, so their left is (fz, 0, -fx).
+      double lx = fz;
+      double lz = -fx;
+      for (int j = 0; j < Skeleton.KEYPOINTS; j++) {
+        double bx = body[j][0] * heightM;
+        double by = body[j][1] * heightM;
+        double bz = body[j][2] * heightM;
+        out[j][0] = px + bx * fx + bz * lx;
+        out[j][1] = by;
+        out[j][2] = pz + bx * fz + bz * lz;
+      }
     }
 
     int frames() {
@@ -467,6 +508,11 @@ public final class SurveillanceMotion {
         }
         double h = Math.max(4, y1 - y0);
         boolean[] occluded = selfOccluded(uv, h);
+        if (m.reported != m.world) {
+          for (int j : LEGS) {
+            cam.project(m.reported[f][j], uv[j]);
+          }
+        }
         asBlazePose(uv);
         float[] x = new float[k];
         float[] y = new float[k];

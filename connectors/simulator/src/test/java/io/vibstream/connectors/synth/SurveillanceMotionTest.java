@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vibstream.model.pose.PersonBox;
 import io.vibstream.model.pose.PersonFeatures;
 import io.vibstream.model.pose.PersonPose;
 import io.vibstream.model.pose.PoseJoints;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SurveillanceMotionTest {
@@ -35,7 +37,7 @@ class SurveillanceMotionTest {
     assertThat(a[0]).hasSize(PersonFeatures.DIMENSION);
     assertThat(Arrays.deepEquals(a, b)).isTrue();
     assertThat(Arrays.deepEquals(a, c)).isFalse();
-    // The first frame has no previous box: zero motion, as live.
+    // A track's first frame has zero motion, as live.
     assertThat(a[0][3 * PoseJoints.COUNT]).isZero();
     assertThat(a[0][3 * PoseJoints.COUNT + 1]).isZero();
   }
@@ -140,6 +142,55 @@ class SurveillanceMotionTest {
     }
     assertThat(walk / 20).isGreaterThan(0.2);
     assertThat(idle / 20).isLessThan(0.05);
+  }
+
+  @Test
+  void theEstimatorShortensAWalkersLegSwingButNotTheWalk() {
+    // NONE, but the legs' swing reported at a share drawn from [0, 1] per clip.
+    EstimatorNoise shortLegs = new EstimatorNoise(0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 60, 110, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+        0);
+    double fullSpread = 0;
+    double shortSpread = 0;
+    for (int i = 0; i < 10; i++) {
+      float[][] full = clip("walk", false, 700 + i, EstimatorNoise.NONE).features();
+      float[][] reported = clip("walk", false, 700 + i, shortLegs).features();
+      for (int t = 0; t < full.length; t++) {
+        fullSpread += Math.abs(full[t][2 * PoseJoints.L_ANKLE] - full[t][2 * PoseJoints.R_ANKLE]);
+        shortSpread += Math.abs(reported[t][2 * PoseJoints.L_ANKLE] - reported[t][2 * PoseJoints.R_ANKLE]);
+        // The same walk: the box and its motion are the true figure's.
+        assertThat(reported[t][3 * PoseJoints.COUNT]).isEqualTo(full[t][3 * PoseJoints.COUNT]);
+        assertThat(reported[t][2 * PoseJoints.HEAD]).isEqualTo(full[t][2 * PoseJoints.HEAD], within(5e-3f));
+      }
+    }
+    assertThat(shortSpread).isLessThan(0.9 * fullSpread);
+    // Idle people's legs are reported as they are.
+    assertThat(clip("idle", false, 7, shortLegs).features()).isDeepEqualTo(clip("idle", false, 7, EstimatorNoise.NONE)
+        .features());
+  }
+
+  @Test
+  void motionIsTheTrackersFilteredVelocitySmootherThanTwoBoxes() {
+    double filtered = 0;
+    double twoBoxes = 0;
+    int n = 0;
+    for (int i = 0; i < 20; i++) {
+      SurveillanceMotion.Clip clip = clip("walk", false, 500 + i, EstimatorNoise.DEFAULT);
+      float[][] f = clip.features();
+      List<PersonPose> poses = clip.poses();
+      double dt = 1 / clip.view().fps();
+      for (int t = 10; t < f.length; t++) {
+        PersonBox box = poses.get(t).box();
+        PersonBox before = poses.get(t - 1).box();
+        PersonBox beforeThat = poses.get(t - 2).box();
+        double raw = (box.centerX() - before.centerX()) / (box.height() * dt);
+        double rawBefore = (before.centerX() - beforeThat.centerX()) / (before.height() * dt);
+        filtered += Math.pow(f[t][3 * PoseJoints.COUNT] - f[t - 1][3 * PoseJoints.COUNT], 2);
+        twoBoxes += Math.pow(raw - rawBefore, 2);
+        n++;
+      }
+    }
+    // Frame-to-frame change of the motion feature: the filter removes most of the box jitter.
+    assertThat(Math.sqrt(filtered / n)).isLessThan(0.3 * Math.sqrt(twoBoxes / n));
   }
 
   @Test

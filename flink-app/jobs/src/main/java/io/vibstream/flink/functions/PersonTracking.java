@@ -21,8 +21,8 @@ import org.apache.flink.util.Collector;
  * Pose mode's person tracking, keyed by camera id: a {@link CameraTracking} per camera, kept in
  * keyed state as its tracker's {@link PersonTracker#snapshot()} bytes and its cursor, gives each
  * person a track id that lasts from frame to frame. Per frame it emits one {@link FeatureFrame}
- * per tracked person, with features {@link TrackedFeatures#of} ({@link PersonFeatures} of the pose, previous box and dt),
- * the track id and the box, and an end record ({@link FeatureFrame#end}) per track that ended, so
+ * per tracked person, with features {@link TrackedFeatures#of} ({@link PersonFeatures} of the pose
+ * and the track's filtered velocity), the track id and the box, and an end record ({@link FeatureFrame#end}) per track that ended, so
  * the recognizer frees its window.
  * A frame with nobody in view emits nothing (beyond ends): such a camera costs no LSTM work.
  *
@@ -94,7 +94,7 @@ public final class PersonTracking extends KeyedProcessFunction<String, PersonDet
       out.collect(FeatureFrame.end(camera, id, seq, ts));
     }
     for (PersonTracker.TrackedPerson p : step.persons()) {
-      out.collect(new FeatureFrame(camera, seq, ts, TrackedFeatures.of(p, ts), p.trackId(), p.pose().box()));
+      out.collect(new FeatureFrame(camera, seq, ts, TrackedFeatures.of(p), p.trackId(), p.pose().box()));
     }
     tracker.update(tracking.snapshot());
     cursor.update(new TrackingCursor(seq, ts));

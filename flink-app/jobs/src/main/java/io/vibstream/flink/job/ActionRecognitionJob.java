@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * Pose mode (a backbone spec {@code pose:lite} / {@code pose:full}, or {@link #poseEstimator}):
  * recognition per person, with the models trained on {@link PersonFeatures} (id
- * {@code person-skeleton-v1}, 53 dimensions):
+ * {@code person-skeleton-v2}, 53 dimensions):
  *
  * <pre>
  * frames -> decode -> batch -> PoseOperator (one estimate per batch: every camera's people at once)

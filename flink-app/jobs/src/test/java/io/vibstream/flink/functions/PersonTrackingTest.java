@@ -100,8 +100,7 @@ class PersonTrackingTest {
         out.add(show(FeatureFrame.end(d.cameraId(), id, d.sequenceNumber(), d.captureTimestamp())));
       }
       for (PersonTracker.TrackedPerson p : u.persons()) {
-        float[] features = PersonFeatures.of(p.pose(), p.previousBox(),
-            (d.captureTimestamp() - p.previousTimestampMs()) / 1000.0);
+        float[] features = PersonFeatures.of(p.pose(), p.velocityX(), p.velocityY());
         out.add(show(new FeatureFrame(d.cameraId(), d.sequenceNumber(), d.captureTimestamp(), features, p.trackId(),
             p.pose().box())));
       }
@@ -131,14 +130,14 @@ class PersonTrackingTest {
       assertThat(out.stream().filter(FeatureFrame::endsTrack)).extracting(FeatureFrame::trackId,
           FeatureFrame::sequenceNumber).containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 27L));
       FeatureFrame first = out.stream().filter(f -> f.trackId() == 1).findFirst().orElseThrow();
-      // Confirmed at its third frame, it already moves: the tracker knew its box from the frames before.
+      // Confirmed at its third frame, it already moves: the tracker's filter has seen two steps of it.
       assertThat(first.sequenceNumber()).isEqualTo(2);
       assertThat(first.features()[PersonFeatures.DIMENSION - 2]).isCloseTo(0.6f,
-          org.assertj.core.data.Offset.offset(1e-4f));
+          org.assertj.core.data.Offset.offset(0.1f));
       FeatureFrame later = out.stream().filter(f -> f.trackId() == 1 && f.sequenceNumber() == 10).findFirst()
           .orElseThrow();
       assertThat(later.features()[PersonFeatures.DIMENSION - 2]).isCloseTo(6f / 100 / 0.1f,
-          org.assertj.core.data.Offset.offset(1e-4f)); // 6 px per 100 ms, in box heights per second
+          org.assertj.core.data.Offset.offset(0.01f)); // 6 px per 100 ms, in box heights per second
       assertThat(later.box()).isEqualTo(new PersonBox(160, 200, 40, 100));
       assertThat(later.key()).isEqualTo("cam/1");
     }

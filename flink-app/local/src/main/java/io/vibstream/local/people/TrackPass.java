@@ -79,7 +79,7 @@ public final class TrackPass {
         if (n >= first && step != null) {
           for (PersonTracker.TrackedPerson p : step.persons()) {
             byTrack.computeIfAbsent(p.trackId(), k -> new ArrayList<>())
-                .add(new Tracks.Seen(n, ts, TrackedFeatures.of(p, ts), p.pose().box(), p.pose()));
+                .add(new Tracks.Seen(n, ts, TrackedFeatures.of(p), p.pose().box(), p.pose()));
           }
         }
       }
