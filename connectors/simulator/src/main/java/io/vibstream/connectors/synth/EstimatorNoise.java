@@ -6,7 +6,7 @@ package io.vibstream.connectors.synth;
  * the kind of input the live estimator gives it.
  *
  * <p><b>Where to set measured values:</b> {@link #DEFAULT} holds the values in use. Its jitters,
- * visibilities and box jitter are measured on this project's estimator on real video
+ * visibilities, box jitter and gait leg swing are measured on this project's estimator on real video
  * ({@code vtest.avi}, docs/results/real/vtest); the other values are estimates from the
  * literature on top-down 2D estimators at surveillance resolutions. When the estimator or the
  * video changes, re-measure ({@code vibstream eval-people}), put the numbers into {@link #DEFAULT}
