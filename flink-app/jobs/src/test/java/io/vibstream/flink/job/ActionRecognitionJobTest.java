@@ -20,8 +20,8 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -80,7 +80,7 @@ class ActionRecognitionJobTest {
         .withBatching(8, 20)
         .withStride(STRIDE);
     ActionRecognitionJob.Topology topology = new ActionRecognitionJob(
-        new DataGeneratorSource<>(new ColorFrames(), 4L * M, new AvroTypeInfo<>(Frame.class)),
+        new DataGeneratorSource<>(new ColorFrames(run + "/status"), 4L * M, new AvroTypeInfo<>(Frame.class)),
         new DataGeneratorSource<>(new InMemory.Releases(releases), releases.size(),
             new AvroTypeInfo<>(ModelRelease.class)),
         new InMemory.Collecting<>(run + "/events"), new InMemory.Collecting<>(run + "/dead"),
@@ -143,13 +143,25 @@ class ActionRecognitionJobTest {
   /**
    * 32x32 JPEG frames at 25 fps whose colors change with the frame, in two source splits of 2M
    * indices each (so every camera is read in order by one reader): cam-a, frames 0..2M-1; then
-   * cam-b and cam-c, M frames each, interleaved.
+   * cam-b and cam-c, M frames each, interleaved. Each reader starts once both recognizer subtasks
+   * serve model v1 (as a live job's cameras start once it serves a model): frames before any
+   * model are dropped by design, which would shift the first windows.
    */
   static final class ColorFrames implements GeneratorFunction<Long, Frame> {
     private static final long serialVersionUID = 1L;
+    private final String status;
+    private boolean started;
+
+    ColorFrames(String status) {
+      this.status = status;
+    }
 
     @Override
-    public Frame map(Long index) throws IOException {
+    public Frame map(Long index) throws Exception {
+      if (!started) {
+        InMemory.awaitAccepted(status, 1, 2, Duration.ofSeconds(60));
+        started = true;
+      }
       long i = index;
       String camera;
       long seq;

@@ -4,8 +4,11 @@ import io.vibstream.flink.functions.TestModels;
 import io.vibstream.flink.records.FeatureFrame;
 import io.vibstream.model.artifact.ModelArtifact;
 import io.vibstream.schemas.ModelRelease;
+import io.vibstream.schemas.ModelStatus;
+import io.vibstream.schemas.ReleaseStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,21 @@ final class InMemory {
   }
 
   /** The highest class probability {@code model} gives the window of feature frames. */
+  /**
+   * Waits until the status sink {@code name} holds an ACCEPTED status of {@code version} from
+   * {@code subtasks} different subtasks, or {@code timeout} has passed (then returns anyway, and
+   * the test's own checks tell what went wrong).
+   */
+  static void awaitAccepted(String name, long version, int subtasks, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && InMemory.<ModelStatus>collected(name).stream()
+        .filter(s -> s.getVersion() == version && s.getStatus() == ReleaseStatus.ACCEPTED)
+        .map(ModelStatus::getSubtask).distinct().count() < subtasks) {
+      Thread.sleep(10);
+    }
+  }
+
   static float confidence(ModelArtifact model, List<FeatureFrame> window) {
     return TestModels.confidence(model, window.stream().map(FeatureFrame::features).toList());
   }

@@ -23,6 +23,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,7 +82,7 @@ class PoseModeJobTest {
         .withStride(STRIDE);
     assertThat(config.poseMode()).isTrue();
     ActionRecognitionJob.Topology topology = new ActionRecognitionJob(
-        new DataGeneratorSource<>(new VideoFrames(), 4L * M, new AvroTypeInfo<>(Frame.class)),
+        new DataGeneratorSource<>(new VideoFrames(run + "/status"), 4L * M, new AvroTypeInfo<>(Frame.class)),
         new DataGeneratorSource<>(new InMemory.Releases(releases), releases.size(), new AvroTypeInfo<>(ModelRelease.class)),
         new InMemory.Collecting<>(run + "/events"), new InMemory.Collecting<>(run + "/dead"),
         new InMemory.Collecting<>(run + "/status"),
@@ -197,7 +198,13 @@ class PoseModeJobTest {
     private transient byte[] gray;
     private transient int width;
     private transient int height;
+    private final String status;
 
+    VideoFrames(String status) {
+      this.status = status;
+    }
+
+    /** Decodes the clip, then waits until both recognizer subtasks serve model v1 (frames before any model are dropped). */
     @Override
     public void open(SourceReaderContext readerContext) throws Exception {
       jpegs = new ArrayList<>();
@@ -207,6 +214,7 @@ class PoseModeJobTest {
         width = image.getWidth();
         height = image.getHeight();
       }
+      InMemory.awaitAccepted(status, 1, 2, Duration.ofSeconds(60));
       BufferedImage wall = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
       Graphics2D g = wall.createGraphics();
       g.setColor(new Color(128, 128, 128));
